@@ -1,0 +1,73 @@
+//! Builds the guest workspace (guest-programs/, and the kernel when it exists)
+//! for riscv64 with a nested cargo, and tells the emulator where the ELFs are.
+//!
+//! The nested build gets its own target directory under target/ (sharing the
+//! outer one deadlocks on its lock), runs from the guest workspace so its
+//! .cargo/config.toml applies, and gets an environment scrubbed of the outer
+//! build's flags (coverage and other tools would otherwise leak into it).
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const GUEST_TARGET: &str = "riscv64imac-unknown-none-elf";
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    let root = manifest.parent().unwrap().to_path_buf();
+    let guest = root.join("guest-programs");
+    let target_dir = std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| root.join("target"));
+    let target_dir = target_dir.join("guest");
+
+    rerun_if_changed(&guest);
+    rerun_if_changed(&root.join("arch"));
+
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(&guest)
+        .args(["build", "--release", "--workspace", "--target", GUEST_TARGET, "--target-dir"])
+        .arg(&target_dir);
+    scrub(&mut cmd);
+    let status = cmd.status().expect("cannot run cargo for the guest workspace");
+    if !status.success() {
+        panic!(
+            "building the guest programs failed; is the target installed? \
+             `rustup target add {GUEST_TARGET}` (make does this)"
+        );
+    }
+    let bins = target_dir.join(GUEST_TARGET).join("release");
+    println!("cargo:rustc-env=SV39_GUEST_BIN_DIR={}", bins.display());
+}
+
+/// Removes the outer build's settings from the nested cargo's environment.
+fn scrub(cmd: &mut Command) {
+    for (key, _) in std::env::vars() {
+        let drop = matches!(
+            key.as_str(),
+            "RUSTFLAGS" | "CARGO_ENCODED_RUSTFLAGS" | "CARGO_TARGET_DIR" | "RUSTC_WORKSPACE_WRAPPER"
+                | "RUSTC_WRAPPER" | "CARGO_MAKEFLAGS" | "CARGO_LLVM_COV" | "LLVM_PROFILE_FILE"
+        ) || key.starts_with("CARGO_BUILD_")
+            || key.starts_with("CARGO_CFG_")
+            || key.starts_with("CARGO_FEATURE_")
+            || key.starts_with("CARGO_PROFILE_")
+            || key.starts_with("CARGO_ENCODED_");
+        if drop {
+            cmd.env_remove(key);
+        }
+    }
+}
+
+/// Every source folder, manifest and linker script of the guest side.
+fn rerun_if_changed(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let path = e.path();
+        let name = e.file_name();
+        if name == "target" || name.to_string_lossy().starts_with('.') && name != ".cargo" {
+            continue;
+        }
+        if path.is_dir() {
+            rerun_if_changed(&path);
+        } else {
+            println!("cargo:rerun-if-changed={}", path.display());
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! The `virt` board: QEMU's memory map (sv39_arch::memmap), its devices on the
+//! bus, and the device tree that describes them to the guest.
+
+pub mod dtb;
+
+use crate::bus::{Bus, Clock, DeviceId, Overlap};
+use crate::bus::ram::Ram;
+use crate::devices::{clint::Clint, plic::Plic, uart::Uart, virtio_mmio::VirtioMmio};
+use sv39_arch::memmap::*;
+
+/// The ISA string of the device tree: what the hart implements.
+pub const ISA: &str = "rv64imac_zicsr_zifencei_sstc";
+
+/// Builds the bus of a virt board with `harts` harts and `ram_size` bytes of RAM.
+pub fn build_bus(harts: usize, ram_size: u64, clock: Clock, console: Box<dyn std::io::Write + Send>) -> std::io::Result<Bus> {
+    let ram = Ram::new(RAM_BASE, ram_size)?;
+    let mut bus = Bus::new(ram, Clint::new(harts), Plic::new(harts), Uart::new(console), clock);
+    bus.virtio = (0..VIRTIO_COUNT).map(|_| VirtioMmio::empty()).collect();
+    map_devices(&mut bus).map_err(|o| std::io::Error::other(format!("device map overlap at {:#x}+{:#x}", o.base, o.size)))?;
+    Ok(bus)
+}
+
+fn map_devices(bus: &mut Bus) -> Result<(), Overlap> {
+    bus.map_device(TEST_BASE, TEST_SIZE, DeviceId::TestFinisher)?;
+    bus.map_device(CLINT_BASE, CLINT_SIZE, DeviceId::Clint)?;
+    bus.map_device(PLIC_BASE, PLIC_SIZE, DeviceId::Plic)?;
+    bus.map_device(UART0_BASE, UART0_SIZE, DeviceId::Uart)?;
+    for i in 0..VIRTIO_COUNT {
+        bus.map_device(VIRTIO_BASE + i as u64 * VIRTIO_SIZE, VIRTIO_SIZE, DeviceId::Virtio(i))?;
+    }
+    Ok(())
+}
+
+/// Where QEMU 7.2 puts the device tree: the end of RAM (below 3 GiB), aligned
+/// down to 2 MiB (hw/riscv/boot.c, riscv_load_fdt).
+pub fn dtb_address(ram_size: u64, dtb_len: u64) -> u64 {
+    let end = (RAM_BASE + ram_size).min(0xc000_0000);
+    (end - dtb_len) & !((2 << 20) - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn device_map_rejects_overlaps() {
+        let mut bus = build_bus(1, 1 << 20, Clock::Instructions { per_tick: 10 }, Box::new(std::io::sink())).unwrap();
+        assert_eq!(bus.map_device(UART0_BASE + 0x80, 0x100, DeviceId::Uart), Err(Overlap { base: UART0_BASE + 0x80, size: 0x100 }));
+        assert!(bus.map_device(RAM_BASE + 0x1000, 0x1000, DeviceId::Uart).is_err(), "RAM is taken");
+        assert!(bus.map_device(0x3000_0000, 0x1000, DeviceId::Uart).is_ok());
+    }
+
+    #[test]
+    fn unmapped_addresses_are_bus_errors() {
+        let mut bus = build_bus(1, 1 << 20, Clock::Instructions { per_tick: 10 }, Box::new(std::io::sink())).unwrap();
+        assert_eq!(bus.read(0x0, 8), None);
+        assert_eq!(bus.read(RAM_BASE + (1 << 20), 1), None);
+        assert_eq!(bus.read(VIRTIO_BASE, 4), Some(0x7472_6976), "virtio magic");
+        assert_eq!(bus.read(VIRTIO_BASE + 2, 4), None, "misaligned device access");
+    }
+
+    #[test]
+    fn dtb_placement_matches_qemu() {
+        assert_eq!(dtb_address(128 << 20, 0x1000), 0x87e0_0000);
+        assert_eq!(dtb_address(4 << 30, 0x1000), 0xbfe0_0000);
+    }
+}

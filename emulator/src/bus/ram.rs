@@ -1,0 +1,102 @@
+//! Guest RAM: one anonymous host mapping, reserved lazily by the host kernel so
+//! a large `--mem` costs nothing until the guest touches it. Harts reach it
+//! through host pointers cached in their TLBs; the mapping never moves.
+
+use std::io;
+
+pub struct Ram {
+    /// Kept for its Drop (unmapping); all access goes through `host`.
+    _map: memmap2::MmapMut,
+    host: *mut u8,
+    base: u64,
+    size: u64,
+}
+
+impl Ram {
+    pub fn new(base: u64, size: u64) -> io::Result<Ram> {
+        let mut map = memmap2::MmapOptions::new().len(size as usize).map_anon()?;
+        let host = map.as_mut_ptr();
+        Ok(Ram { _map: map, host, base, size })
+    }
+
+    pub fn base(&self) -> u64 {
+        self.base
+    }
+
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// The offset of [pa, pa + len) in RAM, when it lies wholly inside.
+    #[inline(always)]
+    pub fn offset(&self, pa: u64, len: u64) -> Option<usize> {
+        let off = pa.wrapping_sub(self.base);
+        (off < self.size && len <= self.size - off).then_some(off as usize)
+    }
+
+    /// The host address of RAM offset `off` (from `offset`).
+    #[inline(always)]
+    pub fn host_addr(&self, off: usize) -> usize {
+        self.host as usize + off
+    }
+
+    pub fn read_u64(&self, pa: u64) -> Option<u64> {
+        let off = self.offset(pa, 8)?;
+        // SAFETY: `offset` checked that the 8 bytes lie inside the mapping.
+        Some(u64::from_le(unsafe { (self.host.add(off) as *const u64).read_unaligned() }))
+    }
+
+    /// Reads `len` (1, 2, 4 or 8) bytes, little-endian.
+    pub fn read(&self, pa: u64, len: u64) -> Option<u64> {
+        let off = self.offset(pa, len)?;
+        let mut bytes = [0u8; 8];
+        // SAFETY: `offset` checked the range; `len` <= 8.
+        unsafe { std::ptr::copy_nonoverlapping(self.host.add(off), bytes.as_mut_ptr(), len as usize) };
+        Some(u64::from_le_bytes(bytes))
+    }
+
+    /// Writes the low `len` bytes of `value`, little-endian.
+    pub fn write(&mut self, pa: u64, len: u64, value: u64) -> Option<()> {
+        let off = self.offset(pa, len)?;
+        let bytes = value.to_le_bytes();
+        // SAFETY: `offset` checked the range; `len` <= 8.
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), self.host.add(off), len as usize) };
+        Some(())
+    }
+
+    pub fn write_bytes(&mut self, pa: u64, data: &[u8]) -> Option<()> {
+        let off = self.offset(pa, data.len() as u64)?;
+        // SAFETY: `offset` checked the range.
+        unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), self.host.add(off), data.len()) };
+        Some(())
+    }
+
+    pub fn read_bytes(&self, pa: u64, out: &mut [u8]) -> Option<()> {
+        let off = self.offset(pa, out.len() as u64)?;
+        // SAFETY: `offset` checked the range.
+        unsafe { std::ptr::copy_nonoverlapping(self.host.add(off), out.as_mut_ptr(), out.len()) };
+        Some(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_and_round_trip() {
+        let mut ram = Ram::new(0x8000_0000, 0x2000).unwrap();
+        assert_eq!(ram.offset(0x8000_1ff8, 8), Some(0x1ff8));
+        assert_eq!(ram.offset(0x8000_1ffc, 8), None, "runs off the end");
+        assert_eq!(ram.offset(0x7fff_fff8, 8), None, "below the base");
+        ram.write(0x8000_0003, 4, 0xdead_beef).unwrap();
+        assert_eq!(ram.read(0x8000_0003, 4), Some(0xdead_beef));
+        assert_eq!(ram.read(0x8000_0003, 1), Some(0xef));
+    }
+
+    #[test]
+    fn large_ram_is_reserved_lazily() {
+        let ram = Ram::new(0x8000_0000, 16 << 30).unwrap();
+        assert_eq!(ram.read_u64(0x8000_0000 + (16 << 30) - 8), Some(0));
+    }
+}

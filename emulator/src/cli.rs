@@ -1,0 +1,166 @@
+//! The command line: `sv39 boot [OPTIONS] ELF`.
+//!
+//! Exit status: 0 when the guest passes (test finisher 0x5555 or HTIF exit 0),
+//! the guest's code when it fails (1-255; larger codes report 255), 2 for bad
+//! input to the tool, 124 when `--max-insns` stops the run, 125 when every
+//! hart waits for an interrupt that can never come.
+
+use crate::loader::elf;
+use crate::machine::{Config, Exit, Machine};
+use crate::mmu::walk::AdPolicy;
+use crate::stats;
+use clap::{Args, Parser, Subcommand};
+use std::io::Read;
+use std::path::PathBuf;
+use std::time::Instant;
+
+pub const EXIT_TOOL_ERROR: i32 = 2;
+pub const EXIT_INSN_LIMIT: i32 = 124;
+pub const EXIT_DEADLOCK: i32 = 125;
+
+#[derive(Parser, Debug)]
+#[command(name = "sv39", version, about = "An RV64 emulator with a real Sv39 MMU, compatible with QEMU's virt board")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Load an RV64 ELF at its physical addresses and run it on the virt board.
+    Boot {
+        #[command(flatten)]
+        board: BoardArgs,
+        /// The ELF file to load.
+        elf: PathBuf,
+    },
+}
+
+/// Options of the machine, shared by every command that boots one.
+#[derive(Args, Debug)]
+struct BoardArgs {
+    /// Guest RAM size (bytes, or with K, M, G suffix), at 0x8000_0000.
+    #[arg(long, default_value = "128M", value_parser = parse_size)]
+    mem: u64,
+    /// Number of harts.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=64))]
+    harts: u16,
+    /// A/D bit policy: `update` sets them in hardware (QEMU); `fault` raises a
+    /// page fault instead (Svade, as Spike).
+    #[arg(long, value_enum, default_value_t = AdPolicy::Update)]
+    ad: AdPolicy,
+    /// Check every TLB hit against a fresh page walk and report stale entries
+    /// (a missing sfence.vma).
+    #[arg(long)]
+    strict_tlb: bool,
+    /// Stop after this many instructions (exit status 124).
+    #[arg(long)]
+    max_insns: Option<u64>,
+    /// Let mtime follow the host clock instead of retired instructions.
+    #[arg(long)]
+    realtime: bool,
+    /// Print instruction, trap, page-walk and TLB figures at exit.
+    #[arg(long)]
+    stats: bool,
+    /// Kernel command line, placed in the device tree's /chosen/bootargs.
+    #[arg(long)]
+    append: Option<String>,
+}
+
+/// Parses `4096`, `64K`, `128M`, `2G` (binary units, optional `iB`/`B`).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim().trim_end_matches("iB").trim_end_matches('B');
+    let (num, shift) = match t.chars().last() {
+        Some('K' | 'k') => (&t[..t.len() - 1], 10),
+        Some('M' | 'm') => (&t[..t.len() - 1], 20),
+        Some('G' | 'g') => (&t[..t.len() - 1], 30),
+        _ => (t, 0),
+    };
+    let n: u64 = num.parse().map_err(|_| format!("`{s}` is not a size (try 128M or 1G)"))?;
+    let bytes = n.checked_shl(shift).filter(|b| b >> shift == n).ok_or(format!("`{s}` is too large"))?;
+    if bytes < 1 << 20 || bytes % 4096 != 0 || bytes > 1 << 40 {
+        return Err(format!("`{s}`: RAM must be a multiple of 4 KiB between 1M and 1024G"));
+    }
+    Ok(bytes)
+}
+
+/// Runs the command line; returns the process exit status.
+pub fn main() -> i32 {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Boot { board, elf } => boot(&board, &elf).unwrap_or_else(|e| {
+            eprintln!("sv39: error: {e}");
+            EXIT_TOOL_ERROR
+        }),
+    }
+}
+
+fn boot(args: &BoardArgs, path: &std::path::Path) -> Result<i32, String> {
+    let image = elf::load_file(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let cfg = Config {
+        harts: args.harts as usize,
+        ram_size: args.mem,
+        ad: args.ad,
+        strict_tlb: args.strict_tlb,
+        realtime: args.realtime,
+        bootargs: args.append.clone(),
+    };
+    let mut machine = Machine::new(&cfg, image, Box::new(std::io::stdout()))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    machine.connect_input(stdin_reader());
+    let start = Instant::now();
+    let exit = machine.run(args.max_insns);
+    machine.finish();
+    if args.stats {
+        eprint!("{}", stats::summary(&machine.harts, start.elapsed(), machine.bus.code.invalidations));
+    }
+    Ok(exit_status(exit, &machine))
+}
+
+fn exit_status(exit: Exit, machine: &Machine) -> i32 {
+    match exit {
+        Exit::Pass => 0,
+        Exit::Fail(code) => code.clamp(1, 255) as i32,
+        Exit::InstructionLimit => {
+            let h = &machine.harts[0];
+            eprintln!("sv39: stopped at the instruction limit (--max-insns) after {} instructions, pc {:#x}", h.cycle, h.pc);
+            EXIT_INSN_LIMIT
+        }
+        Exit::Deadlock => {
+            eprintln!("sv39: every hart waits in WFI for an interrupt that nothing can raise; stopping");
+            EXIT_DEADLOCK
+        }
+    }
+}
+
+/// Console input: a thread that forwards stdin bytes until end of file.
+fn stdin_reader() -> std::sync::mpsc::Receiver<u8> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 256];
+        let mut stdin = std::io::stdin();
+        while let Ok(n) = stdin.read(&mut buf) {
+            if n == 0 || buf[..n].iter().any(|&b| tx.send(b).is_err()) {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("128M"), Ok(128 << 20));
+        assert_eq!(parse_size("1G"), Ok(1 << 30));
+        assert_eq!(parse_size("512MiB"), Ok(512 << 20));
+        assert_eq!(parse_size("1048576"), Ok(1 << 20));
+        assert!(parse_size("12x").is_err());
+        assert!(parse_size("4K").is_err(), "below 1M");
+        assert!(parse_size("99999999999G").is_err());
+    }
+}

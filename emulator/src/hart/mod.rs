@@ -1,0 +1,238 @@
+//! One RV64IMAC hart with M, S and U modes: architectural state, the batch loop
+//! (fetch, execute, trap), counters and time, and interrupt lines.
+//!
+//! The loop runs a batch of instructions with no device polling; anything that
+//! may make an interrupt pending or enabled (CSR writes, xRET, WFI, device
+//! writes) ends the batch so `crate::machine` can look.
+
+pub mod csr;
+pub mod decode;
+pub mod disasm;
+pub mod exception;
+mod execute;
+pub mod op;
+mod trap;
+
+use crate::bus::Bus;
+use crate::mmu::Mmu;
+use crate::stats::HartStats;
+use csr::Csrs;
+use exception::Exception;
+use op::{Decoded, Op};
+use sv39_arch::csr::{mip, Priv};
+
+pub struct Hart {
+    pub id: usize,
+    /// x0..x31; x[0] is rewritten to 0 after every write.
+    pub x: [u64; 32],
+    pub pc: u64,
+    pub prv: Priv,
+    pub csr: Csrs,
+    pub mmu: Mmu,
+    /// LR/SC reservation: the virtual address of the last LR (as QEMU keeps it).
+    pub reservation: Option<u64>,
+    /// Stalled in WFI until an interrupt is pending and enabled in `mie`.
+    pub wfi: bool,
+    /// Instructions executed or trapped (drives mcycle and time).
+    pub cycle: u64,
+    /// `cycle` minus instructions retired (traps, idle time), and CSR write offsets.
+    not_retired: u64,
+    mcycle_offset: u64,
+    /// The batch ends when `cycle` reaches this.
+    batch_end: u64,
+    /// The virtual page and decode-cache slots of the last fetch (1 = none).
+    fetch_page_va: u64,
+    fetch_page: *const Decoded,
+    /// `bus.code.epoch` when the store TLB was last made coherent with code pages.
+    code_epoch: u64,
+    pub stats: HartStats,
+}
+
+impl Hart {
+    pub fn new(id: usize, mmu: Mmu) -> Hart {
+        Hart {
+            id,
+            x: [0; 32],
+            pc: 0,
+            prv: Priv::M,
+            csr: Csrs::default(),
+            mmu,
+            reservation: None,
+            wfi: false,
+            cycle: 0,
+            not_retired: 0,
+            mcycle_offset: 0,
+            batch_end: 0,
+            fetch_page_va: 1,
+            fetch_page: std::ptr::null(),
+            code_epoch: u64::MAX,
+            stats: HartStats::default(),
+        }
+    }
+
+    /// Reset state (privileged spec 3.4): M-mode, MIE = MPRV = 0, PMP off, `pc`
+    /// at the reset vector; `a0` = hartid and `a1` = DTB as QEMU's reset code sets.
+    pub fn reset(&mut self, pc: u64, dtb: u64) {
+        let cycle = self.cycle;
+        *self = Hart::new(self.id, Mmu::new(self.mmu.ad, self.mmu.strict));
+        self.cycle = cycle;
+        self.not_retired = cycle;
+        self.pc = pc;
+        self.x[10] = self.id as u64;
+        self.x[11] = dtb;
+    }
+
+    /// Runs until `cycle` reaches `until` or something ends the batch early;
+    /// returns the number of instructions executed or trapped.
+    pub fn run(&mut self, bus: &mut Bus, until: u64) -> u64 {
+        let start = self.cycle;
+        self.batch_end = until;
+        self.sync_store_tlb(bus);
+        while self.cycle < self.batch_end {
+            self.cycle += 1;
+            let result = match self.fetch(bus) {
+                Ok(d) => self.execute(bus, d),
+                Err(e) => Err(e),
+            };
+            if let Err(e) = result {
+                self.take_exception(e);
+            }
+        }
+        self.cycle - start
+    }
+
+    /// Ends the current batch after this instruction.
+    #[inline]
+    pub fn end_batch(&mut self) {
+        self.batch_end = 0;
+    }
+
+    #[inline(always)]
+    pub fn reg(&self, r: u8) -> u64 {
+        self.x[(r & 31) as usize]
+    }
+
+    #[inline(always)]
+    pub fn set_reg(&mut self, r: u8, v: u64) {
+        self.x[(r & 31) as usize] = v;
+        self.x[0] = 0;
+    }
+
+    /// Fetches the decoded instruction at `pc`: from the decode cache when `pc`
+    /// is on the page of the last fetch, else through translation.
+    #[inline(always)]
+    fn fetch(&mut self, bus: &mut Bus) -> Result<Decoded, Exception> {
+        if self.pc & !0xfff == self.fetch_page_va {
+            // SAFETY: fetch_page points at the 2048 slots of a live decoded page
+            // (pages are never freed) and the index is below 2048.
+            let d = unsafe { *self.fetch_page.add((self.pc as usize & 0xfff) >> 1) };
+            if d.op != Op::Undecoded {
+                return Ok(d);
+            }
+        }
+        self.fetch_slow(bus)
+    }
+
+    /// Translates `pc`, decodes the instruction and caches it for its page.
+    #[inline(never)]
+    fn fetch_slow(&mut self, bus: &mut Bus) -> Result<Decoded, Exception> {
+        let pc = self.pc;
+        let pa = self.translate_fetch(bus, pc)?;
+        let lo = bus.read(pa, 2).ok_or(Exception::InstructionAccessFault(pc))? as u32;
+        if lo & 3 != 3 {
+            return Ok(self.cache_decoded(bus, pc, pa, decode::decode(lo)));
+        }
+        // The upper half may lie on the next page: its fault reports pc + 2.
+        let pa_hi = self.translate_fetch(bus, pc + 2)?;
+        let hi = bus.read(pa_hi, 2).ok_or(Exception::InstructionAccessFault(pc + 2))? as u32;
+        let d = decode::decode(lo | hi << 16);
+        if pc & 0xfff == 0xffe {
+            return Ok(d); // spans two pages: not cached
+        }
+        Ok(self.cache_decoded(bus, pc, pa, d))
+    }
+
+    fn cache_decoded(&mut self, bus: &mut Bus, pc: u64, pa: u64, d: Decoded) -> Decoded {
+        let Some(page) = bus.ram_page(pa) else { return d };
+        let slots = bus.code.code_page(page);
+        // SAFETY: `slots` has 2048 entries; the index is below 2048.
+        unsafe { *slots.add((pc as usize & 0xfff) >> 1) = d };
+        self.fetch_page_va = pc & !0xfff;
+        self.fetch_page = slots;
+        self.sync_store_tlb(bus);
+        d
+    }
+
+    /// No store TLB entry may point at a code page (see `bus::code_pages`).
+    fn sync_store_tlb(&mut self, bus: &Bus) {
+        if self.code_epoch != bus.code.epoch {
+            self.code_epoch = bus.code.epoch;
+            self.mmu.store_tlb.flush_all();
+        }
+    }
+
+    /// Forgets the cached fetch page: privilege, satp, sfence.vma or PMP changed.
+    pub fn invalidate_fetch(&mut self) {
+        self.fetch_page_va = 1;
+    }
+
+    pub fn mcycle(&self) -> u64 {
+        self.cycle.wrapping_add(self.mcycle_offset)
+    }
+
+    pub fn minstret(&self) -> u64 {
+        self.cycle.wrapping_sub(self.not_retired)
+    }
+
+    fn set_mcycle(&mut self, v: u64) {
+        // The writing instruction itself is counted after the write.
+        self.mcycle_offset = v.wrapping_sub(self.cycle);
+    }
+
+    fn set_minstret(&mut self, v: u64) {
+        self.not_retired = self.cycle.wrapping_sub(v);
+    }
+
+    /// Cycles that passed without instructions (WFI), skipped by the machine.
+    pub fn idle_until(&mut self, cycle: u64) {
+        if cycle > self.cycle {
+            self.not_retired += cycle - self.cycle;
+            self.cycle = cycle;
+        }
+    }
+
+    /// The current `mtime` as this hart sees it.
+    pub fn mtime(&self, bus: &mut Bus) -> u64 {
+        bus.clint.set_time(bus.ticks(self.cycle));
+        bus.clint.mtime()
+    }
+
+    /// Refreshes the interrupt lines from the CLINT, the PLIC and `stimecmp`.
+    pub fn sync_interrupts(&mut self, bus: &mut Bus) {
+        let now = self.mtime(bus);
+        let mut hw = 0;
+        let set = |cond: bool, bit: u64| if cond { bit } else { 0 };
+        hw |= set(bus.clint.msip(self.id), mip::MSIP);
+        hw |= set(bus.clint.mtip(self.id), mip::MTIP);
+        hw |= set(bus.plic.eip(2 * self.id), mip::MEIP);
+        hw |= set(bus.plic.eip(2 * self.id + 1), mip::SEIP);
+        // Sstc: STIP follows stimecmp while menvcfg.STCE is set.
+        hw |= set(self.csr.sstc_enabled() && now >= self.csr.stimecmp, mip::STIP);
+        self.csr.mip_hw = hw;
+    }
+
+    /// The next `mtime` value at which one of this hart's timers fires, if any.
+    pub fn next_timer(&self, bus: &Bus) -> Option<u64> {
+        let mut t = bus.clint.mtimecmp(self.id);
+        if self.csr.sstc_enabled() {
+            t = t.min(self.csr.stimecmp);
+        }
+        (t != u64::MAX).then_some(t)
+    }
+
+    /// Whether an interrupt is pending and enabled in `mie` (this wakes WFI,
+    /// whatever the global enables say: privileged spec 3.3.3).
+    pub fn wakeup_pending(&self) -> bool {
+        self.csr.mip() & self.csr.mie != 0
+    }
+}

@@ -1,0 +1,63 @@
+//! The decoded form of one instruction: what the decoder produces, the executor
+//! runs and the disassembler prints. Compressed instructions decode to the same
+//! operations as their 32-bit expansions.
+
+/// One operation of RV64IMAC + Zicsr + Zifencei and the privileged instructions.
+///
+/// `Undecoded` marks an empty slot in the decode cache; `Illegal` is any encoding
+/// that is not implemented (it raises illegal-instruction with the raw bits).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[repr(u8)]
+pub enum Op {
+    #[default]
+    Undecoded,
+    Illegal,
+    // RV64I (unprivileged spec chapters 2 and 5)
+    Lui, Auipc, Jal, Jalr,
+    Beq, Bne, Blt, Bge, Bltu, Bgeu,
+    Lb, Lh, Lw, Ld, Lbu, Lhu, Lwu,
+    Sb, Sh, Sw, Sd,
+    Addi, Slti, Sltiu, Xori, Ori, Andi, Slli, Srli, Srai,
+    Add, Sub, Sll, Slt, Sltu, Xor, Srl, Sra, Or, And,
+    Addiw, Slliw, Srliw, Sraiw,
+    Addw, Subw, Sllw, Srlw, Sraw,
+    Fence, FenceI, Ecall, Ebreak,
+    // M (chapter 7)
+    Mul, Mulh, Mulhsu, Mulhu, Div, Divu, Rem, Remu,
+    Mulw, Divw, Divuw, Remw, Remuw,
+    // A (chapter 8)
+    LrW, ScW, AmoswapW, AmoaddW, AmoxorW, AmoandW, AmoorW, AmominW, AmomaxW, AmominuW, AmomaxuW,
+    LrD, ScD, AmoswapD, AmoaddD, AmoxorD, AmoandD, AmoorD, AmominD, AmomaxD, AmominuD, AmomaxuD,
+    // Zicsr (chapter 9); `imm` holds the CSR number, `rs1` the register or uimm.
+    Csrrw, Csrrs, Csrrc, Csrrwi, Csrrsi, Csrrci,
+    // Privileged (privileged spec 3.3, 4.2.1)
+    Mret, Sret, Wfi, SfenceVma,
+}
+
+/// A decoded instruction: 12 bytes, copied out of the decode cache on each fetch.
+///
+/// `imm` is the sign-extended immediate named by the format (`i_imm`, `s_imm`,
+/// `b_imm`, `u_imm`, `j_imm`), the shift amount for shifts, or the CSR number.
+/// `raw` is the instruction as fetched (16 bits for compressed forms): it gives
+/// the length and is `mtval` for illegal-instruction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Decoded {
+    pub op: Op,
+    pub rd: u8,
+    pub rs1: u8,
+    pub rs2: u8,
+    pub imm: i32,
+    pub raw: u32,
+}
+
+impl Decoded {
+    /// Length in bytes: 2 for compressed instructions, 4 otherwise.
+    #[inline(always)]
+    pub fn len(&self) -> u64 {
+        if self.raw & 3 == 3 { 4 } else { 2 }
+    }
+
+    pub const fn illegal(raw: u32) -> Decoded {
+        Decoded { op: Op::Illegal, rd: 0, rs1: 0, rs2: 0, imm: 0, raw }
+    }
+}

@@ -1,0 +1,253 @@
+//! The machine: harts sharing one bus, run round-robin on one host thread.
+//!
+//! Each round every hart runs up to a quantum of instructions, never past the
+//! next timer deadline, so interrupts arrive at the same instruction on every
+//! run. Between rounds the machine serves devices (console input, the test
+//! finisher, HTIF) and, when every hart waits in WFI, skips ahead to the next
+//! timer instead of spinning. With several harts, reservations are dropped at
+//! each switch so an SC never succeeds across another hart's stores.
+
+use crate::board::{self, dtb};
+use crate::bus::{Bus, Clock};
+use crate::devices::test_finisher::Finish;
+use crate::hart::Hart;
+use crate::loader::elf::Image;
+use crate::loader::htif::{self, Htif};
+use crate::mmu::walk::AdPolicy;
+use crate::mmu::Mmu;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
+use std::time::Duration;
+use sv39_arch::memmap::RAM_BASE;
+
+/// Instructions per `mtime` tick in deterministic mode: with the 10 MHz
+/// timebase the guest sees a 100 MIPS machine.
+pub const INSNS_PER_TICK: u64 = 10;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub harts: usize,
+    pub ram_size: u64,
+    pub ad: AdPolicy,
+    pub strict_tlb: bool,
+    pub realtime: bool,
+    pub bootargs: Option<String>,
+}
+
+/// Why a run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    Pass,
+    /// The guest reported failure with this code (finisher or HTIF).
+    Fail(u64),
+    /// `--max-insns` reached.
+    InstructionLimit,
+    /// Every hart waits for an interrupt that nothing can raise.
+    Deadlock,
+}
+
+pub struct Machine {
+    pub harts: Vec<Hart>,
+    pub bus: Bus,
+    image: Image,
+    dtb: Vec<u8>,
+    dtb_addr: u64,
+    input: Option<Receiver<u8>>,
+}
+
+impl Machine {
+    /// Builds a virt board with `image` loaded and the harts at its entry point.
+    pub fn new(cfg: &Config, image: Image, console: Box<dyn std::io::Write + Send>) -> Result<Machine, String> {
+        image.check_fits(RAM_BASE, RAM_BASE + cfg.ram_size).map_err(|e| e.to_string())?;
+        let clock = if cfg.realtime {
+            Clock::Realtime { start: std::time::Instant::now() }
+        } else {
+            Clock::Instructions { per_tick: INSNS_PER_TICK }
+        };
+        let mut bus = board::build_bus(cfg.harts, cfg.ram_size, clock, console)
+            .map_err(|e| format!("cannot reserve {} bytes of guest RAM: {e}", cfg.ram_size))?;
+        let dtb = dtb::build(&dtb::DtbConfig {
+            harts: cfg.harts,
+            ram_base: RAM_BASE,
+            ram_size: cfg.ram_size,
+            isa: board::ISA.to_string(),
+            mmu_type: "riscv,sv39",
+            bootargs: cfg.bootargs.clone(),
+            initrd: None,
+            rng_seed: None,
+            sstc: true,
+        })
+        .map_err(|e| format!("cannot build the device tree: {e:?}"))?;
+        let dtb_addr = board::dtb_address(cfg.ram_size, dtb.len() as u64);
+        if let Some(tohost) = image.tohost {
+            bus.htif = Some(Htif { tohost, fromhost: image.fromhost });
+            if let Some(page) = bus.ram_page(tohost) {
+                bus.code.watch(page);
+            }
+        }
+        let harts = (0..cfg.harts).map(|id| Hart::new(id, Mmu::new(cfg.ad, cfg.strict_tlb))).collect();
+        let mut m = Machine { harts, bus, image, dtb, dtb_addr, input: None };
+        m.reset();
+        Ok(m)
+    }
+
+    /// Loads the image and the device tree and resets every hart, as QEMU's
+    /// system reset does (RAM is otherwise kept).
+    fn reset(&mut self) {
+        for s in &self.image.segments {
+            self.bus.ram.write_bytes(s.pa, &s.data);
+            let zeros = vec![0u8; (s.memsz - s.data.len() as u64) as usize];
+            self.bus.ram.write_bytes(s.pa + s.data.len() as u64, &zeros);
+        }
+        self.bus.ram.write_bytes(self.dtb_addr, &self.dtb);
+        self.bus.code.clear();
+        for h in &mut self.harts {
+            h.reset(self.image.entry, self.dtb_addr);
+        }
+    }
+
+    /// Feeds console input from `input` to the UART.
+    pub fn connect_input(&mut self, input: Receiver<u8>) {
+        self.input = Some(input);
+    }
+
+    /// Runs until the guest passes or fails, or `max_insns` instructions of hart
+    /// 0 have executed.
+    pub fn run(&mut self, max_insns: Option<u64>) -> Exit {
+        let quantum: u64 = if self.harts.len() > 1 { 1_000 } else { 100_000 };
+        let limit = max_insns.unwrap_or(u64::MAX);
+        loop {
+            let now = self.harts[0].cycle;
+            if now >= limit {
+                return Exit::InstructionLimit;
+            }
+            let end = (now + quantum).min(limit);
+            let mut busy = false;
+            for i in 0..self.harts.len() {
+                match self.run_hart(i, end) {
+                    Ok(ran) => busy |= ran,
+                    Err(exit) => return exit,
+                }
+            }
+            if let Some(exit) = self.check_exit() {
+                return exit;
+            }
+            self.serve_input();
+            if !busy {
+                if let Some(exit) = self.idle() {
+                    return exit;
+                }
+            }
+        }
+    }
+
+    /// Runs hart `i` up to cycle `end`, stopping at each of its timer deadlines
+    /// to take the interrupt on time; Ok(false) when it only waited in WFI.
+    fn run_hart(&mut self, i: usize, end: u64) -> Result<bool, Exit> {
+        let mut ran = false;
+        while self.harts[i].cycle < end {
+            let (h, bus) = (&mut self.harts[i], &mut self.bus);
+            h.sync_interrupts(bus);
+            if h.wfi {
+                if !h.wakeup_pending() {
+                    h.idle_until(end);
+                    break;
+                }
+                h.wfi = false;
+            }
+            h.take_interrupt();
+            let stop = deadline(h, bus).map_or(end, |d| d.clamp(h.cycle + 1, end));
+            bus.event = false;
+            h.run(bus, stop);
+            ran = true;
+            if self.bus.event {
+                if let Some(exit) = self.check_exit() {
+                    return Err(exit);
+                }
+            }
+        }
+        if self.harts.len() > 1 {
+            self.harts[i].reservation = None;
+        }
+        Ok(ran)
+    }
+
+    /// The test finisher and HTIF: did the guest ask to stop or reset?
+    fn check_exit(&mut self) -> Option<Exit> {
+        match self.bus.finisher.take() {
+            Some(Finish::Pass) => return Some(Exit::Pass),
+            Some(Finish::Fail(code)) => return Some(Exit::Fail(code as u64)),
+            Some(Finish::Reset) => self.reset(),
+            None => {}
+        }
+        match htif::poll(&mut self.bus) {
+            Some(0) => Some(Exit::Pass),
+            Some(code) => Some(Exit::Fail(code)),
+            None => None,
+        }
+    }
+
+    /// Every hart waits in WFI: skip to the earliest timer deadline, or wait
+    /// for console input; with neither, nothing can ever wake the machine.
+    fn idle(&mut self) -> Option<Exit> {
+        let next = self.harts.iter().filter_map(|h| deadline(h, &mut self.bus)).min();
+        match (next, self.bus.clock) {
+            (Some(d), Clock::Instructions { .. }) => {
+                self.harts.iter_mut().for_each(|h| h.idle_until(d));
+                return None;
+            }
+            (_, Clock::Realtime { .. }) if next.is_some() || self.input.is_some() => {
+                std::thread::sleep(Duration::from_millis(1));
+                return None;
+            }
+            _ => {}
+        }
+        let input = self.input.as_ref()?;
+        match input.recv_timeout(Duration::from_millis(50)) {
+            Ok(byte) => {
+                self.bus.uart.push_input(byte);
+                self.bus.forward_uart_irq();
+                None
+            }
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => {
+                self.input = None;
+                Some(Exit::Deadlock)
+            }
+        }
+    }
+
+    /// Hands waiting console input to the UART (which queues what its FIFO
+    /// cannot take yet).
+    fn serve_input(&mut self) {
+        let Some(input) = &self.input else { return };
+        loop {
+            match input.try_recv() {
+                Ok(byte) => self.bus.uart.push_input(byte),
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    self.input = None;
+                    break;
+                }
+            }
+        }
+        self.bus.forward_uart_irq();
+    }
+
+    /// Flushes console output.
+    pub fn finish(&mut self) {
+        self.bus.uart.flush();
+    }
+}
+
+/// The cycle at which hart `h`'s next timer fires, if one lies in the future
+/// (deterministic clock only).
+fn deadline(h: &Hart, bus: &mut Bus) -> Option<u64> {
+    let Clock::Instructions { per_tick } = bus.clock else { return None };
+    let target = h.next_timer(bus)?;
+    let now = h.mtime(bus);
+    (target > now).then(|| {
+        let ticks = target - now;
+        let into_tick = h.cycle % per_tick;
+        h.cycle.saturating_add(ticks.saturating_mul(per_tick)).saturating_sub(into_tick)
+    })
+}

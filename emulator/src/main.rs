@@ -1,0 +1,3 @@
+fn main() {
+    std::process::exit(sv39::cli::main());
+}

@@ -1,0 +1,58 @@
+//! Counters kept per hart and the `--stats` summary printed at exit.
+
+use crate::hart::Hart;
+use std::fmt::Write;
+use std::time::Duration;
+use sv39_arch::cause::{exception_name, interrupt_name};
+
+#[derive(Clone, Debug, Default)]
+pub struct HartStats {
+    /// Exceptions taken, by cause code.
+    pub exceptions: [u64; 16],
+    /// Interrupts taken, by cause code.
+    pub interrupts: [u64; 16],
+    pub sfence_vma: u64,
+}
+
+/// The summary of a run: instructions, traps by cause, MMU and TLB figures, speed.
+pub fn summary(harts: &[Hart], wall: Duration, decode_invalidations: u64) -> String {
+    let mut s = String::from("sv39 stats\n");
+    let retired: u64 = harts.iter().map(|h| h.minstret()).sum();
+    let secs = wall.as_secs_f64();
+    let line = |s: &mut String, name: &str, value: String| {
+        let _ = writeln!(s, "  {name:<24} {value}");
+    };
+    line(&mut s, "instructions", retired.to_string());
+    line(&mut s, "wall-seconds", format!("{secs:.3}"));
+    line(&mut s, "MIPS", format!("{:.1}", retired as f64 / secs.max(1e-9) / 1e6));
+    for h in harts {
+        let p = format!("hart{}", h.id);
+        for (code, &n) in h.stats.exceptions.iter().enumerate().filter(|(_, &n)| n > 0) {
+            line(&mut s, &format!("{p}.exception.{code}"), format!("{n}  ({})", exception_name(code as u64)));
+        }
+        for (code, &n) in h.stats.interrupts.iter().enumerate().filter(|(_, &n)| n > 0) {
+            line(&mut s, &format!("{p}.interrupt.{code}"), format!("{n}  ({})", interrupt_name(code as u64)));
+        }
+        let m = &h.mmu;
+        line(&mut s, &format!("{p}.page-walks"), m.walks.to_string());
+        let depth = if m.walks > 0 { m.walk_levels as f64 / m.walks as f64 } else { 0.0 };
+        line(&mut s, &format!("{p}.walk-depth-avg"), format!("{depth:.2}"));
+        line(&mut s, &format!("{p}.page-faults"), m.page_faults.to_string());
+        line(&mut s, &format!("{p}.sfence.vma"), h.stats.sfence_vma.to_string());
+        for (name, t) in [("fetch", &m.fetch_tlb), ("load", &m.load_tlb), ("store", &m.store_tlb)] {
+            let st = t.stats;
+            let total = st.hits + st.misses;
+            let rate = if total > 0 { 100.0 * st.hits as f64 / total as f64 } else { 0.0 };
+            line(
+                &mut s,
+                &format!("{p}.tlb.{name}"),
+                format!("hits {} misses {} flushes {} hit-rate {rate:.2}%", st.hits, st.misses, st.flushes),
+            );
+        }
+        if m.strict {
+            line(&mut s, &format!("{p}.strict-tlb-reports"), m.stale_reports.to_string());
+        }
+    }
+    line(&mut s, "decode-invalidations", decode_invalidations.to_string());
+    s
+}

@@ -1,0 +1,87 @@
+//! Support for bare-metal guest programs on the `virt` board (sv39 or QEMU with
+//! `-bios none`): the reset entry, exit with a status, and a UART console.
+//!
+//! A program is `#![no_std] #![no_main]`, links with `bare.ld` (its build.rs
+//! prints `cargo:rustc-link-arg-bins=-Tbare.ld`) and defines
+//! `#[no_mangle] extern "C" fn main() -> u32`: 0 is pass, n > 0 fails check n.
+//!
+//! Exit protocol: the status is written to `tohost` (HTIF, riscv-tests style:
+//! `(n << 1) | 1`) and then to the SiFive test finisher (0x5555 pass,
+//! `(n << 16) | 0x3333` fail), so the same ELF reports to sv39, QEMU's virt board
+//! and HTIF targets alike.
+#![no_std]
+
+pub mod console;
+pub mod trap;
+pub mod paging;
+
+use core::arch::global_asm;
+use sv39_arch::memmap::{FINISHER_FAIL, FINISHER_PASS, TEST_BASE};
+
+// Reset entry: hart 0 runs `main` on the stack above .bss; other harts park.
+global_asm!(
+    r#"
+    .section .text.init, "ax"
+    .globl _start
+_start:
+    csrr t0, mhartid
+    bnez t0, 2f
+    la sp, __stack_top
+    la t0, __bss_start
+    la t1, __bss_end
+1:  bgeu t0, t1, 3f
+    sd zero, 0(t0)
+    addi t0, t0, 8
+    j 1b
+3:  call main
+    call bare_exit
+2:  wfi
+    j 2b
+"#
+);
+
+/// HTIF's mailbox, found by hosts through the ELF symbol table.
+#[no_mangle]
+#[link_section = ".tohost"]
+pub static mut tohost: u64 = 0;
+#[no_mangle]
+#[link_section = ".tohost"]
+pub static mut fromhost: u64 = 0;
+
+/// Ends the program: 0 passes, n > 0 reports failed check n.
+#[no_mangle]
+pub extern "C" fn bare_exit(status: u32) -> ! {
+    console::flush();
+    // SAFETY: tohost is this program's HTIF mailbox and the finisher an MMIO
+    // register; both are written with volatile stores.
+    unsafe {
+        core::ptr::write_volatile(&raw mut tohost, ((status as u64) << 1) | 1);
+        let word = if status == 0 { FINISHER_PASS } else { (status << 16) | FINISHER_FAIL };
+        core::ptr::write_volatile(TEST_BASE as *mut u32, word);
+    }
+    loop {
+        core::hint::spin_loop();
+    }
+}
+
+/// Grants S and U mode access to all of memory through PMP entry 0 (NAPOT over
+/// the whole address space), as machines without an SBI firmware need before
+/// dropping privilege.
+pub fn pmp_allow_all() {
+    // SAFETY: writing PMP CSRs only changes which addresses lower modes may use.
+    unsafe {
+        core::arch::asm!(
+            "li t0, -1",
+            "csrw pmpaddr0, t0",
+            "li t0, 0x1f",
+            "csrw pmpcfg0, t0",
+            out("t0") _,
+        );
+    }
+}
+
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo) -> ! {
+    println!("panic: {info}");
+    bare_exit(0xff)
+}

@@ -1,0 +1,113 @@
+//! The benchmark's workloads. Each runs in U-mode over the data region at `base`
+//! and returns a checksum; all are pure functions of fixed seeds, so the
+//! checksums are constants and the instruction counts never vary.
+
+/// Size of the data region the workloads use (mapped with 4 KiB pages).
+pub const DATA_SIZE: u64 = 256 << 20;
+/// The sieve finds the primes below this; one byte per number.
+pub const SIEVE_N: usize = 24 << 20;
+/// Number of u32 the sort phase sorts, placed after the sieve's bytes.
+pub const SORT_LEN: usize = 2 << 20;
+const SORT_OFFSET: u64 = SIEVE_N as u64;
+/// Number of random u64 reads over the whole region.
+pub const READS: u64 = 4 << 20;
+const SEED: u64 = 0x2545_f491_4f6c_dd1d;
+
+/// Marsaglia's xorshift64 with shifts (13, 7, 17).
+fn xorshift64(x: &mut u64) -> u64 {
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    *x
+}
+
+/// The `len` elements of type T at `base + offset`.
+///
+/// # Safety
+/// `[base + offset, + len * size_of::<T>())` must lie in the mapped data region,
+/// aligned for T, and be used by no other live reference.
+unsafe fn region<'a, T>(base: u64, offset: u64, len: usize) -> &'a mut [T] {
+    // SAFETY: the caller's contract.
+    unsafe { core::slice::from_raw_parts_mut((base + offset) as *mut T, len) }
+}
+
+/// Sieve of Eratosthenes over bytes: the number of primes below `SIEVE_N`.
+pub extern "C" fn sieve(base: u64) -> u64 {
+    // SAFETY: SIEVE_N bytes at offset 0 fit the region; one phase runs at a time.
+    let is_prime = unsafe { region::<u8>(base, 0, SIEVE_N) };
+    is_prime.fill(1);
+    is_prime[0] = 0;
+    is_prime[1] = 0;
+    let mut i = 2;
+    while i * i < SIEVE_N {
+        if is_prime[i] != 0 {
+            for j in (i * i..SIEVE_N).step_by(i) {
+                is_prime[j] = 0;
+            }
+        }
+        i += 1;
+    }
+    is_prime.iter().filter(|&&b| b != 0).count() as u64
+}
+
+/// Heapsorts `SORT_LEN` pseudo-random u32 and returns an order-dependent hash of
+/// the result, or 0 when it is not sorted.
+pub extern "C" fn sort(base: u64) -> u64 {
+    // SAFETY: the u32s after the sieve's bytes fit the region; one phase runs at a time.
+    let v = unsafe { region::<u32>(base, SORT_OFFSET, SORT_LEN) };
+    let mut x = SEED;
+    for e in v.iter_mut() {
+        *e = (xorshift64(&mut x) >> 32) as u32;
+    }
+    heapsort(v);
+    if v.windows(2).any(|w| w[0] > w[1]) {
+        return 0;
+    }
+    v.iter().fold(0, |h: u64, &e| h.wrapping_mul(31).wrapping_add(e as u64))
+}
+
+fn heapsort(v: &mut [u32]) {
+    let n = v.len();
+    for root in (0..n / 2).rev() {
+        sift_down(v, root, n);
+    }
+    for end in (1..n).rev() {
+        v.swap(0, end);
+        sift_down(v, 0, end);
+    }
+}
+
+/// Restores the max-heap property below `root` in `v[..end]`.
+fn sift_down(v: &mut [u32], mut root: usize, end: usize) {
+    loop {
+        let mut child = 2 * root + 1;
+        if child >= end {
+            return;
+        }
+        if child + 1 < end && v[child] < v[child + 1] {
+            child += 1;
+        }
+        if v[root] >= v[child] {
+            return;
+        }
+        v.swap(root, child);
+        root = child;
+    }
+}
+
+/// Fills the whole region with a pattern, then sums `READS` u64 at pseudo-random
+/// indices: nearly every read lands on a page no TLB still holds.
+pub extern "C" fn random_reads(base: u64) -> u64 {
+    // SAFETY: exactly the region; one phase runs at a time.
+    let words = unsafe { region::<u64>(base, 0, (DATA_SIZE / 8) as usize) };
+    for (i, w) in words.iter_mut().enumerate() {
+        *w = (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    let mask = words.len() - 1;
+    let mut x = SEED;
+    let mut sum = 0u64;
+    for _ in 0..READS {
+        sum = sum.wrapping_add(words[xorshift64(&mut x) as usize & mask]);
+    }
+    sum
+}
