@@ -1,1 +1,3 @@
-fn main() { println!("cargo:rustc-link-arg-bins=-Tbare.ld"); }
+fn main() {
+    println!("cargo:rustc-link-arg-bins=-Tbare.ld");
+}

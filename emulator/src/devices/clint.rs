@@ -112,7 +112,7 @@ impl Clint {
 
     /// Decodes an access; None for a size or offset QEMU rejects.
     fn decode(&self, offset: u64, size: u8) -> Option<Reg> {
-        if offset % u64::from(size.max(1)) != 0 {
+        if !offset.is_multiple_of(u64::from(size.max(1))) {
             return None;
         }
         if offset < CLINT_MTIMECMP {

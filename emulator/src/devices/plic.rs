@@ -66,7 +66,10 @@ pub struct Plic {
 enum Reg {
     Priority(usize),
     Pending(usize),
-    Enable { context: usize, word: usize },
+    Enable {
+        context: usize,
+        word: usize,
+    },
     Threshold(usize),
     Claim(usize),
     /// No register: reads 0, writes ignored.
@@ -154,12 +157,16 @@ impl Plic {
     /// Decodes an access; None for what QEMU rejects: not an aligned 32-bit
     /// access inside the region.
     fn decode(&self, offset: u64, size: u8) -> Option<Reg> {
-        if size != 4 || offset % 4 != 0 || offset >= PLIC_SIZE {
+        if size != 4 || !offset.is_multiple_of(4) || offset >= PLIC_SIZE {
             return None;
         }
         let contexts = self.threshold.len();
         let reg = if let Some(source) = index(offset, PRIORITY_BASE, 4, NUM_SOURCES) {
-            if source == 0 { Reg::Reserved } else { Reg::Priority(source) }
+            if source == 0 {
+                Reg::Reserved
+            } else {
+                Reg::Priority(source)
+            }
         } else if let Some(word) = index(offset, PENDING_BASE, 4, WORDS) {
             Reg::Pending(word)
         } else if let Some(context) = index(offset, ENABLE_BASE, ENABLE_STRIDE, contexts) {

@@ -50,7 +50,7 @@ fn command(value: u32) -> Option<Finish> {
 
 /// QEMU decodes 16- and 32-bit aligned accesses in the page.
 fn valid(offset: u64, size: u8) -> bool {
-    matches!(size, 2 | 4) && offset % u64::from(size) == 0 && offset < TEST_SIZE
+    matches!(size, 2 | 4) && offset.is_multiple_of(u64::from(size)) && offset < TEST_SIZE
 }
 
 impl Mmio for TestFinisher {

@@ -187,8 +187,7 @@ impl Uart {
     /// The IIR interrupt ID of the highest-priority enabled condition.
     fn interrupt_id(&self) -> u8 {
         let rx_enabled = self.ier & IER_ERBFI != 0;
-        let rx_ready = self.lsr & LSR_DR != 0
-            && (!self.fifo_enabled() || self.rx_fifo.len() >= self.rx_trigger);
+        let rx_ready = self.lsr & LSR_DR != 0 && (!self.fifo_enabled() || self.rx_fifo.len() >= self.rx_trigger);
         if self.ier & IER_ELSI != 0 && self.lsr & LSR_INT_ANY != 0 {
             IIR_RLS
         } else if rx_enabled && self.char_timeout() {
@@ -398,7 +397,7 @@ impl Uart {
 /// The register an access reaches: any size of 1 to 8 bytes, naturally
 /// aligned, inside the 8-byte region.
 fn register(offset: u64, size: u8) -> Option<u64> {
-    let ok = matches!(size, 1 | 2 | 4 | 8) && offset < REGION_SIZE && offset % u64::from(size) == 0;
+    let ok = matches!(size, 1 | 2 | 4 | 8) && offset < REGION_SIZE && offset.is_multiple_of(u64::from(size));
     ok.then_some(offset)
 }
 
@@ -605,7 +604,7 @@ mod tests {
         for b in 0..20u64 {
             assert_eq!(rd(&mut u, RBR_THR_DLL), b);
         }
-        assert_eq!(rd(&mut u, LSR) & LSR_DR, 0);
+        assert_eq!(rd(&mut u, LSR) & u64::from(LSR_DR), 0);
         assert_eq!(rd(&mut u, RBR_THR_DLL), 0);
         assert!(!u.irq());
     }
@@ -620,6 +619,10 @@ mod tests {
         assert_eq!(rd(&mut u, IIR_FCR), 0xcc);
         assert_eq!(rd(&mut u, RBR_THR_DLL), u64::from(b'x'));
         assert_eq!(rd(&mut u, IIR_FCR), 0xc1);
+        // At a trigger level of 1 byte, one byte is data available.
+        wr(&mut u, IIR_FCR, 0x01);
+        u.push_input(b'y');
+        assert_eq!(rd(&mut u, IIR_FCR), 0xc4);
     }
 
     #[test]

@@ -48,7 +48,7 @@ impl VirtioMmio {
 }
 
 fn valid(offset: u64, size: u8) -> bool {
-    matches!(size, 1 | 2 | 4 | 8) && offset % u64::from(size) == 0 && offset < REGION_SIZE
+    matches!(size, 1 | 2 | 4 | 8) && offset.is_multiple_of(u64::from(size)) && offset < REGION_SIZE
 }
 
 impl Mmio for VirtioMmio {

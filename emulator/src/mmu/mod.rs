@@ -18,7 +18,7 @@ use sv39_arch::pte::{PTE_A, PTE_D, PTE_G};
 use sv39_arch::sv39::PAGE_SIZE;
 use std::collections::HashSet;
 use tlb::{Tlb, TlbEntry, GLOBAL};
-use walk::{AdPolicy, Leaf, WalkFault, WalkRequest, WalkSteps};
+use walk::{AdPolicy, Leaf, WalkRequest, WalkSteps};
 
 pub struct Mmu {
     pub fetch_tlb: Tlb,

@@ -48,6 +48,9 @@ pub enum WalkFault {
     WriteWithoutRead,
     /// Step 3: bits 63:54 set (no Svnapot, no Svpbmt).
     ReservedBits,
+    /// Step 3: a pointer PTE with A, D or U set ("for non-leaf PTEs, the D, A,
+    /// and U bits are reserved for future standard use", 4.3.1).
+    PointerReservedBits,
     /// Step 4: a pointer PTE at level 0.
     NoLeaf,
     /// Step 5: R/W/X does not allow the access (MXR considered).
@@ -79,6 +82,7 @@ impl WalkFault {
             WalkFault::Invalid => "invalid PTE (V=0)",
             WalkFault::WriteWithoutRead => "reserved PTE encoding (W=1, R=0)",
             WalkFault::ReservedBits => "reserved PTE bits 63:54 set",
+            WalkFault::PointerReservedBits => "pointer PTE with A, D or U set",
             WalkFault::NoLeaf => "pointer PTE at level 0",
             WalkFault::Permission => "permission denied by R/W/X",
             WalkFault::SupervisorPage => "U-mode access to a supervisor page",
@@ -141,6 +145,9 @@ pub fn walk(
         }
         // Step 4: a pointer to the next level, or a leaf.
         if !is_leaf(pte) {
+            if pte & (PTE_A | PTE_D | PTE_U) != 0 {
+                return Err(WalkFault::PointerReservedBits);
+            }
             if level == 0 {
                 return Err(WalkFault::NoLeaf);
             }
@@ -244,7 +251,7 @@ mod tests {
         WalkRequest { root_ppn: ROOT >> 12, access, prv, sum: false, mxr: false, ad: AdPolicy::Update, update_ad: true }
     }
 
-    /// Tables mapping va 0x40_0000_1000 (vpn2=1, vpn1=0, vpn0=1) with `leaf` flags to 0x8020_0000.
+    /// Tables mapping va 0x4000_1000 (vpn2=1, vpn1=0, vpn0=1) with `leaf` flags to 0x8020_0000.
     fn tables(leaf: u64) -> Mem {
         let mut m = Mem::default();
         m.0.insert(ROOT + 8, make_pte(L1, PTE_V));
@@ -253,7 +260,7 @@ mod tests {
         m
     }
 
-    const VA: u64 = 0x40_0000_1234;
+    const VA: u64 = 0x4000_1234;
 
     fn run(m: &mut Mem, r: &WalkRequest) -> Result<Leaf, WalkFault> {
         walk(m, &pmp_all(), VA, r, &mut WalkSteps::default())
@@ -277,6 +284,11 @@ mod tests {
         assert_eq!(run(&mut tables(PTE_V | PTE_R | 1 << 54), &req(Access::Load, Priv::S)), Err(WalkFault::ReservedBits));
         assert_eq!(run(&mut tables(PTE_V | PTE_R | 1 << 63), &req(Access::Load, Priv::S)), Err(WalkFault::ReservedBits));
         assert!(run(&mut tables(PTE_V | PTE_R | PTE_RSW), &req(Access::Load, Priv::S)).is_ok(), "RSW is ignored");
+        for bit in [PTE_A, PTE_D, PTE_U] {
+            let mut m = tables(PTE_V | PTE_R);
+            m.0.insert(L1, make_pte(L0, PTE_V | bit));
+            assert_eq!(run(&mut m, &req(Access::Load, Priv::S)), Err(WalkFault::PointerReservedBits));
+        }
     }
 
     #[test]

@@ -113,7 +113,7 @@ impl PageTable {
     /// When `va` or `pa` is not aligned to the leaf size, or a leaf above `level` is in the way.
     pub fn map(&mut self, va: u64, pa: u64, level: usize, flags: u64) {
         let size = level_size(level);
-        assert!(va % size == 0 && pa % size == 0, "map: {va:#x} -> {pa:#x} misaligned for level {level}");
+        assert!(va.is_multiple_of(size) && pa.is_multiple_of(size), "map: {va:#x} -> {pa:#x} misaligned for level {level}");
         let pte = self.walk(va, level, true).unwrap();
         // SAFETY: `pte` points into a page-table page this PageTable owns.
         unsafe { pte.write_volatile(make_pte(pa, flags | PTE_V)) };

@@ -3,15 +3,15 @@
 //!
 //! `run_in(mode, f, arg)` saves a setjmp-style context (ra, sp, gp, tp, s0-s11
 //! and `mstatus`) on its own frame and then:
-//! - M: calls `f(arg)` directly, on the caller's stack (a normal return
-//!   leaves `mstatus` as `f` left it);
+//! - M: calls `f(arg)` directly, on the caller's stack;
 //! - S/U: `mret`s to `f` with `mstatus.MPP = mode`, `MPIE = MIE`,
 //!   `a0 = arg`, `sp` = top of [`lower_stack`] and `ra` = [`trampoline`],
 //!   whose `ecall` brings `f`'s return value back to M.
 //!
 //! The M handler ([`mtvec_direct`], installed by [`init`]) records the trap,
-//! restores the context and `mstatus`, and makes `run_in` return: `Ok(a0)` for
-//! the trampoline's ecall, `Err(trap)` for anything else. It uses no stack, so
+//! restores the context and makes `run_in` return: `Ok(a0)` for the
+//! trampoline's ecall, `Err(trap)` for anything else. Every return restores
+//! `mstatus` as it was when `run_in` was called. It uses no stack, so
 //! `f` may trash every register. On an interrupt it also clears that
 //! interrupt's bit in `mie`, so a still-pending source cannot trap again once
 //! `mstatus` is restored: re-enable it to see the next one.
@@ -284,8 +284,6 @@ bare_mtrap_common:
 1:  la t0, bare_trap_ctx
     ld t0, 0(t0)
     beqz t0, 2f
-    ld t1, 128(t0)
-    csrw mstatus, t1
     li a1, 1
     mv a0, t0
     j bare_restore_a0
@@ -294,7 +292,8 @@ bare_mtrap_common:
     add sp, sp, t0
     call bare_unexpected_trap
 
-    # Restores the context at bare_trap_ctx (a0 = it for _a0) and returns a0/a1.
+    # Restores mstatus and the context at bare_trap_ctx (a0 = it for _a0) and
+    # returns a0/a1.
 bare_restore:
     mv t0, a0
     la a0, bare_trap_ctx
@@ -302,7 +301,9 @@ bare_restore:
     j 3f
 bare_restore_a0:
     li t0, 0
-3:  ld ra, 0(a0)
+3:  ld t1, 128(a0)
+    csrw mstatus, t1
+    ld ra, 0(a0)
     ld sp, 8(a0)
     ld gp, 16(a0)
     ld tp, 24(a0)

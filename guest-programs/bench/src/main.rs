@@ -35,7 +35,8 @@ const PHASES: [Phase; 3] = [
 ];
 
 /// The U-mode address space: the image (code, data, stacks) identity-mapped and
-/// the data region at `DATA_VA`, all with 4 KiB pages.
+/// the data region at `DATA_VA`, all with 4 KiB pages. A and D start clear: the
+/// hardware sets them on first use, as QEMU does.
 fn address_space() -> PageTable {
     let mut pt = PageTable::new();
     identity_map_image(&mut pt, PTE_R | PTE_W | PTE_X | PTE_U);

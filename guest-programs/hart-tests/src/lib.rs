@@ -154,8 +154,10 @@ pub fn expect_ok(n: u32, r: Result<u64, Trap>, want: u64) -> Checks {
 }
 
 /// A fresh M-mode state for a test: handlers installed, PMP open to S/U,
-/// no delegation, interrupts off.
+/// no delegation, interrupts off, mtimecmp at its maximum, msip clear.
 pub fn setup() {
+    set_mtimecmp(u64::MAX);
+    set_msip(false);
     bare::trap::init();
     bare::pmp_allow_all();
     csrw!("medeleg", 0);
@@ -165,6 +167,37 @@ pub fn setup() {
     csrw!("mcounteren", 0b111);
     csrw!("scounteren", 0b111);
 }
+
+core::arch::global_asm!(
+    r#"
+    .globl hart_tests_spin
+hart_tests_spin:
+    addi a0, a0, -1
+    bnez a0, hart_tests_spin
+    ret
+    .globl hart_tests_spin_with
+hart_tests_spin_with:
+    csrs sstatus, a0
+    li a1, 0x8
+    and a1, a0, a1
+    beqz a1, 1f
+    csrs mstatus, a1
+1:  li a0, 1000000
+    j hart_tests_spin
+"#
+);
+unsafe extern "C" {
+    /// Counts `n` down to 0 and returns 0: an interrupt target for `run_in`.
+    #[link_name = "hart_tests_spin"]
+    pub safe fn spin(n: u64) -> u64;
+    /// Sets `bits` (SIE, and MIE when given, so only from M) in mstatus, then
+    /// spins a million times and returns 0.
+    #[link_name = "hart_tests_spin_with"]
+    pub safe fn spin_with(bits: u64) -> u64;
+}
+
+/// Enough spinning for any pending interrupt to be taken.
+pub const SPIN: u64 = 1_000_000;
 
 /// The CLINT's `mtime`.
 pub fn mtime() -> u64 {

@@ -13,7 +13,7 @@
 
 mod user;
 
-use bare::paging::{alloc_page, alloc_pages_aligned, heap_start, sfence_vma, set_satp, PageTable};
+use bare::paging::{alloc_page, alloc_pages_aligned, heap_start, set_satp, sfence_vma, PageTable};
 use bare::trap::{self, run_in, Trap};
 use bare::{pmp_allow_all, println};
 use core::fmt;
@@ -37,6 +37,9 @@ const HUGE_VA: u64 = 0x4020_0000;
 const DATA_VALUE: u64 = 0x1111_2222_3333_4444;
 const READ_ONLY_VALUE: u64 = 0x0bad_c0de_0bad_c0de;
 const KERNEL_VALUE: u64 = 0x5ec2_e700_0000_0001;
+
+/// The size a leaf maps at each level.
+const LEAF_NAMES: [&str; LEVELS] = ["4 KiB", "2 MiB", "1 GiB"];
 
 const IMAGE_FLAGS: u64 = PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D;
 
@@ -90,7 +93,7 @@ struct Size(u64);
 
 impl fmt::Display for Size {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        if self.0 >= 1 << 20 && self.0 % (1 << 20) == 0 {
+        if self.0 >= 1 << 20 && self.0.is_multiple_of(1 << 20) {
             write!(f, "{:>4} MiB", self.0 >> 20)
         } else {
             write!(f, "{:>4} KiB", self.0 >> 10)
@@ -162,10 +165,11 @@ impl Demo {
             kernel_pa: alloc_page(),
             huge_pa: alloc_pages_aligned(512, level_size(1)),
         };
-        let [image, data, .., kernel, _] = demo.user_mappings();
-        for m in demo.user_mappings() {
-            map(&mut demo.user, &m);
+        let mappings = demo.user_mappings();
+        for m in &mappings {
+            map(&mut demo.user, m);
         }
+        let [image, data, .., kernel, _] = mappings;
         map(&mut demo.kernel, &Mapping { flags: image.flags & !PTE_U, ..image });
         map(&mut demo.kernel, &data);
         map(&mut demo.kernel, &kernel);
@@ -197,12 +201,15 @@ impl Demo {
     fn show_mappings(&self) -> Scene {
         heading(1, "The page table");
         let root = self.user.root();
-        println!("   root table at PA {root:#x}; satp = {:#x} (MODE 8 = Sv39, ASID 0, PPN {:#x})", self.user.satp(0), root >> 12);
+        println!(
+            "   root table at PA {root:#x}; satp = {:#x} (MODE 8 = Sv39, ASID 0, PPN {:#x})",
+            self.user.satp(0),
+            root >> 12
+        );
         println!("   flags are the PTE's bits V R W X U G A D, '-' where clear\n");
         println!("   {:<25}{:<12}{:>8}  {:<8}  {:<11}  what", "VA range", "PA", "size", "flags", "leaf PTEs");
         for m in self.user_mappings() {
             let leaf = level_size(m.level);
-            const LEAF_NAMES: [&str; LEVELS] = ["4 KiB", "2 MiB", "1 GiB"];
             println!(
                 "   {:#010x}-{:#010x} -> {:#010x}  {}  {}  {:>3} x {:<5}  {}",
                 m.va,
@@ -263,7 +270,10 @@ impl Demo {
         println!("   PTE flags now {}: a store sets D (dirty) too", Flags(after_store));
         println!("   M-mode finds {found:#x} at PA {:#x}", self.data_pa + 8);
         let answer = attempt(Priv::U, "call to", code_at(CODE_X_VA), CODE_X_VA);
-        println!("   (the code at {CODE_X_VA:#x} is answer() from PA {:#x}, reached through a second mapping)", user::answer_pa());
+        println!(
+            "   (the code at {CODE_X_VA:#x} is answer() from PA {:#x}, reached through a second mapping)",
+            user::answer_pa()
+        );
         ensure(loaded == Ok(DATA_VALUE), "the load should return M-mode's value")?;
         ensure(after_load & (PTE_A | PTE_D) == PTE_A, "a load should set A and not D")?;
         ensure(stored.is_ok() && after_store & (PTE_A | PTE_D) == PTE_A | PTE_D, "a store should set D")?;
@@ -277,7 +287,11 @@ impl Demo {
         let loaded = attempt(Priv::U, "load from", user::load, READ_ONLY_VA);
         let stored = attempt(Priv::U, "store to", user::store, READ_ONLY_VA);
         let pte = self.pte(READ_ONLY_VA, 0);
-        println!("   PTE flags {}: no W, so the store faults before it sets D; the page still holds {:#x}", Flags(pte), read_pa(self.read_only_pa));
+        println!(
+            "   PTE flags {}: no W, so the store faults before it sets D; the page still holds {:#x}",
+            Flags(pte),
+            read_pa(self.read_only_pa)
+        );
         ensure(loaded == Ok(READ_ONLY_VALUE), "the load should succeed")?;
         ensure(faulted(stored, exc::STORE_PAGE_FAULT, READ_ONLY_VA), "the store should be a store page fault")?;
         ensure(pte & PTE_D == 0 && read_pa(self.read_only_pa) == READ_ONLY_VALUE, "the page should be unchanged")
@@ -316,7 +330,10 @@ impl Demo {
         println!("   VA {last:#x} -> PA {last_pa:#x}: M-mode finds {:#x}", read_pa(last_pa));
         let pte = self.pte(HUGE_VA, 1);
         println!("   level-1 PTE {pte:#018x} flags {}", Flags(pte));
-        ensure(read_pa(first_pa) == user::MARKER && read_pa(last_pa) == user::MARKER, "both stores should land in the superpage")?;
+        ensure(
+            read_pa(first_pa) == user::MARKER && read_pa(last_pa) == user::MARKER,
+            "both stores should land in the superpage",
+        )?;
         ensure(pte & (PTE_A | PTE_D) == PTE_A | PTE_D, "the superpage PTE should be accessed and dirty")
     }
 

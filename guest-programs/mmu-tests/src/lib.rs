@@ -30,7 +30,6 @@ pub const S_RW: u64 = PTE_R | PTE_W | PTE_A | PTE_D;
 pub const S_R: u64 = PTE_R | PTE_A | PTE_D;
 pub const S_X: u64 = PTE_X | PTE_A | PTE_D;
 pub const U_RWX: u64 = S_RWX | PTE_U;
-pub const U_RW: u64 = S_RW | PTE_U;
 
 /// A VA region no test maps by accident: 64 GiB, far from the identity-mapped RAM.
 pub const TEST_VA: u64 = 0x10_0000_0000;
@@ -49,6 +48,23 @@ pub fn setup(mode: Priv) -> PageTable {
     let mut pt = PageTable::new();
     identity_map_image(&mut pt, if mode == Priv::U { U_RWX } else { S_RWX });
     pt
+}
+
+/// PMP: entry 0 covers the 4 KiB page at `page` (NAPOT) with permissions `rwx`
+/// (`pmpcfg::R|W|X`, 0 = none) for S/U; entry 1 grants the rest of memory. Then
+/// fences, as 3.7.2 asks after PMP changes under paging.
+pub fn pmp_restrict_page(page: u64, rwx: u8) {
+    use sv39_arch::csr::pmpcfg::{A_NAPOT, A_SHIFT, R, W, X};
+    let napot = A_NAPOT << A_SHIFT;
+    let cfg = (((napot | R | W | X) as u64) << 8) | (napot | rwx) as u64;
+    // SAFETY: PMP without the L bit restricts only S/U accesses; M-mode is unaffected.
+    unsafe {
+        core::arch::asm!(
+            "csrw pmpaddr0, {a}", "csrw pmpaddr1, {all}", "csrw pmpcfg0, {c}",
+            a = in(reg) (page >> 2) | 0x1ff, all = in(reg) -1i64, c = in(reg) cfg,
+        )
+    };
+    sfence_vma_all();
 }
 
 /// Puts `pt` in `satp` (ASID 0) and flushes the TLB.
@@ -106,11 +122,6 @@ pub fn write32(pa: u64, v: u32) {
 pub fn write16(pa: u64, v: u16) {
     // SAFETY: as in `read64`.
     unsafe { (pa as *mut u16).write_volatile(v) }
-}
-
-/// Reads the PTE of `va` at `level`.
-pub fn pte(pt: &PageTable, va: u64, level: usize) -> u64 {
-    pt.pte(va, level)
 }
 
 /// Overwrites the PTE of `va` at `level` and flushes the TLB.
@@ -223,6 +234,13 @@ impl Access {
 /// Check `n`: `access` at `va` in `mode` raises its page fault with tval = `va`.
 pub fn expect_page_fault(n: u32, mode: Priv, access: Access, va: u64, what: &str) -> Outcome {
     expect_trap(n, access.run(mode, va), access.page_fault(), va, access.epc(va), what)
+}
+
+/// Checks n..n+2: a load, a store and a fetch at `va` in S mode each raise their page fault.
+pub fn expect_page_faults(n: u32, va: u64, what: &str) -> Outcome {
+    expect_page_fault(n, Priv::S, Access::Load, va, what)?;
+    expect_page_fault(n + 1, Priv::S, Access::Store, va, what)?;
+    expect_page_fault(n + 2, Priv::S, Access::Fetch, va, what)
 }
 
 /// Check `n`: `access` at `va` in `mode` raises its access fault with tval = `va`.

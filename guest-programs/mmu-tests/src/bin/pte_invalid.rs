@@ -10,14 +10,6 @@ use mmu_tests::*;
 use sv39_arch::csr::{mstatus, Priv};
 use sv39_arch::pte::{make_pte, PTE_A, PTE_D, PTE_V, PTE_W, PTE_X};
 
-/// Load, store and fetch at `va` must each raise the page fault of their type
-/// (checks n, n+1, n+2).
-fn all_fault(n: u32, va: u64, what: &str) -> Outcome {
-    expect_trap(n, run_in(Priv::S, acc_ld, va), LOAD_PAGE_FAULT, va, addr_of(acc_ld), what)?;
-    expect_trap(n + 1, run_in(Priv::S, acc_sd, va), STORE_PAGE_FAULT, va, addr_of(acc_sd), what)?;
-    expect_trap(n + 2, run_in(Priv::S, code_at(va), 0), INSTRUCTION_PAGE_FAULT, va, va, what)
-}
-
 fn test(pt: &mut PageTable) -> Outcome {
     let code = code_page(0x1111);
 
@@ -33,23 +25,23 @@ fn test(pt: &mut PageTable) -> Outcome {
     // V = 0 in the leaf, every other bit as in a good RWX leaf.
     let va = TEST_VA + 0x1000;
     set_pte(pt, va, 0, make_pte(code, S_RWX));
-    all_fault(10, va, "leaf V=0")?;
+    expect_page_faults(10, va, "leaf V=0")?;
 
     // V = 0 at level 1 (no level-0 table) and at level 2 (no level-1 table).
     let va = TEST_VA + 0x20_0000;
     set_pte(pt, va, 1, make_pte(bare::paging::alloc_page(), 0));
-    all_fault(20, va, "level-1 V=0")?;
+    expect_page_faults(20, va, "level-1 V=0")?;
     let va = TEST_VA + 0x4000_0000;
     set_pte(pt, va, 2, 0);
-    all_fault(30, va, "level-2 V=0")?;
+    expect_page_faults(30, va, "level-2 V=0")?;
 
     // W = 1, R = 0 is reserved (table 4.4), with X = 0 and X = 1; MXR does not help.
     let va = TEST_VA + 0x2000;
     set_pte(pt, va, 0, make_pte(code, PTE_V | PTE_W | PTE_A | PTE_D));
-    all_fault(40, va, "W=1 R=0 X=0")?;
+    expect_page_faults(40, va, "W=1 R=0 X=0")?;
     let va = TEST_VA + 0x3000;
     set_pte(pt, va, 0, make_pte(code, PTE_V | PTE_W | PTE_X | PTE_A | PTE_D));
-    all_fault(50, va, "W=1 R=0 X=1")?;
+    expect_page_faults(50, va, "W=1 R=0 X=1")?;
     mstatus_set(mstatus::MXR);
     let r = run_in(Priv::S, acc_ld, va);
     mstatus_clear(mstatus::MXR);
@@ -58,7 +50,7 @@ fn test(pt: &mut PageTable) -> Outcome {
     // A valid pointer PTE at level 0: the walk runs out of levels.
     let va = TEST_VA + 0x4000;
     set_pte(pt, va, 0, make_pte(code, PTE_V));
-    all_fault(60, va, "pointer at level 0")?;
+    expect_page_faults(60, va, "pointer at level 0")?;
 
     // The neighbouring valid page is unaffected by all of the above.
     ensure_eq(80, expect_ok(81, run_in(Priv::S, acc_ld, TEST_VA + 4088), "valid load after")?, 0x1111, "value")

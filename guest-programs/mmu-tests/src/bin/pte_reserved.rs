@@ -23,10 +23,7 @@ fn test(pt: &mut PageTable) -> Outcome {
     for (i, bit) in (54..64).enumerate() {
         let va = TEST_VA + ((i as u64) << 12);
         set_pte(pt, va, 0, make_pte(code, S_RWX | PTE_V) | (1 << bit));
-        let n = 1 + 3 * i as u32;
-        expect_trap(n, run_in(Priv::S, acc_ld, va), LOAD_PAGE_FAULT, va, addr_of(acc_ld), "leaf reserved bit load")?;
-        expect_trap(n + 1, run_in(Priv::S, acc_sd, va), STORE_PAGE_FAULT, va, addr_of(acc_sd), "leaf reserved bit store")?;
-        expect_trap(n + 2, run_in(Priv::S, code_at(va), 0), INSTRUCTION_PAGE_FAULT, va, va, "leaf reserved bit fetch")?;
+        expect_page_faults(1 + 3 * i as u32, va, "leaf with a reserved bit")?;
     }
 
     // Pointer PTE (level 1) with one reserved bit set (checks 41-50).

@@ -5,14 +5,19 @@
 //! unwritable, attempting to perform an AMO on an unreadable page always raises a
 //! store page-fault exception."
 //!
-//! QEMU 7.2 FAILS this test (check 101): single-threaded TCG expands an AMO into a
+//! Likewise a misaligned AMO raises "Store/AMO address misaligned" (cause 6, table 3.6).
+//!
+//! QEMU 7.2 FAILS this test (check 101, and 107 for the misaligned case): single-threaded TCG expands an AMO into a
 //! load then a store, so every unreadable page (X-only, V=0, unmapped, U=0 from
-//! U-mode, U=1 from S-mode with SUM=0) gives a load page fault (13). sv39 follows
-//! the spec; run this bin on sv39 only.
+//! U-mode, U=1 from S-mode with SUM=0) gives a load page fault (13), and a
+//! misaligned AMO a load address misaligned (4). sv39 follows the spec; run this
+//! bin on sv39 only.
 #![no_std]
 #![no_main]
 
 use mmu_tests::*;
+use bare::paging::sfence_vma_all;
+use sv39_arch::cause::exc::STORE_ADDRESS_MISALIGNED;
 use sv39_arch::csr::Priv;
 use sv39_arch::pte::{make_pte, PTE_A, PTE_D, PTE_R, PTE_U, PTE_W};
 
@@ -33,6 +38,12 @@ fn test() -> Outcome {
     {
         expect_trap(101 + k as u32, run_in(Priv::S, acc_amo, va + 8), STORE_PAGE_FAULT, va + 8, amo, what)?;
     }
+
+    // Misaligned, on a writable page.
+    pt.map(TEST_VA + 0x4000, code, 0, S_RW);
+    sfence_vma_all();
+    let va = TEST_VA + 0x4004;
+    expect_trap(107, run_in(Priv::S, acc_amo, va), STORE_ADDRESS_MISALIGNED, va, amo, "misaligned AMO")?;
 
     // U mode on a U=0 page.
     let mut pt = setup(Priv::U);

@@ -16,6 +16,9 @@ use sv39_arch::pte::{make_pte, PTE_G, PTE_V};
 
 const ASID: u16 = 1;
 
+/// A fence form's name and a function doing it for a VA.
+type Fence = (&'static str, fn(u64));
+
 /// S-mode: `sfence.vma a0, zero`, then `ld a0, 0(a0)`.
 #[unsafe(naked)]
 extern "C" fn s_fence_load(_va: u64) -> u64 {
@@ -33,7 +36,7 @@ fn test() -> Outcome {
     let old = pages[0];
 
     // Each fence form: map va -> old, load (cached), remap to new, fence, load new.
-    let forms: [(&str, fn(u64)); 4] = [
+    let forms: [Fence; 4] = [
         ("sfence.vma va, x0", |va| sfence_vma_addr(va)),
         ("sfence.vma va, asid", |va| sfence_vma(va, ASID as u64)),
         ("sfence.vma x0, asid", |_| sfence_vma_asid(ASID as u64)),

@@ -11,13 +11,6 @@ use sv39_arch::csr::Priv;
 use sv39_arch::memmap::RAM_BASE;
 use sv39_arch::pte::{make_pte, PTE_V};
 
-/// Load, store and fetch at `va` raise their page faults (checks n..n+2).
-fn all_fault(n: u32, va: u64, what: &str) -> Outcome {
-    expect_trap(n, run_in(Priv::S, acc_ld, va), LOAD_PAGE_FAULT, va, addr_of(acc_ld), what)?;
-    expect_trap(n + 1, run_in(Priv::S, acc_sd, va), STORE_PAGE_FAULT, va, addr_of(acc_sd), what)?;
-    expect_trap(n + 2, run_in(Priv::S, code_at(va), 0), INSTRUCTION_PAGE_FAULT, va, va, what)
-}
-
 fn test(pt: &mut PageTable) -> Outcome {
     activate(pt);
     // All targets lie in RAM and hold `ret`, so only the alignment rule can fault.
@@ -27,14 +20,14 @@ fn test(pt: &mut PageTable) -> Outcome {
     for (k, ppn0) in [1u64, 0x100, 0x1ff].into_iter().enumerate() {
         let va = (1 << 30) + ((k as u64) << 21);
         set_pte(pt, va, 1, leaf(RAM_BASE + (ppn0 << 12)));
-        all_fault(1 + 3 * k as u32, va + 0x1230, "2 MiB leaf with PPN[0] != 0")?;
+        expect_page_faults(1 + 3 * k as u32, va + 0x1230, "2 MiB leaf with PPN[0] != 0")?;
     }
 
     // 1 GiB leaves with PPN[0] != 0, PPN[1] != 0, and both.
     for (k, off) in [0x1000u64, 0x20_0000, 0x3f_f000].into_iter().enumerate() {
         let va = (3 + k as u64) << 30; // clear of the identity-mapped RAM at 2 GiB
         set_pte(pt, va, 2, leaf(RAM_BASE + off));
-        all_fault(20 + 3 * k as u32, va + 0x12_3450, "1 GiB leaf with PPN[1:0] != 0")?;
+        expect_page_faults(20 + 3 * k as u32, va + 0x12_3450, "1 GiB leaf with PPN[1:0] != 0")?;
     }
 
     // Control: the same slots with aligned PPNs work.

@@ -1,0 +1,125 @@
+//! The `sv39` command line: bad input gets one clear line and exit status 2,
+//! never a backtrace; the run-ending statuses are as documented.
+
+mod common;
+use common::*;
+use std::path::PathBuf;
+
+fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sv39-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// A minimal RV64 ELF that loads `code` at `pa` and starts there.
+fn elf_with_code(pa: u64, code: &[u32]) -> Vec<u8> {
+    let bytes: Vec<u8> = code.iter().flat_map(|w| w.to_le_bytes()).collect();
+    let mut b = vec![0u8; 120];
+    b[..4].copy_from_slice(b"\x7fELF");
+    b[4] = 2; // 64-bit
+    b[5] = 1; // little-endian
+    b[6] = 1;
+    b[16..18].copy_from_slice(&2u16.to_le_bytes()); // ET_EXEC
+    b[18..20].copy_from_slice(&243u16.to_le_bytes()); // EM_RISCV
+    b[20..24].copy_from_slice(&1u32.to_le_bytes());
+    b[24..32].copy_from_slice(&pa.to_le_bytes());
+    b[32..40].copy_from_slice(&64u64.to_le_bytes());
+    b[52..54].copy_from_slice(&64u16.to_le_bytes());
+    b[54..56].copy_from_slice(&56u16.to_le_bytes());
+    b[56..58].copy_from_slice(&1u16.to_le_bytes());
+    let ph = 64;
+    b[ph..ph + 4].copy_from_slice(&1u32.to_le_bytes());
+    b[ph + 4..ph + 8].copy_from_slice(&5u32.to_le_bytes()); // R+X
+    b[ph + 8..ph + 16].copy_from_slice(&120u64.to_le_bytes());
+    b[ph + 16..ph + 24].copy_from_slice(&pa.to_le_bytes());
+    b[ph + 24..ph + 32].copy_from_slice(&pa.to_le_bytes());
+    b[ph + 32..ph + 40].copy_from_slice(&(bytes.len() as u64).to_le_bytes());
+    b[ph + 40..ph + 48].copy_from_slice(&(bytes.len() as u64).to_le_bytes());
+    b.extend_from_slice(&bytes);
+    b
+}
+
+/// Asserts a one-line error containing `needle` and exit status 2.
+fn assert_clear_error(run: &Run, needle: &str) {
+    assert_eq!(run.code, Some(2), "stderr: {}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "one line, got: {}", run.stderr);
+    assert!(run.stderr.starts_with("sv39: error: "), "{}", run.stderr);
+    assert!(run.stderr.contains(needle), "expected `{needle}` in: {}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+}
+
+#[test]
+fn missing_file() {
+    assert_clear_error(&sv39(&[], &PathBuf::from("/no/such/file.elf")), "cannot read");
+}
+
+#[test]
+fn not_an_elf() {
+    assert_clear_error(&sv39(&[], &temp_file("script.sh", b"#!/bin/sh\necho hi\n")), "not an ELF file");
+}
+
+#[test]
+fn host_elf_is_not_risc_v() {
+    let host = std::env::current_exe().unwrap();
+    assert_clear_error(&sv39(&[], &host), "not RISC-V");
+}
+
+#[test]
+fn thirty_two_bit_elf() {
+    let mut elf = elf_with_code(0x8000_0000, &[0x0000_006f]);
+    elf[4] = 1;
+    assert_clear_error(&sv39(&[], &temp_file("rv32.elf", &elf)), "32-bit");
+}
+
+#[test]
+fn truncated_elf() {
+    let elf = elf_with_code(0x8000_0000, &[0x0000_006f, 0x0000_006f]);
+    assert_clear_error(&sv39(&[], &temp_file("cut.elf", &elf[..124])), "truncated");
+    assert_clear_error(&sv39(&[], &temp_file("cut2.elf", &elf[..40])), "truncated");
+}
+
+#[test]
+fn segment_outside_ram() {
+    let elf = elf_with_code(0x4000_0000, &[0x0000_006f]);
+    assert_clear_error(&sv39(&[], &temp_file("low.elf", &elf)), "outside RAM");
+    let elf = elf_with_code(0x8000_0000 + (128 << 20), &[0x0000_006f]);
+    assert_clear_error(&sv39(&[], &temp_file("high.elf", &elf)), "outside RAM");
+}
+
+#[test]
+fn bad_option_values() {
+    let elf = temp_file("loop.elf", &elf_with_code(0x8000_0000, &[0x0000_006f]));
+    let run = sv39(&["--mem", "12x"], &elf);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("not a size"), "{}", run.stderr);
+}
+
+#[test]
+fn instruction_limit_stops_with_124() {
+    // j . — spins forever.
+    let elf = temp_file("spin.elf", &elf_with_code(0x8000_0000, &[0x0000_006f]));
+    let run = sv39(&["--max-insns", "100000", "--stats"], &elf);
+    assert_eq!(run.code, Some(124), "{}", run.stderr);
+    assert!(run.stderr.contains("instruction limit"), "{}", run.stderr);
+    assert!(run.stderr.contains("instructions             100000"), "{}", run.stderr);
+}
+
+#[test]
+fn wfi_with_nothing_to_wake_it_stops_with_125() {
+    // csrw mie, zero; wfi; j .-4 — no interrupt source enabled, no input.
+    let code = [0x3040_1073, 0x1050_0073, 0xffdf_f06f];
+    let elf = temp_file("wfi.elf", &elf_with_code(0x8000_0000, &code));
+    let run = sv39(&[], &elf);
+    assert_eq!(run.code, Some(125), "{}", run.stderr);
+    assert!(run.stderr.contains("WFI"), "{}", run.stderr);
+}
+
+#[test]
+fn finisher_fail_code_is_the_exit_status() {
+    // li t0, 0x100000; li t1, (7 << 16) | 0x3333; sw t1, 0(t0); j .
+    let code = [0x0010_02b7, 0x0007_3337, 0x3333_0313, 0x0062_a023, 0x0000_006f];
+    let elf = temp_file("fail7.elf", &elf_with_code(0x8000_0000, &code));
+    assert_eq!(sv39(&[], &elf).code, Some(7));
+}
