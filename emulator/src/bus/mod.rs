@@ -125,7 +125,7 @@ impl Bus {
             return Some(v);
         }
         let (dev, off) = self.find(pa)?;
-        if off % size != 0 {
+        if !size.is_power_of_two() || off % size != 0 {
             return None;
         }
         let v = self.device(dev).read(off, size as u8);
@@ -140,7 +140,7 @@ impl Bus {
             return Some(());
         }
         let (dev, off) = self.find(pa)?;
-        if off % size != 0 {
+        if !size.is_power_of_two() || off % size != 0 {
             return None;
         }
         let r = self.device(dev).write(off, size as u8, value);

@@ -15,6 +15,9 @@ pub struct Ram {
 impl Ram {
     pub fn new(base: u64, size: u64) -> io::Result<Ram> {
         let mut map = memmap2::MmapOptions::new().len(size as usize).map_anon()?;
+        // Huge host pages spare the host TLB when the guest roams over its RAM;
+        // a host without them still works.
+        let _ = map.advise(memmap2::Advice::HugePage);
         let host = map.as_mut_ptr();
         Ok(Ram { _map: map, host, base, size })
     }
@@ -46,21 +49,41 @@ impl Ram {
         Some(u64::from_le(unsafe { (self.host.add(off) as *const u64).read_unaligned() }))
     }
 
-    /// Reads `len` (1, 2, 4 or 8) bytes, little-endian.
+    /// Reads `len` (at most 8) bytes, little-endian.
+    #[inline]
     pub fn read(&self, pa: u64, len: u64) -> Option<u64> {
         let off = self.offset(pa, len)?;
-        let mut bytes = [0u8; 8];
-        // SAFETY: `offset` checked the range; `len` <= 8.
-        unsafe { std::ptr::copy_nonoverlapping(self.host.add(off), bytes.as_mut_ptr(), len as usize) };
-        Some(u64::from_le_bytes(bytes))
+        // SAFETY: `offset` checked that the `len` bytes lie inside the mapping.
+        let p = unsafe { self.host.add(off) };
+        // SAFETY (each arm): unaligned reads of the checked bytes.
+        Some(match len {
+            1 => unsafe { *p as u64 },
+            2 => u16::from_le(unsafe { (p as *const u16).read_unaligned() }) as u64,
+            4 => u32::from_le(unsafe { (p as *const u32).read_unaligned() }) as u64,
+            8 => u64::from_le(unsafe { (p as *const u64).read_unaligned() }),
+            _ => {
+                // The parts of an access that crosses a page: 3, 5, 6 or 7 bytes.
+                let mut bytes = [0u8; 8];
+                unsafe { std::ptr::copy_nonoverlapping(p, bytes.as_mut_ptr(), len.min(8) as usize) };
+                u64::from_le_bytes(bytes)
+            }
+        })
     }
 
-    /// Writes the low `len` bytes of `value`, little-endian.
+    /// Writes the low `len` (at most 8) bytes of `value`, little-endian.
+    #[inline]
     pub fn write(&mut self, pa: u64, len: u64, value: u64) -> Option<()> {
         let off = self.offset(pa, len)?;
-        let bytes = value.to_le_bytes();
-        // SAFETY: `offset` checked the range; `len` <= 8.
-        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), self.host.add(off), len as usize) };
+        // SAFETY: `offset` checked that the `len` bytes lie inside the mapping.
+        let p = unsafe { self.host.add(off) };
+        // SAFETY (each arm): unaligned writes of the checked bytes.
+        match len {
+            1 => unsafe { *p = value as u8 },
+            2 => unsafe { (p as *mut u16).write_unaligned((value as u16).to_le()) },
+            4 => unsafe { (p as *mut u32).write_unaligned((value as u32).to_le()) },
+            8 => unsafe { (p as *mut u64).write_unaligned(value.to_le()) },
+            _ => unsafe { std::ptr::copy_nonoverlapping(value.to_le_bytes().as_ptr(), p, len.min(8) as usize) },
+        }
         Some(())
     }
 

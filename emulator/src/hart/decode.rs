@@ -106,7 +106,7 @@ enum Format {
 
 impl Format {
     fn fields(self, op: Op, raw: u32) -> Decoded {
-        let d = |rd, rs1, rs2, imm| Decoded { op, rd, rs1, rs2, imm, raw };
+        let d = |rd, rs1, rs2, imm| Decoded::new(op, rd, rs1, rs2, imm, raw);
         match self {
             Format::R => d(rd(raw), rs1(raw), rs2(raw), 0),
             Format::I => d(rd(raw), rs1(raw), 0, i_imm(raw)),
@@ -377,17 +377,17 @@ fn cb_imm(c: u32) -> i32 {
 
 /// Register-immediate expansion `op rd, rs1, imm` (also loads and jalr).
 fn c_imm(op: Op, rd: u8, rs1: u8, imm: i32, raw: u32) -> Decoded {
-    Decoded { op, rd, rs1, rs2: 0, imm, raw }
+    Decoded::new(op, rd, rs1, 0, imm, raw)
 }
 
 /// Register-register expansion `op rd, rs1, rs2`.
 fn c_reg(op: Op, rd: u8, rs1: u8, rs2: u8, raw: u32) -> Decoded {
-    Decoded { op, rd, rs1, rs2, imm: 0, raw }
+    Decoded::new(op, rd, rs1, rs2, 0, raw)
 }
 
 /// Store or branch expansion `op rs2, imm(rs1)` / `op rs1, rs2, imm`.
 fn c_store(op: Op, rs1: u8, rs2: u8, imm: i32, raw: u32) -> Decoded {
-    Decoded { op, rd: 0, rs1, rs2, imm, raw }
+    Decoded::new(op, 0, rs1, rs2, imm, raw)
 }
 
 fn decode_compressed(c: u32) -> Decoded {
@@ -481,7 +481,7 @@ mod tests {
     /// Asserts every field of the decoded form of `raw`.
     #[track_caller]
     fn t(raw: u32, op: Op, rd: u8, rs1: u8, rs2: u8, imm: i32) {
-        assert_eq!(decode(raw), Decoded { op, rd, rs1, rs2, imm, raw }, "{raw:#010x}");
+        assert_eq!(decode(raw), Decoded::new(op, rd, rs1, rs2, imm, raw), "{raw:#010x}");
     }
 
     #[track_caller]
@@ -781,7 +781,7 @@ mod tests {
     fn compressed_exhaustive() {
         for c in (0..=0xffff_u32).filter(|c| c & 3 != 3) {
             let d = decode(c);
-            assert_eq!((d.raw, d.len()), (c, 2), "{c:#06x}");
+            assert_eq!((d.raw, d.len), (c, 2), "{c:#06x}");
             assert_ne!(d.op, Op::Undecoded, "{c:#06x}");
             assert!(d.rd < 32 && d.rs1 < 32 && d.rs2 < 32, "{c:#06x}");
         }

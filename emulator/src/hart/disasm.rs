@@ -47,7 +47,7 @@ pub fn disassemble(d: &Decoded, pc: u64) -> String {
         Op::Fence => fence(d.imm as u32),
         // The spec's c.nop; objdump -M no-aliases prints c.addi zero,0.
         _ if d.raw == C_NOP => "c.nop".into(),
-        _ if d.len() == 2 => join(&format!("c.{}", c_mnemonic(d)), &c_operands(d, pc)),
+        _ if d.len == 2 => join(&format!("c.{}", c_mnemonic(d)), &c_operands(d, pc)),
         _ => join(&format!("{}{}", mnemonic(d.op), ordering(d)), &operands(d, pc)),
     }
 }
@@ -175,7 +175,7 @@ fn fence_set(bits: u32) -> String {
 
 /// An encoding the decoder rejected, printed as objdump 2.40 does.
 fn unknown(d: &Decoded) -> String {
-    match (d.len(), d.raw) {
+    match (d.len, d.raw) {
         (2, 0) => "c.unimp".into(),
         (2, raw) => format!(".2byte {raw:#x}"),
         (_, raw) => format!(".4byte {raw:#x}"),

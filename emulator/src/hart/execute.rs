@@ -1,6 +1,6 @@
 //! Instruction semantics, by ISA chapter, as close to the spec's pseudocode as
-//! Rust allows. `execute` runs one decoded instruction: on success it has
-//! advanced `pc`; on an exception `pc` still names the instruction.
+//! Rust allows. `execute` runs one decoded instruction at `pc` and returns the
+//! next pc; on an exception `self.pc` still names the instruction.
 
 use super::exception::Exception;
 use super::op::{Decoded, Op};
@@ -11,127 +11,127 @@ use sv39_arch::csr::{mip, mstatus, Priv};
 
 impl Hart {
     #[inline(always)]
-    pub(super) fn execute(&mut self, bus: &mut Bus, d: Decoded) -> Result<(), Exception> {
-        let pc = self.pc;
-        let mut next = pc.wrapping_add(d.len());
-        let rs1 = self.reg(d.rs1);
-        let rs2 = self.reg(d.rs2);
-        let imm = d.imm as i64 as u64;
+    pub(super) fn execute(&mut self, bus: &mut Bus, d: Decoded, pc: u64) -> Result<u64, Exception> {
+        let mut next = pc.wrapping_add(d.len as u64);
         let rd = d.rd;
+        // Operands are read in the arms that use them, not before dispatch.
+        macro_rules! rs1 { () => { self.reg(d.rs1) } }
+        macro_rules! rs2 { () => { self.reg(d.rs2) } }
+        let imm = d.imm as i64 as u64;
         let shamt = (d.imm & 63) as u32;
         match d.op {
             // RV64I: integer computation (unprivileged spec 2.4, 5.2).
             Op::Lui => self.set_reg(rd, imm),
             Op::Auipc => self.set_reg(rd, pc.wrapping_add(imm)),
-            Op::Addi => self.set_reg(rd, rs1.wrapping_add(imm)),
-            Op::Slti => self.set_reg(rd, ((rs1 as i64) < (imm as i64)) as u64),
-            Op::Sltiu => self.set_reg(rd, (rs1 < imm) as u64),
-            Op::Xori => self.set_reg(rd, rs1 ^ imm),
-            Op::Ori => self.set_reg(rd, rs1 | imm),
-            Op::Andi => self.set_reg(rd, rs1 & imm),
-            Op::Slli => self.set_reg(rd, rs1 << shamt),
-            Op::Srli => self.set_reg(rd, rs1 >> shamt),
-            Op::Srai => self.set_reg(rd, ((rs1 as i64) >> shamt) as u64),
-            Op::Add => self.set_reg(rd, rs1.wrapping_add(rs2)),
-            Op::Sub => self.set_reg(rd, rs1.wrapping_sub(rs2)),
-            Op::Sll => self.set_reg(rd, rs1 << (rs2 & 63)),
-            Op::Slt => self.set_reg(rd, ((rs1 as i64) < (rs2 as i64)) as u64),
-            Op::Sltu => self.set_reg(rd, (rs1 < rs2) as u64),
-            Op::Xor => self.set_reg(rd, rs1 ^ rs2),
-            Op::Srl => self.set_reg(rd, rs1 >> (rs2 & 63)),
-            Op::Sra => self.set_reg(rd, ((rs1 as i64) >> (rs2 & 63)) as u64),
-            Op::Or => self.set_reg(rd, rs1 | rs2),
-            Op::And => self.set_reg(rd, rs1 & rs2),
-            Op::Addiw => self.set_reg(rd, sext32(rs1.wrapping_add(imm))),
-            Op::Slliw => self.set_reg(rd, sext32(rs1 << (shamt & 31))),
-            Op::Srliw => self.set_reg(rd, sext32((rs1 as u32 >> (shamt & 31)) as u64)),
-            Op::Sraiw => self.set_reg(rd, ((rs1 as i32) >> (shamt & 31)) as i64 as u64),
-            Op::Addw => self.set_reg(rd, sext32(rs1.wrapping_add(rs2))),
-            Op::Subw => self.set_reg(rd, sext32(rs1.wrapping_sub(rs2))),
-            Op::Sllw => self.set_reg(rd, sext32(rs1 << (rs2 & 31))),
-            Op::Srlw => self.set_reg(rd, sext32((rs1 as u32 >> (rs2 & 31)) as u64)),
-            Op::Sraw => self.set_reg(rd, ((rs1 as i32) >> (rs2 & 31)) as i64 as u64),
+            Op::Addi => self.set_reg(rd, rs1!().wrapping_add(imm)),
+            Op::Slti => self.set_reg(rd, ((rs1!() as i64) < (imm as i64)) as u64),
+            Op::Sltiu => self.set_reg(rd, (rs1!() < imm) as u64),
+            Op::Xori => self.set_reg(rd, rs1!() ^ imm),
+            Op::Ori => self.set_reg(rd, rs1!() | imm),
+            Op::Andi => self.set_reg(rd, rs1!() & imm),
+            Op::Slli => self.set_reg(rd, rs1!() << shamt),
+            Op::Srli => self.set_reg(rd, rs1!() >> shamt),
+            Op::Srai => self.set_reg(rd, ((rs1!() as i64) >> shamt) as u64),
+            Op::Add => self.set_reg(rd, rs1!().wrapping_add(rs2!())),
+            Op::Sub => self.set_reg(rd, rs1!().wrapping_sub(rs2!())),
+            Op::Sll => self.set_reg(rd, rs1!() << (rs2!() & 63)),
+            Op::Slt => self.set_reg(rd, ((rs1!() as i64) < (rs2!() as i64)) as u64),
+            Op::Sltu => self.set_reg(rd, (rs1!() < rs2!()) as u64),
+            Op::Xor => self.set_reg(rd, rs1!() ^ rs2!()),
+            Op::Srl => self.set_reg(rd, rs1!() >> (rs2!() & 63)),
+            Op::Sra => self.set_reg(rd, ((rs1!() as i64) >> (rs2!() & 63)) as u64),
+            Op::Or => self.set_reg(rd, rs1!() | rs2!()),
+            Op::And => self.set_reg(rd, rs1!() & rs2!()),
+            Op::Addiw => self.set_reg(rd, sext32(rs1!().wrapping_add(imm))),
+            Op::Slliw => self.set_reg(rd, sext32(rs1!() << (shamt & 31))),
+            Op::Srliw => self.set_reg(rd, sext32((rs1!() as u32 >> (shamt & 31)) as u64)),
+            Op::Sraiw => self.set_reg(rd, ((rs1!() as i32) >> (shamt & 31)) as i64 as u64),
+            Op::Addw => self.set_reg(rd, sext32(rs1!().wrapping_add(rs2!()))),
+            Op::Subw => self.set_reg(rd, sext32(rs1!().wrapping_sub(rs2!()))),
+            Op::Sllw => self.set_reg(rd, sext32(rs1!() << (rs2!() & 31))),
+            Op::Srlw => self.set_reg(rd, sext32((rs1!() as u32 >> (rs2!() & 31)) as u64)),
+            Op::Sraw => self.set_reg(rd, ((rs1!() as i32) >> (rs2!() & 31)) as i64 as u64),
             // Control transfer (2.5). IALIGN = 16, so targets are never misaligned.
             Op::Jal => {
                 self.set_reg(rd, next);
                 next = pc.wrapping_add(imm);
             }
             Op::Jalr => {
-                let target = rs1.wrapping_add(imm) & !1;
+                let target = rs1!().wrapping_add(imm) & !1;
                 self.set_reg(rd, next);
                 next = target;
             }
-            Op::Beq => next = branch(rs1 == rs2, pc, imm, next),
-            Op::Bne => next = branch(rs1 != rs2, pc, imm, next),
-            Op::Blt => next = branch((rs1 as i64) < (rs2 as i64), pc, imm, next),
-            Op::Bge => next = branch((rs1 as i64) >= (rs2 as i64), pc, imm, next),
-            Op::Bltu => next = branch(rs1 < rs2, pc, imm, next),
-            Op::Bgeu => next = branch(rs1 >= rs2, pc, imm, next),
+            Op::Beq => next = branch(rs1!() == rs2!(), pc, imm, next),
+            Op::Bne => next = branch(rs1!() != rs2!(), pc, imm, next),
+            Op::Blt => next = branch((rs1!() as i64) < (rs2!() as i64), pc, imm, next),
+            Op::Bge => next = branch((rs1!() as i64) >= (rs2!() as i64), pc, imm, next),
+            Op::Bltu => next = branch(rs1!() < rs2!(), pc, imm, next),
+            Op::Bgeu => next = branch(rs1!() >= rs2!(), pc, imm, next),
             // Loads and stores (2.6, 5.3).
             Op::Lb => {
-                let v = self.load::<u8>(bus, rs1.wrapping_add(imm))?;
+                let v = self.load::<u8>(bus, rs1!().wrapping_add(imm))?;
                 self.set_reg(rd, v as i8 as u64)
             }
             Op::Lh => {
-                let v = self.load::<u16>(bus, rs1.wrapping_add(imm))?;
+                let v = self.load::<u16>(bus, rs1!().wrapping_add(imm))?;
                 self.set_reg(rd, v as i16 as u64)
             }
             Op::Lw => {
-                let v = self.load::<u32>(bus, rs1.wrapping_add(imm))?;
+                let v = self.load::<u32>(bus, rs1!().wrapping_add(imm))?;
                 self.set_reg(rd, v as i32 as u64)
             }
             Op::Ld => {
-                let v = self.load::<u64>(bus, rs1.wrapping_add(imm))?;
+                let v = self.load::<u64>(bus, rs1!().wrapping_add(imm))?;
                 self.set_reg(rd, v)
             }
             Op::Lbu => {
-                let v = self.load::<u8>(bus, rs1.wrapping_add(imm))?;
+                let v = self.load::<u8>(bus, rs1!().wrapping_add(imm))?;
                 self.set_reg(rd, v as u64)
             }
             Op::Lhu => {
-                let v = self.load::<u16>(bus, rs1.wrapping_add(imm))?;
+                let v = self.load::<u16>(bus, rs1!().wrapping_add(imm))?;
                 self.set_reg(rd, v as u64)
             }
             Op::Lwu => {
-                let v = self.load::<u32>(bus, rs1.wrapping_add(imm))?;
+                let v = self.load::<u32>(bus, rs1!().wrapping_add(imm))?;
                 self.set_reg(rd, v as u64)
             }
-            Op::Sb => self.store::<u8>(bus, rs1.wrapping_add(imm), rs2 as u8)?,
-            Op::Sh => self.store::<u16>(bus, rs1.wrapping_add(imm), rs2 as u16)?,
-            Op::Sw => self.store::<u32>(bus, rs1.wrapping_add(imm), rs2 as u32)?,
-            Op::Sd => self.store::<u64>(bus, rs1.wrapping_add(imm), rs2)?,
+            Op::Sb => self.store::<u8>(bus, rs1!().wrapping_add(imm), rs2!() as u8)?,
+            Op::Sh => self.store::<u16>(bus, rs1!().wrapping_add(imm), rs2!() as u16)?,
+            Op::Sw => self.store::<u32>(bus, rs1!().wrapping_add(imm), rs2!() as u32)?,
+            Op::Sd => self.store::<u64>(bus, rs1!().wrapping_add(imm), rs2!())?,
             // Memory ordering (2.7); fence.i has nothing to do: the decode cache
             // follows every store (see bus::code_pages).
             Op::Fence | Op::FenceI => {}
             // M (chapter 7).
-            Op::Mul => self.set_reg(rd, rs1.wrapping_mul(rs2)),
-            Op::Mulh => self.set_reg(rd, ((rs1 as i64 as i128 * rs2 as i64 as i128) >> 64) as u64),
-            Op::Mulhsu => self.set_reg(rd, ((rs1 as i64 as i128).wrapping_mul(rs2 as i128) >> 64) as u64),
-            Op::Mulhu => self.set_reg(rd, ((rs1 as u128 * rs2 as u128) >> 64) as u64),
-            Op::Div => self.set_reg(rd, div(rs1 as i64, rs2 as i64) as u64),
-            Op::Divu => self.set_reg(rd, rs1.checked_div(rs2).unwrap_or(u64::MAX)),
-            Op::Rem => self.set_reg(rd, rem(rs1 as i64, rs2 as i64) as u64),
-            Op::Remu => self.set_reg(rd, if rs2 == 0 { rs1 } else { rs1 % rs2 }),
-            Op::Mulw => self.set_reg(rd, sext32(rs1.wrapping_mul(rs2))),
-            Op::Divw => self.set_reg(rd, div32(rs1 as i32, rs2 as i32) as i64 as u64),
+            Op::Mul => self.set_reg(rd, rs1!().wrapping_mul(rs2!())),
+            Op::Mulh => self.set_reg(rd, ((rs1!() as i64 as i128 * rs2!() as i64 as i128) >> 64) as u64),
+            Op::Mulhsu => self.set_reg(rd, ((rs1!() as i64 as i128).wrapping_mul(rs2!() as i128) >> 64) as u64),
+            Op::Mulhu => self.set_reg(rd, ((rs1!() as u128 * rs2!() as u128) >> 64) as u64),
+            Op::Div => self.set_reg(rd, div(rs1!() as i64, rs2!() as i64) as u64),
+            Op::Divu => self.set_reg(rd, rs1!().checked_div(rs2!()).unwrap_or(u64::MAX)),
+            Op::Rem => self.set_reg(rd, rem(rs1!() as i64, rs2!() as i64) as u64),
+            Op::Remu => self.set_reg(rd, if rs2!() == 0 { rs1!() } else { rs1!() % rs2!() }),
+            Op::Mulw => self.set_reg(rd, sext32(rs1!().wrapping_mul(rs2!()))),
+            Op::Divw => self.set_reg(rd, div32(rs1!() as i32, rs2!() as i32) as i64 as u64),
             Op::Divuw => {
-                let (a, b) = (rs1 as u32, rs2 as u32);
+                let (a, b) = (rs1!() as u32, rs2!() as u32);
                 self.set_reg(rd, a.checked_div(b).unwrap_or(u32::MAX) as i32 as i64 as u64)
             }
-            Op::Remw => self.set_reg(rd, rem32(rs1 as i32, rs2 as i32) as i64 as u64),
+            Op::Remw => self.set_reg(rd, rem32(rs1!() as i32, rs2!() as i32) as i64 as u64),
             Op::Remuw => {
-                let (a, b) = (rs1 as u32, rs2 as u32);
+                let (a, b) = (rs1!() as u32, rs2!() as u32);
                 self.set_reg(rd, if b == 0 { a } else { a % b } as i32 as i64 as u64)
             }
             // A (chapter 8).
-            Op::LrW => self.lr::<u32>(bus, rd, rs1)?,
-            Op::LrD => self.lr::<u64>(bus, rd, rs1)?,
-            Op::ScW => self.sc::<u32>(bus, rd, rs1, rs2)?,
-            Op::ScD => self.sc::<u64>(bus, rd, rs1, rs2)?,
+            Op::LrW => self.lr::<u32>(bus, rd, rs1!())?,
+            Op::LrD => self.lr::<u64>(bus, rd, rs1!())?,
+            Op::ScW => self.sc::<u32>(bus, rd, rs1!(), rs2!())?,
+            Op::ScD => self.sc::<u64>(bus, rd, rs1!(), rs2!())?,
             Op::AmoswapW | Op::AmoaddW | Op::AmoxorW | Op::AmoandW | Op::AmoorW | Op::AmominW
-            | Op::AmomaxW | Op::AmominuW | Op::AmomaxuW => self.amo::<u32>(bus, d.op, rd, rs1, rs2)?,
+            | Op::AmomaxW | Op::AmominuW | Op::AmomaxuW => self.amo::<u32>(bus, d.op, rd, rs1!(), rs2!())?,
             Op::AmoswapD | Op::AmoaddD | Op::AmoxorD | Op::AmoandD | Op::AmoorD | Op::AmominD
-            | Op::AmomaxD | Op::AmominuD | Op::AmomaxuD => self.amo::<u64>(bus, d.op, rd, rs1, rs2)?,
+            | Op::AmomaxD | Op::AmominuD | Op::AmomaxuD => self.amo::<u64>(bus, d.op, rd, rs1!(), rs2!())?,
             // Zicsr (chapter 9).
             Op::Csrrw | Op::Csrrs | Op::Csrrc | Op::Csrrwi | Op::Csrrsi | Op::Csrrci => {
                 self.zicsr(bus, d)?
@@ -145,23 +145,22 @@ impl Hart {
                 })
             }
             Op::Ebreak => return Err(Exception::Breakpoint(pc)),
-            Op::Mret if self.prv == Priv::M => return self.mret(),
-            Op::Sret if self.prv == Priv::M || (self.prv == Priv::S && !self.tsr()) => return self.sret(),
+            Op::Mret if self.prv == Priv::M => next = self.mret(),
+            Op::Sret if self.prv == Priv::M || (self.prv == Priv::S && !self.tsr()) => next = self.sret(),
             Op::Wfi if self.wfi_allowed() => {
                 self.wfi = true;
                 self.end_batch();
             }
             Op::SfenceVma if self.sfence_allowed() => {
-                let va = (d.rs1 != 0).then_some(rs1);
-                let asid = (d.rs2 != 0).then_some(rs2);
+                let va = (d.rs1 != 0).then_some(rs1!());
+                let asid = (d.rs2 != 0).then_some(rs2!());
                 self.sfence_vma(va, asid);
             }
             Op::Mret | Op::Sret | Op::Wfi | Op::SfenceVma | Op::Illegal | Op::Undecoded => {
                 return Err(illegal(d))
             }
         }
-        self.pc = next;
-        Ok(())
+        Ok(next)
     }
 
     fn tsr(&self) -> bool {

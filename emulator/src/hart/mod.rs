@@ -88,16 +88,35 @@ impl Hart {
         let start = self.cycle;
         self.batch_end = until;
         self.sync_store_tlb(bus);
-        while self.cycle < self.batch_end {
-            self.cycle += 1;
-            let result = match self.fetch(bus) {
-                Ok(d) => self.execute(bus, d),
-                Err(e) => Err(e),
+        // pc and cycle live in registers here: `self.pc` and `self.cycle` are
+        // written for the slow paths but never read back on the fast path.
+        let mut pc = self.pc;
+        let mut cycle = self.cycle;
+        while cycle < self.batch_end {
+            cycle += 1;
+            self.cycle = cycle;
+            self.pc = pc;
+            // The decode-cache hit stays in registers; misses go out of line.
+            let d = match self.cached_decoded(pc) {
+                Some(d) => d,
+                None => match self.fetch_slow(bus) {
+                    Ok(d) => d,
+                    Err(e) => {
+                        self.take_exception(e);
+                        pc = self.pc;
+                        continue;
+                    }
+                },
             };
-            if let Err(e) = result {
-                self.take_exception(e);
+            match self.execute(bus, d, pc) {
+                Ok(next) => pc = next,
+                Err(e) => {
+                    self.take_exception(e);
+                    pc = self.pc;
+                }
             }
         }
+        self.pc = pc;
         self.cycle - start
     }
 
@@ -118,19 +137,17 @@ impl Hart {
         self.x[0] = 0;
     }
 
-    /// Fetches the decoded instruction at `pc`: from the decode cache when `pc`
-    /// is on the page of the last fetch, else through translation.
+    /// The decoded instruction at `pc` when `pc` is on the page of the last
+    /// fetch and the slot is filled.
     #[inline(always)]
-    fn fetch(&mut self, bus: &mut Bus) -> Result<Decoded, Exception> {
-        if self.pc & !0xfff == self.fetch_page_va {
-            // SAFETY: fetch_page points at the 2048 slots of a live decoded page
-            // (pages are never freed) and the index is below 2048.
-            let d = unsafe { *self.fetch_page.add((self.pc as usize & 0xfff) >> 1) };
-            if d.op != Op::Undecoded {
-                return Ok(d);
-            }
+    fn cached_decoded(&self, pc: u64) -> Option<Decoded> {
+        if pc & !0xfff != self.fetch_page_va {
+            return None;
         }
-        self.fetch_slow(bus)
+        // SAFETY: fetch_page points at the 2048 slots of a live decoded page
+        // (pages are never freed) and the index is below 2048.
+        let d = unsafe { *self.fetch_page.add((pc as usize & 0xfff) >> 1) };
+        (d.op != Op::Undecoded).then_some(d)
     }
 
     /// Translates `pc`, decodes the instruction and caches it for its page.

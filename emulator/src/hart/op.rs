@@ -34,13 +34,15 @@ pub enum Op {
     Mret, Sret, Wfi, SfenceVma,
 }
 
-/// A decoded instruction: 12 bytes, copied out of the decode cache on each fetch.
+/// A decoded instruction: 16 bytes, copied out of the decode cache on each fetch.
 ///
 /// `imm` is the sign-extended immediate named by the format (`i_imm`, `s_imm`,
-/// `b_imm`, `u_imm`, `j_imm`), the shift amount for shifts, or the CSR number.
-/// `raw` is the instruction as fetched (16 bits for compressed forms): it gives
-/// the length and is `mtval` for illegal-instruction.
+/// `b_imm`, `u_imm`, `j_imm`), the shift amount for shifts, the CSR number, or
+/// fence's fm/pred/succ bits. `raw` is the instruction as fetched (16 bits for
+/// compressed forms): it is `mtval` for illegal-instruction. `len` (2 or 4)
+/// is derived from `raw` once, here, instead of on every execution.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[repr(C, align(16))]
 pub struct Decoded {
     pub op: Op,
     pub rd: u8,
@@ -48,16 +50,16 @@ pub struct Decoded {
     pub rs2: u8,
     pub imm: i32,
     pub raw: u32,
+    pub len: u8,
 }
 
 impl Decoded {
-    /// Length in bytes: 2 for compressed instructions, 4 otherwise.
-    #[inline(always)]
-    pub fn len(&self) -> u64 {
-        if self.raw & 3 == 3 { 4 } else { 2 }
+    pub const fn new(op: Op, rd: u8, rs1: u8, rs2: u8, imm: i32, raw: u32) -> Decoded {
+        let len = if raw & 3 == 3 { 4 } else { 2 };
+        Decoded { op, rd, rs1, rs2, imm, raw, len }
     }
 
     pub const fn illegal(raw: u32) -> Decoded {
-        Decoded { op: Op::Illegal, rd: 0, rs1: 0, rs2: 0, imm: 0, raw }
+        Decoded::new(Op::Illegal, 0, 0, 0, 0, raw)
     }
 }

@@ -73,29 +73,27 @@ impl Hart {
         self.set_priv(target);
     }
 
-    /// `mret` (spec 3.3.2): back to MPP with MIE = MPIE, MPIE = 1, MPP = U;
+    /// `mret` (spec 3.3.2), returning the new pc: back to MPP with MIE = MPIE, MPIE = 1, MPP = U;
     /// MPRV cleared when leaving for a mode below M.
-    pub fn mret(&mut self) -> Result<(), Exception> {
+    pub fn mret(&mut self) -> u64 {
         let st = self.csr.mstatus;
         let to = self.csr.mpp();
         let mie = if st & mstatus::MPIE != 0 { mstatus::MIE } else { 0 };
         let mprv = if to == Priv::M { st & mstatus::MPRV } else { 0 };
         self.csr.mstatus = st & !(mstatus::MIE | mstatus::MPP | mstatus::MPRV) | mie | mstatus::MPIE | mprv;
-        self.pc = self.csr.mepc;
         self.xret(to);
-        Ok(())
+        self.csr.mepc
     }
 
-    /// `sret` (spec 3.3.2, 4.1.1): back to SPP with SIE = SPIE, SPIE = 1,
+    /// `sret` (spec 3.3.2, 4.1.1), returning the new pc: back to SPP with SIE = SPIE, SPIE = 1,
     /// SPP = U, MPRV = 0 (SPP is never M).
-    pub fn sret(&mut self) -> Result<(), Exception> {
+    pub fn sret(&mut self) -> u64 {
         let st = self.csr.mstatus;
         let to = if st & mstatus::SPP != 0 { Priv::S } else { Priv::U };
         let sie = if st & mstatus::SPIE != 0 { mstatus::SIE } else { 0 };
         self.csr.mstatus = st & !(mstatus::SIE | mstatus::SPP | mstatus::MPRV) | sie | mstatus::SPIE;
-        self.pc = self.csr.sepc;
         self.xret(to);
-        Ok(())
+        self.csr.sepc
     }
 
     fn xret(&mut self, to: Priv) {

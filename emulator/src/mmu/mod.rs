@@ -232,6 +232,10 @@ impl Hart {
 
     #[inline(never)]
     fn load_slow<T: Word>(&mut self, bus: &mut Bus, va: u64) -> Result<T, Exception> {
+        if within_page(va, T::SIZE) {
+            let pa = self.translate(bus, va, Access::Load, T::SIZE)?;
+            return bus.read(pa, T::SIZE).map(T::from_u64).ok_or(Exception::LoadAccessFault(va));
+        }
         let mut bytes = [0u8; 8];
         for (part_va, range) in split(va, T::SIZE) {
             let pa = self.translate(bus, part_va, Access::Load, range.len() as u64)?;
@@ -243,6 +247,14 @@ impl Hart {
 
     #[inline(never)]
     fn store_slow<T: Word>(&mut self, bus: &mut Bus, va: u64, v: T) -> Result<(), Exception> {
+        if within_page(va, T::SIZE) {
+            let pa = self.translate(bus, va, Access::Store, T::SIZE)?;
+            bus.write(pa, T::SIZE, v.to_u64()).ok_or(Exception::StoreAccessFault(va))?;
+            if bus.event {
+                self.end_batch();
+            }
+            return Ok(());
+        }
         let parts = split(va, T::SIZE);
         // Translate every part before writing any, so a fault writes nothing.
         let mut pas = [0u64; 2];

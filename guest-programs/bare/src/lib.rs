@@ -12,8 +12,8 @@
 #![no_std]
 
 pub mod console;
-pub mod trap;
 pub mod paging;
+pub mod trap;
 
 use core::arch::global_asm;
 use sv39_arch::memmap::{FINISHER_FAIL, FINISHER_PASS, TEST_BASE};

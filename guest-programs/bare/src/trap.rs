@@ -11,10 +11,13 @@
 //! The M handler ([`mtvec_direct`], installed by [`init`]) records the trap,
 //! restores the context and makes `run_in` return: `Ok(a0)` for the
 //! trampoline's ecall, `Err(trap)` for anything else. Every return restores
-//! `mstatus` as it was when `run_in` was called. It uses no stack, so
-//! `f` may trash every register. On an interrupt it also clears that
+//! `mstatus` as it was when `run_in` was called. The handler uses no stack,
+//! so `f` may trash every register. On an interrupt it also clears that
 //! interrupt's bit in `mie`, so a still-pending source cannot trap again once
-//! `mstatus` is restored: re-enable it to see the next one.
+//! `mstatus` is restored: re-enable it to see the next one. A trap while no
+//! `run_in` is active prints the trap and exits with status 254.
+//!
+//! S/U need PMP access to the image (`bare::pmp_allow_all`).
 //!
 //! Traps delegated to S (medeleg/mideleg) go to `stvec`; [`init`] points it
 //! at [`stvec_default`], an S-mode stub that records scause/stval/sepc/sstatus

@@ -69,12 +69,12 @@ fn body() -> Checks {
     csrw!("mie", mip::MTIP);
     let deadline = mtime() + 10_000;
     set_mtimecmp(deadline);
-    let r = run_in(Priv::S, spin, u64::MAX);
+    let r = run_in(Priv::S, spin, SPIN_LONG);
     let now = mtime();
     expect_m_irq(10, r, irq::MTI)?;
     check!(12, now >= deadline, "taken at {now}, deadline {deadline}");
     check_eq!(13, csrr!("mie"), 0); // bare::trap masked it
-    // 14..: taken in U and in M with MIE = 1; not in M with MIE = 0; not when masked.
+                                    // 14..: taken in U and in M with MIE = 1; not in M with MIE = 0; not when masked.
     set_mtimecmp(0);
     csrw!("mie", mip::MTIP);
     expect_m_irq(14, run_in(Priv::U, spin, SPIN), irq::MTI)?;

@@ -61,7 +61,7 @@ fn body() -> Checks {
     expect_irq(3, run(Priv::S, spin_with, mstatus::SIE), irq::SSI, Priv::S)?;
     csrw!("mie", mip::SSIP);
     expect_ok(4, run_in(Priv::M, spin_with, mstatus::SIE | mstatus::MIE), 0)?; // never in M
-    // 5..: S raises its own SSIP through sip.
+                                                                               // 5..: S raises its own SSIP through sip.
     csrc!("mip", mip::SSIP);
     csrw!("mie", mip::SSIP);
     expect_irq(5, run(Priv::S, s_set_ssip, SPIN), irq::SSI, Priv::S)?;
@@ -105,7 +105,7 @@ fn body() -> Checks {
     check_eq!(24, csrr!("mip") & mip::STIP, 0);
     csrw!("mideleg", mip::STIP);
     csrw!("mie", mip::STIP);
-    expect_irq(25, run(Priv::U, spin, u64::MAX), irq::STI, Priv::S)?;
+    expect_irq(25, run(Priv::U, spin, SPIN_LONG), irq::STI, Priv::S)?;
     check!(26, csrr!("time") >= deadline, "STI before stimecmp");
     check_eq!(27, csrr!("mip") & mip::STIP, mip::STIP);
     csrc!("mip", mip::STIP);

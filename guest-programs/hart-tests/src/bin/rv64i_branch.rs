@@ -50,7 +50,9 @@ fn body() -> Checks {
     // 30: a backward branch loop runs the expected number of times.
     let n: u64;
     // SAFETY: register-only loop.
-    unsafe { asm!("li {n}, 0", "li t0, 10", "1: addi {n}, {n}, 1", "addi t0, t0, -1", "bnez t0, 1b", n = out(reg) n, out("t0") _) };
+    unsafe {
+        asm!("li {n}, 0", "li t0, 10", "1: addi {n}, {n}, 1", "addi t0, t0, -1", "bnez t0, 1b", n = out(reg) n, out("t0") _)
+    };
     check_eq!(30, n, 10);
 
     // 31-32: jal links pc+4 and jumps over the skipped instruction.

@@ -191,7 +191,9 @@ fn body() -> Checks {
     // 45: a 32-bit instruction at a 2-byte-aligned address.
     let v: u64;
     // SAFETY: register-only instructions.
-    unsafe { asm!(".balign 4", "c.li a0, 1", ".option push", ".option norvc", "addi a0, a0, 2", ".option pop", out("a0") v) };
+    unsafe {
+        asm!(".balign 4", "c.li a0, 1", ".option push", ".option norvc", "addi a0, a0, 2", ".option pop", out("a0") v)
+    };
     check_eq!(45, v, 3);
     // 46: a 32-bit instruction straddling a page boundary, in M and U.
     check_eq!(46, rvc_straddle(41), 42);

@@ -54,10 +54,8 @@ fn expect(n: u32, mode: Priv, f: extern "C" fn(u64) -> u64, arg: u64, handler: P
 
 fn body() -> Checks {
     setup();
-    let deleg = 1 << exc::ILLEGAL_INSTRUCTION
-        | 1 << exc::BREAKPOINT
-        | 1 << exc::LOAD_ACCESS_FAULT
-        | 1 << exc::ECALL_FROM_U;
+    let deleg =
+        1 << exc::ILLEGAL_INSTRUCTION | 1 << exc::BREAKPOINT | 1 << exc::LOAD_ACCESS_FAULT | 1 << exc::ECALL_FROM_U;
     csrw!("medeleg", deleg);
     check_eq!(1, csrr!("medeleg") & deleg, deleg);
     let ill = Trap { cause: 2, tval: 0xb, epc: addr(d_illegal) };

@@ -4,12 +4,11 @@
 //! "When executing an xRET instruction, supposing xPP holds the value y, xIE is
 //! set to xPIE; the privilege mode is changed to y; xPIE is set to 1; and xPP
 //! is set to the least-privileged supported mode (U ...). If xPP≠M, xRET also
-//! sets MPRV=0" (so mret to M keeps MPRV, mret to S and every sret clear it);
+//! sets MPRV=0" (mret to M keeps MPRV; clearing it: qemubug_xret_mprv);
 //! MRET is illegal below M and SRET in U; TSR makes SRET in S illegal; TW makes
 //! WFI in S and U illegal (the spec allows a bounded wait first; the virt
 //! board's limit is 0); TVM makes satp accesses and SFENCE.VMA in S illegal;
 //! SFENCE.VMA in U is always illegal.
-//! QEMU 7.2 deviates (spec checks 201-203): mret to S or U and sret leave MPRV set.
 #![no_std]
 #![no_main]
 
@@ -35,26 +34,24 @@ x_mret_m:
     csrc mstatus, t0
     ret
 
-    # M: MPRV = 1, MPP = a0; mret to 1f, where the new mode ecalls.
-    .globl x_mret_mprv
-x_mret_mprv:
+    # M: MPP = a0; mret to 1f, where the new mode ecalls.
+    .globl x_mret_to
+x_mret_to:
     li t0, 0x1800
     csrc mstatus, t0
     slli a0, a0, 11
     csrs mstatus, a0
-    li t0, 0x20000
-    csrs mstatus, t0
     la t0, 1f
     csrw mepc, t0
     mret
 1:  ecall
 
-    # M: SPP = S, SPIE = 1, SIE = 0, MPRV = 1; sret to 1f in S, which ecalls.
+    # M: SPP = S, SPIE = 1, SIE = 0; sret to 1f in S, which ecalls.
     .globl x_sret_from_m
 x_sret_from_m:
     li t0, 0x122
     csrc mstatus, t0
-    li t0, 0x20120
+    li t0, 0x120
     csrs mstatus, t0
     la t0, 1f
     csrw sepc, t0
@@ -91,7 +88,7 @@ x_sfence: sfence.vma
 );
 unsafe extern "C" {
     safe fn x_mret_m(a: u64) -> u64;
-    safe fn x_mret_mprv(a: u64) -> u64;
+    safe fn x_mret_to(a: u64) -> u64;
     safe fn x_sret_from_m(a: u64) -> u64;
     safe fn x_sret_from_s(a: u64) -> u64;
     safe fn x_sret(a: u64) -> u64;
@@ -135,7 +132,7 @@ fn body() -> Checks {
         check_eq!(n + 1, ms & mstatus::MPIE, mstatus::MPIE);
         check_eq!(n + 2, ms & mstatus::MPP, 0);
     }
-    // 10..: MPRV after mret: kept when MPP = M, cleared when MPP = S or U.
+    // 10..: MPRV after mret to M is kept.
     let r = run_in(Priv::M, x_mret_m, 0);
     csrw!("mstatus", ms0);
     check!(10, r.is_ok(), "{r:x?}");
@@ -143,16 +140,14 @@ fn body() -> Checks {
     let ms = run_in(Priv::M, x_mret_m, 0).unwrap_or(0);
     csrw!("mstatus", ms0);
     check_eq!(11, ms & mstatus::MPRV, mstatus::MPRV);
-    // 201-203: "If xPP≠M, xRET also sets MPRV=0".
-    let ms = ecall_status(12, Priv::M, x_mret_mprv, Priv::S as u64, Priv::S)?;
-    spec_eq(201, "MPRV after mret to S", ms & mstatus::MPRV, 0);
-    let ms = ecall_status(14, Priv::M, x_mret_mprv, Priv::U as u64, Priv::U)?;
-    spec_eq(202, "MPRV after mret to U", ms & mstatus::MPRV, 0);
+    // 12..: mret to S and U enters that mode; MPP then reads U.
+    let ms = ecall_status(12, Priv::M, x_mret_to, Priv::S as u64, Priv::S)?;
+    check_eq!(13, ms & mstatus::MPP, (Priv::S as u64) << mstatus::MPP_SHIFT); // set by the ecall
+    ecall_status(14, Priv::M, x_mret_to, Priv::U as u64, Priv::U)?;
 
-    // 20..: sret from M to S: SIE = SPIE (1), SPIE = 1, SPP = U, MPRV = 0.
+    // 20..: sret from M to S: SIE = SPIE (1), SPIE = 1, SPP = U.
     let ms = ecall_status(20, Priv::M, x_sret_from_m, 0, Priv::S)?;
     check_eq!(21, ms & (mstatus::SIE | mstatus::SPIE | mstatus::SPP), mstatus::SIE | mstatus::SPIE);
-    spec_eq(203, "MPRV after sret", ms & mstatus::MPRV, 0);
     // 25..: sret from S to U and to S: SIE = SPIE (0), SPIE = 1, SPP = U.
     for (i, to) in [Priv::U, Priv::S].into_iter().enumerate() {
         let ms = ecall_status(25 + 2 * i as u32, Priv::S, x_sret_from_s, to as u64, to)?;
