@@ -18,7 +18,7 @@ impl Hart {
         macro_rules! rs1 { () => { self.reg(d.rs1) } }
         macro_rules! rs2 { () => { self.reg(d.rs2) } }
         let imm = d.imm as i64 as u64;
-        let shamt = (d.imm & 63) as u32;
+        macro_rules! shamt { () => { (d.imm & 63) as u32 } }
         match d.op {
             // RV64I: integer computation (unprivileged spec 2.4, 5.2).
             Op::Lui => self.set_reg(rd, imm),
@@ -29,9 +29,9 @@ impl Hart {
             Op::Xori => self.set_reg(rd, rs1!() ^ imm),
             Op::Ori => self.set_reg(rd, rs1!() | imm),
             Op::Andi => self.set_reg(rd, rs1!() & imm),
-            Op::Slli => self.set_reg(rd, rs1!() << shamt),
-            Op::Srli => self.set_reg(rd, rs1!() >> shamt),
-            Op::Srai => self.set_reg(rd, ((rs1!() as i64) >> shamt) as u64),
+            Op::Slli => self.set_reg(rd, rs1!() << shamt!()),
+            Op::Srli => self.set_reg(rd, rs1!() >> shamt!()),
+            Op::Srai => self.set_reg(rd, ((rs1!() as i64) >> shamt!()) as u64),
             Op::Add => self.set_reg(rd, rs1!().wrapping_add(rs2!())),
             Op::Sub => self.set_reg(rd, rs1!().wrapping_sub(rs2!())),
             Op::Sll => self.set_reg(rd, rs1!() << (rs2!() & 63)),
@@ -43,9 +43,9 @@ impl Hart {
             Op::Or => self.set_reg(rd, rs1!() | rs2!()),
             Op::And => self.set_reg(rd, rs1!() & rs2!()),
             Op::Addiw => self.set_reg(rd, sext32(rs1!().wrapping_add(imm))),
-            Op::Slliw => self.set_reg(rd, sext32(rs1!() << (shamt & 31))),
-            Op::Srliw => self.set_reg(rd, sext32((rs1!() as u32 >> (shamt & 31)) as u64)),
-            Op::Sraiw => self.set_reg(rd, ((rs1!() as i32) >> (shamt & 31)) as i64 as u64),
+            Op::Slliw => self.set_reg(rd, sext32(rs1!() << (shamt!() & 31))),
+            Op::Srliw => self.set_reg(rd, sext32((rs1!() as u32 >> (shamt!() & 31)) as u64)),
+            Op::Sraiw => self.set_reg(rd, ((rs1!() as i32) >> (shamt!() & 31)) as i64 as u64),
             Op::Addw => self.set_reg(rd, sext32(rs1!().wrapping_add(rs2!()))),
             Op::Subw => self.set_reg(rd, sext32(rs1!().wrapping_sub(rs2!()))),
             Op::Sllw => self.set_reg(rd, sext32(rs1!() << (rs2!() & 31))),

@@ -17,17 +17,18 @@ use sv39_arch::csr::Priv;
 use sv39_arch::pte::{PTE_A, PTE_D, PTE_G};
 use sv39_arch::sv39::PAGE_SIZE;
 use std::collections::HashSet;
-use tlb::{Tlb, TlbEntry, GLOBAL};
+use tlb::{ctx_tag, Tlb, TlbEntry, GLOBAL};
 use walk::{AdPolicy, Leaf, WalkRequest, WalkSteps};
 
 pub struct Mmu {
     pub fetch_tlb: Tlb,
     pub load_tlb: Tlb,
     pub store_tlb: Tlb,
-    /// TLB context tags: effective privilege, plus SUM and MXR for data.
-    ctx_fetch: u8,
-    ctx_load: u8,
-    ctx_store: u8,
+    /// TLB context tags (`tlb::ctx_tag`): effective privilege, plus SUM and
+    /// MXR for data.
+    ctx_fetch: u64,
+    ctx_load: u64,
+    ctx_store: u64,
     fetch_prv: Priv,
     data_prv: Priv,
     sum: bool,
@@ -83,9 +84,9 @@ impl Mmu {
         self.data_prv = data_prv;
         self.sum = sum;
         self.mxr = mxr;
-        self.ctx_fetch = fetch_prv as u8;
-        self.ctx_load = data_prv as u8 | (sum as u8) << 2 | (mxr as u8) << 3;
-        self.ctx_store = data_prv as u8 | (sum as u8) << 2;
+        self.ctx_fetch = ctx_tag(fetch_prv as u8);
+        self.ctx_load = ctx_tag(data_prv as u8 | (sum as u8) << 2 | (mxr as u8) << 3);
+        self.ctx_store = ctx_tag(data_prv as u8 | (sum as u8) << 2);
     }
 
     /// A satp write: a change of MODE flushes everything (Bare entries are not
@@ -116,7 +117,7 @@ impl Mmu {
         if access == Access::Fetch { self.fetch_prv } else { self.data_prv }
     }
 
-    fn ctx_for(&self, access: Access) -> u8 {
+    fn ctx_for(&self, access: Access) -> u64 {
         match access {
             Access::Fetch => self.ctx_fetch,
             Access::Load => self.ctx_load,

@@ -59,9 +59,14 @@ impl Default for Tlb {
     }
 }
 
+/// The low tag bits for context `ctx` (precomputed by the hart per access type).
+pub const fn ctx_tag(ctx: u8) -> u64 {
+    (ctx as u64) << 1 | 1
+}
+
 #[inline(always)]
-pub fn make_tag(vpn: u64, ctx: u8) -> u64 {
-    vpn << 5 | (ctx as u64) << 1 | 1
+pub fn make_tag(vpn: u64, ctx_tag: u64) -> u64 {
+    vpn << 5 | ctx_tag
 }
 
 #[inline(always)]
@@ -73,20 +78,20 @@ impl Tlb {
     /// The host address for `va`, on a hit. Counts only when `count` (strict
     /// mode re-checks hits, the stats stay per access).
     #[inline(always)]
-    pub fn lookup(&self, va: u64, ctx: u8, asid: u32) -> Option<&TlbEntry> {
+    pub fn lookup(&self, va: u64, ctx_tag: u64, asid: u32) -> Option<&TlbEntry> {
         let vpn = va >> PAGE_SHIFT;
         let e = &self.entries[slot(vpn)];
-        if e.tag == make_tag(vpn, ctx) && (e.asid == asid || e.asid == GLOBAL) {
+        if e.tag == make_tag(vpn, ctx_tag) && (e.asid == asid || e.asid == GLOBAL) {
             Some(e)
         } else {
             None
         }
     }
 
-    pub fn fill(&mut self, va: u64, ctx: u8, entry: TlbEntry) {
+    pub fn fill(&mut self, va: u64, ctx_tag: u64, entry: TlbEntry) {
         let vpn = va >> PAGE_SHIFT;
         self.has_superpages |= entry.level > 0;
-        self.entries[slot(vpn)] = TlbEntry { tag: make_tag(vpn, ctx), ..entry };
+        self.entries[slot(vpn)] = TlbEntry { tag: make_tag(vpn, ctx_tag), ..entry };
     }
 
     /// Removes every entry; returns how many were valid.
@@ -145,22 +150,22 @@ mod tests {
     #[test]
     fn hit_needs_matching_context_and_asid() {
         let mut t = Tlb::default();
-        t.fill(0x4000_1000, 1, entry(7, 0));
-        assert!(t.lookup(0x4000_1abc, 1, 7).is_some());
-        assert!(t.lookup(0x4000_1abc, 0, 7).is_none(), "other privilege");
-        assert!(t.lookup(0x4000_1abc, 1, 8).is_none(), "other ASID");
-        t.fill(0x4000_2000, 1, entry(GLOBAL, 0));
-        assert!(t.lookup(0x4000_2000, 1, 9).is_some(), "global matches any ASID");
+        t.fill(0x4000_1000, ctx_tag(1), entry(7, 0));
+        assert!(t.lookup(0x4000_1abc, ctx_tag(1), 7).is_some());
+        assert!(t.lookup(0x4000_1abc, ctx_tag(0), 7).is_none(), "other privilege");
+        assert!(t.lookup(0x4000_1abc, ctx_tag(1), 8).is_none(), "other ASID");
+        t.fill(0x4000_2000, ctx_tag(1), entry(GLOBAL, 0));
+        assert!(t.lookup(0x4000_2000, ctx_tag(1), 9).is_some(), "global matches any ASID");
     }
 
     #[test]
     fn sfence_forms() {
         let mut t = Tlb::default();
-        t.fill(0x1000, 1, entry(1, 0));
-        t.fill(0x2000, 1, entry(2, 0));
-        t.fill(0x3000, 1, entry(GLOBAL, 0));
+        t.fill(0x1000, ctx_tag(1), entry(1, 0));
+        t.fill(0x2000, ctx_tag(1), entry(2, 0));
+        t.fill(0x3000, ctx_tag(1), entry(GLOBAL, 0));
         assert_eq!(t.flush(None, Some(1)), 1, "rs1=x0, rs2=asid: that ASID's non-global entries");
-        assert!(t.lookup(0x3000, 1, 1).is_some(), "global survives an ASID flush");
+        assert!(t.lookup(0x3000, ctx_tag(1), 1).is_some(), "global survives an ASID flush");
         assert_eq!(t.flush(Some(0x3000), Some(2)), 0, "addr+ASID spares global entries");
         assert_eq!(t.flush(Some(0x3000), None), 1, "addr only removes globals too");
         assert_eq!(t.flush(None, None), 1, "all");
@@ -170,10 +175,10 @@ mod tests {
     fn flush_by_address_removes_splintered_superpage() {
         let mut t = Tlb::default();
         // Two 4 KiB pieces of one 2 MiB leaf at 0x20_0000.
-        t.fill(0x20_0000, 1, entry(1, 1));
-        t.fill(0x3f_f000, 1, entry(1, 1));
-        t.fill(0x40_0000, 1, entry(1, 0));
+        t.fill(0x20_0000, ctx_tag(1), entry(1, 1));
+        t.fill(0x3f_f000, ctx_tag(1), entry(1, 1));
+        t.fill(0x40_0000, ctx_tag(1), entry(1, 0));
         assert_eq!(t.flush(Some(0x21_0000), None), 2);
-        assert!(t.lookup(0x40_0000, 1, 1).is_some());
+        assert!(t.lookup(0x40_0000, ctx_tag(1), 1).is_some());
     }
 }
