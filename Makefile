@@ -32,7 +32,7 @@ test: setup
 	$(CARGO) test --release --workspace
 
 bench: build
-	bash scripts/bench.sh $(GUEST_BIN)/bench
+	bash scripts/bench.sh $(GUEST_BIN)
 
 clean:
 	$(CARGO) clean

@@ -2,6 +2,12 @@
 //! the spec. Field constants are masks in place; `*_SHIFT` gives the position of
 //! multi-bit fields.
 
+// Unprivileged floating-point CSRs (F extension, "Floating-Point Control and
+// Status Register"): fflags and frm are views of fields of fcsr.
+pub const FFLAGS: u16 = 0x001;
+pub const FRM: u16 = 0x002;
+pub const FCSR: u16 = 0x003;
+
 // Unprivileged counters and timers.
 pub const CYCLE: u16 = 0xc00;
 pub const TIME: u16 = 0xc01;
@@ -68,6 +74,11 @@ pub mod mstatus {
     pub const MPP: u64 = 0b11 << MPP_SHIFT;
     pub const FS_SHIFT: u32 = 13;
     pub const FS: u64 = 0b11 << FS_SHIFT;
+    /// FS values (spec 3.1.6.6, "Extension Context Status in mstatus Register").
+    pub const FS_OFF: u64 = 0;
+    pub const FS_INITIAL: u64 = 1 << FS_SHIFT;
+    pub const FS_CLEAN: u64 = 2 << FS_SHIFT;
+    pub const FS_DIRTY: u64 = 3 << FS_SHIFT;
     pub const XS: u64 = 0b11 << 15;
     pub const MPRV: u64 = 1 << 17;
     pub const SUM: u64 = 1 << 18;
@@ -96,6 +107,33 @@ pub const SSTATUS_MASK: u64 = mstatus::SIE
     | mstatus::MXR
     | mstatus::UXL
     | mstatus::SD;
+
+/// `fcsr` fields (F extension, "Floating-Point Control and Status Register"):
+/// the accrued exception flags in bits 4:0 and the rounding mode in 7:5.
+pub mod fcsr {
+    /// Inexact.
+    pub const NX: u8 = 1 << 0;
+    /// Underflow.
+    pub const UF: u8 = 1 << 1;
+    /// Overflow.
+    pub const OF: u8 = 1 << 2;
+    /// Divide by zero.
+    pub const DZ: u8 = 1 << 3;
+    /// Invalid operation.
+    pub const NV: u8 = 1 << 4;
+    pub const FFLAGS: u64 = 0x1f;
+    pub const FRM_SHIFT: u32 = 5;
+    pub const FRM: u64 = 0b111 << FRM_SHIFT;
+
+    /// Rounding modes, as in `frm` and the instructions' rm field ("Rounding
+    /// mode encoding"); 5 and 6 are reserved, 7 selects `frm` in an instruction.
+    pub const RNE: u8 = 0;
+    pub const RTZ: u8 = 1;
+    pub const RDN: u8 = 2;
+    pub const RUP: u8 = 3;
+    pub const RMM: u8 = 4;
+    pub const DYN: u8 = 7;
+}
 
 /// Bits of `mip`/`mie` (privileged spec 3.1.9), by interrupt code.
 pub mod mip {
@@ -197,6 +235,9 @@ impl Priv {
 /// The conventional name of a CSR, for traces and disassembly.
 pub fn name(csr: u16) -> Option<&'static str> {
     Some(match csr {
+        FFLAGS => "fflags",
+        FRM => "frm",
+        FCSR => "fcsr",
         CYCLE => "cycle",
         TIME => "time",
         INSTRET => "instret",

@@ -9,7 +9,7 @@ use crate::devices::{clint::Clint, plic::Plic, uart::Uart, virtio_mmio::VirtioMm
 use sv39_arch::memmap::*;
 
 /// The ISA string of the device tree: what the hart implements.
-pub const ISA: &str = "rv64imac_zicsr_zifencei_sstc";
+pub const ISA: &str = "rv64imafdc_zicsr_zifencei_sstc";
 
 /// Builds the bus of a virt board with `harts` harts and `ram_size` bytes of RAM.
 pub fn build_bus(harts: usize, ram_size: u64, clock: Clock, console: Box<dyn std::io::Write + Send>) -> std::io::Result<Bus> {

@@ -9,22 +9,25 @@ use crate::bus::Bus;
 use crate::mmu::pmp::Pmp;
 use sv39_arch::csr::{self, menvcfg, mip, misa, mstatus, satp, tvec, Priv};
 
-/// `misa`: RV64 with I, M, A, C, S and U (read-only: writes are ignored, WARL).
+/// `misa`: RV64 with I, M, A, F, D, C, S and U (read-only: writes are ignored, WARL).
 pub const MISA: u64 = misa::MXL_64
     | misa::ext(b'A')
     | misa::ext(b'C')
+    | misa::ext(b'D')
+    | misa::ext(b'F')
     | misa::ext(b'I')
     | misa::ext(b'M')
     | misa::ext(b'S')
     | misa::ext(b'U');
 
-/// `mstatus` bits software can write (FS and VS stay 0 without F, D, V).
+/// `mstatus` bits software can write (VS stays 0 without V; SD is computed).
 const MSTATUS_WRITABLE: u64 = mstatus::SIE
     | mstatus::MIE
     | mstatus::SPIE
     | mstatus::MPIE
     | mstatus::SPP
     | mstatus::MPP
+    | mstatus::FS
     | mstatus::MPRV
     | mstatus::SUM
     | mstatus::MXR
@@ -144,6 +147,8 @@ impl Hart {
         }
         let s_mode = self.prv == Priv::S;
         match n {
+            // F: fcsr and its views are unreachable while mstatus.FS = Off.
+            csr::FFLAGS | csr::FRM | csr::FCSR => self.fp_enabled(),
             csr::SATP => !(s_mode && self.csr.mstatus & mstatus::TVM != 0),
             csr::STIMECMP => !s_mode || self.stimecmp_accessible(),
             csr::CYCLE..=csr::HPMCOUNTER31 => self.counter_accessible(n - csr::CYCLE),
@@ -170,6 +175,9 @@ impl Hart {
     pub fn csr_value(&mut self, bus: &mut Bus, n: u16) -> Option<u64> {
         let c = &self.csr;
         Some(match n {
+            csr::FFLAGS => self.fp.fflags as u64,
+            csr::FRM => self.fp.frm as u64,
+            csr::FCSR => self.fp.fcsr(),
             csr::CYCLE | csr::MCYCLE => self.mcycle(),
             csr::INSTRET | csr::MINSTRET => self.minstret(),
             csr::TIME => self.mtime(bus),
@@ -219,12 +227,13 @@ impl Hart {
     fn csr_store(&mut self, n: u16, value: u64) -> bool {
         let c = &mut self.csr;
         match n {
+            csr::FFLAGS | csr::FRM | csr::FCSR => self.fcsr_store(n, value),
             csr::MCYCLE => self.set_mcycle(value),
             csr::MINSTRET => self.set_minstret(value),
             csr::MHPMCOUNTER3..=csr::MHPMCOUNTER31 | csr::MHPMEVENT3..=csr::MHPMEVENT31 => {}
             csr::SSTATUS => {
                 let m = csr::SSTATUS_MASK & MSTATUS_WRITABLE;
-                c.mstatus = c.mstatus & !m | value & m;
+                c.mstatus = with_sd(c.mstatus & !m | value & m);
             }
             csr::MSTATUS => c.mstatus = write_mstatus(c.mstatus, value),
             csr::SIE => c.mie = c.mie & !c.mideleg | value & c.mideleg & MIE_WRITABLE,
@@ -278,13 +287,23 @@ fn sstatus(mstatus: u64) -> u64 {
 }
 
 /// The WARL rule of `mstatus`: MPP keeps its old value when written with the
-/// reserved encoding 2; UXL/SXL stay 64-bit.
+/// reserved encoding 2; UXL/SXL stay 64-bit; SD follows FS.
 fn write_mstatus(old: u64, value: u64) -> u64 {
     let mut new = old & !MSTATUS_WRITABLE | value & MSTATUS_WRITABLE;
     if Priv::from_bits(value >> mstatus::MPP_SHIFT).is_none() {
         new = new & !mstatus::MPP | old & mstatus::MPP;
     }
-    new
+    with_sd(new)
+}
+
+/// SD summarizes FS, VS and XS: set when any of them is Dirty (spec 3.1.6.6).
+/// Here only FS can be Dirty.
+pub(super) fn with_sd(status: u64) -> u64 {
+    if status & mstatus::FS == mstatus::FS_DIRTY {
+        status | mstatus::SD
+    } else {
+        status & !mstatus::SD
+    }
 }
 
 /// "If satp is written with an unsupported MODE, the entire write has no effect"

@@ -79,6 +79,16 @@ fn rs2(inst: u32) -> u8 {
     (inst >> 20 & 31) as u8
 }
 
+/// The rounding mode of a floating-point computation, inst[14:12].
+fn rm(inst: u32) -> i32 {
+    (inst >> 12 & 7) as i32
+}
+
+/// The third source of the R4 format, inst[31:27].
+fn rs3(inst: u32) -> i32 {
+    (inst >> 27) as i32
+}
+
 // ---------------------------------------------------------------------------
 // 32-bit instructions.
 
@@ -102,12 +112,19 @@ enum Format {
     Fence,
     /// No fields: fence.i (whose fields are ignored), ecall, ebreak, mret, ...
     Bare,
+    /// rd, rs1, rs2 and the rounding mode (funct3) in `imm`: OP-FP with rm.
+    Rm,
+    /// rd, rs1, rs2, and rm | rs3 << 3 in `imm`: the fused multiply-adds.
+    R4,
 }
 
 impl Format {
     fn fields(self, op: Op, raw: u32) -> Decoded {
         let d = |rd, rs1, rs2, imm| Decoded::new(op, rd, rs1, rs2, imm, raw);
         match self {
+            // Static rounding modes 101 and 110 are reserved ("Rounding mode
+            // encoding"); the dynamic 111 is checked against frm when executed.
+            Format::Rm | Format::R4 if matches!(rm(raw), 5 | 6) => Decoded::illegal(raw),
             Format::R => d(rd(raw), rs1(raw), rs2(raw), 0),
             Format::I => d(rd(raw), rs1(raw), 0, i_imm(raw)),
             Format::S => d(0, rs1(raw), rs2(raw), s_imm(raw)),
@@ -118,6 +135,8 @@ impl Format {
             Format::Csr => d(rd(raw), rs1(raw), 0, uimm12(raw)),
             Format::Fence => d(0, 0, 0, uimm12(raw)),
             Format::Bare => d(0, 0, 0, 0),
+            Format::Rm => d(rd(raw), rs1(raw), rs2(raw), rm(raw)),
+            Format::R4 => d(rd(raw), rs1(raw), rs2(raw), rm(raw) | rs3(raw) << 3),
         }
     }
 }
@@ -149,6 +168,13 @@ const BRANCH: u32 = 0x63;
 const JALR: u32 = 0x67;
 const JAL: u32 = 0x6f;
 const SYSTEM: u32 = 0x73;
+const LOAD_FP: u32 = 0x07;
+const STORE_FP: u32 = 0x27;
+const MADD: u32 = 0x43;
+const MSUB: u32 = 0x47;
+const NMSUB: u32 = 0x4b;
+const NMADD: u32 = 0x4f;
+const OP_FP: u32 = 0x53;
 
 // Masks: which bits an encoding fixes.
 const OPCODE: u32 = 0x0000_007f;
@@ -163,6 +189,14 @@ const LR: u32 = 0xf9f0_707f;
 /// sfence.vma: funct7 and rd = 0.
 const SFENCE: u32 = 0xfe00_7fff;
 const ALL: u32 = 0xffff_ffff;
+/// OP-FP with a rounding mode: funct7 only.
+const FP_RM: u32 = 0xfe00_007f;
+/// OP-FP with a rounding mode and a fixed rs2 (fsqrt, fcvt).
+const FP_RM_RS2: u32 = 0xfff0_007f;
+/// OP-FP with fixed rs2 and funct3 (fmv, fclass).
+const FP_RS2_F3: u32 = 0xfff0_707f;
+/// R4: opcode and fmt (inst[26:25]); rs3 and rm are free.
+const R4_FMT: u32 = 0x0600_007f;
 
 /// Match bits from opcode, funct3 and funct7 (inst[31:25]).
 const fn enc(opcode: u32, funct3: u32, funct7: u32) -> u32 {
@@ -174,10 +208,25 @@ const fn amo(funct5: u32, width: u32) -> u32 {
     funct5 << 27 | width << 12 | AMO
 }
 
-use Format::{Csr, Fence, Shift, B, I, J, R, S, U};
+/// The fmt field of floating-point encodings ("Format field encoding").
+const FMT_S: u32 = 0b00;
+const FMT_D: u32 = 0b01;
+
+/// Match bits of an OP-FP instruction from funct5, fmt, rs2 and funct3 (the
+/// mask decides which of rs2 and funct3 are fixed).
+const fn fp(funct5: u32, fmt: u32, rs2: u32, funct3: u32) -> u32 {
+    (funct5 << 2 | fmt) << 25 | rs2 << 20 | funct3 << 12 | OP_FP
+}
+
+/// Match bits of a fused multiply-add from its major opcode and fmt.
+const fn r4(opcode: u32, fmt: u32) -> u32 {
+    fmt << 25 | opcode
+}
+
+use Format::{Csr, Fence, Rm, Shift, B, I, J, R, R4, S, U};
 
 #[rustfmt::skip]
-static OPCODES: [Row; 98] = [
+static OPCODES: [Row; 160] = [
     // RV64I: "RV32I Base Integer Instruction Set", "RV64I Base Integer Instruction Set".
     row(OPCODE, LUI, Op::Lui, U),
     row(OPCODE, AUIPC, Op::Auipc, U),
@@ -284,6 +333,71 @@ static OPCODES: [Row; 98] = [
     row(ALL, 0x1020_0073, Op::Sret, Format::Bare),
     row(ALL, 0x1050_0073, Op::Wfi, Format::Bare),
     row(SFENCE, enc(SYSTEM, 0, 0x09), Op::SfenceVma, R),
+    // F: "F" Extension for Single-Precision Floating-Point.
+    row(FUNCT3, enc(LOAD_FP, 2, 0), Op::Flw, I),
+    row(FUNCT3, enc(STORE_FP, 2, 0), Op::Fsw, S),
+    row(R4_FMT, r4(MADD, FMT_S), Op::FmaddS, R4),
+    row(R4_FMT, r4(MSUB, FMT_S), Op::FmsubS, R4),
+    row(R4_FMT, r4(NMSUB, FMT_S), Op::FnmsubS, R4),
+    row(R4_FMT, r4(NMADD, FMT_S), Op::FnmaddS, R4),
+    row(FP_RM, fp(0b00000, FMT_S, 0, 0), Op::FaddS, Rm),
+    row(FP_RM, fp(0b00001, FMT_S, 0, 0), Op::FsubS, Rm),
+    row(FP_RM, fp(0b00010, FMT_S, 0, 0), Op::FmulS, Rm),
+    row(FP_RM, fp(0b00011, FMT_S, 0, 0), Op::FdivS, Rm),
+    row(FP_RM_RS2, fp(0b01011, FMT_S, 0, 0), Op::FsqrtS, Rm),
+    row(FUNCT7, fp(0b00100, FMT_S, 0, 0), Op::FsgnjS, R),
+    row(FUNCT7, fp(0b00100, FMT_S, 0, 1), Op::FsgnjnS, R),
+    row(FUNCT7, fp(0b00100, FMT_S, 0, 2), Op::FsgnjxS, R),
+    row(FUNCT7, fp(0b00101, FMT_S, 0, 0), Op::FminS, R),
+    row(FUNCT7, fp(0b00101, FMT_S, 0, 1), Op::FmaxS, R),
+    row(FP_RM_RS2, fp(0b11000, FMT_S, 0, 0), Op::FcvtWS, Rm),
+    row(FP_RM_RS2, fp(0b11000, FMT_S, 1, 0), Op::FcvtWuS, Rm),
+    row(FP_RM_RS2, fp(0b11000, FMT_S, 2, 0), Op::FcvtLS, Rm),
+    row(FP_RM_RS2, fp(0b11000, FMT_S, 3, 0), Op::FcvtLuS, Rm),
+    row(FP_RM_RS2, fp(0b11010, FMT_S, 0, 0), Op::FcvtSW, Rm),
+    row(FP_RM_RS2, fp(0b11010, FMT_S, 1, 0), Op::FcvtSWu, Rm),
+    row(FP_RM_RS2, fp(0b11010, FMT_S, 2, 0), Op::FcvtSL, Rm),
+    row(FP_RM_RS2, fp(0b11010, FMT_S, 3, 0), Op::FcvtSLu, Rm),
+    row(FP_RS2_F3, fp(0b11100, FMT_S, 0, 0), Op::FmvXW, R),
+    row(FP_RS2_F3, fp(0b11110, FMT_S, 0, 0), Op::FmvWX, R),
+    row(FUNCT7, fp(0b10100, FMT_S, 0, 2), Op::FeqS, R),
+    row(FUNCT7, fp(0b10100, FMT_S, 0, 1), Op::FltS, R),
+    row(FUNCT7, fp(0b10100, FMT_S, 0, 0), Op::FleS, R),
+    row(FP_RS2_F3, fp(0b11100, FMT_S, 0, 1), Op::FclassS, R),
+    // D: "D" Extension for Double-Precision Floating-Point.
+    row(FUNCT3, enc(LOAD_FP, 3, 0), Op::Fld, I),
+    row(FUNCT3, enc(STORE_FP, 3, 0), Op::Fsd, S),
+    row(R4_FMT, r4(MADD, FMT_D), Op::FmaddD, R4),
+    row(R4_FMT, r4(MSUB, FMT_D), Op::FmsubD, R4),
+    row(R4_FMT, r4(NMSUB, FMT_D), Op::FnmsubD, R4),
+    row(R4_FMT, r4(NMADD, FMT_D), Op::FnmaddD, R4),
+    row(FP_RM, fp(0b00000, FMT_D, 0, 0), Op::FaddD, Rm),
+    row(FP_RM, fp(0b00001, FMT_D, 0, 0), Op::FsubD, Rm),
+    row(FP_RM, fp(0b00010, FMT_D, 0, 0), Op::FmulD, Rm),
+    row(FP_RM, fp(0b00011, FMT_D, 0, 0), Op::FdivD, Rm),
+    row(FP_RM_RS2, fp(0b01011, FMT_D, 0, 0), Op::FsqrtD, Rm),
+    row(FUNCT7, fp(0b00100, FMT_D, 0, 0), Op::FsgnjD, R),
+    row(FUNCT7, fp(0b00100, FMT_D, 0, 1), Op::FsgnjnD, R),
+    row(FUNCT7, fp(0b00100, FMT_D, 0, 2), Op::FsgnjxD, R),
+    row(FUNCT7, fp(0b00101, FMT_D, 0, 0), Op::FminD, R),
+    row(FUNCT7, fp(0b00101, FMT_D, 0, 1), Op::FmaxD, R),
+    row(FP_RM_RS2, fp(0b11000, FMT_D, 0, 0), Op::FcvtWD, Rm),
+    row(FP_RM_RS2, fp(0b11000, FMT_D, 1, 0), Op::FcvtWuD, Rm),
+    row(FP_RM_RS2, fp(0b11000, FMT_D, 2, 0), Op::FcvtLD, Rm),
+    row(FP_RM_RS2, fp(0b11000, FMT_D, 3, 0), Op::FcvtLuD, Rm),
+    row(FP_RM_RS2, fp(0b11010, FMT_D, 0, 0), Op::FcvtDW, Rm),
+    row(FP_RM_RS2, fp(0b11010, FMT_D, 1, 0), Op::FcvtDWu, Rm),
+    row(FP_RM_RS2, fp(0b11010, FMT_D, 2, 0), Op::FcvtDL, Rm),
+    row(FP_RM_RS2, fp(0b11010, FMT_D, 3, 0), Op::FcvtDLu, Rm),
+    // fcvt.s.d has fmt = S and rs2 = D; fcvt.d.s the reverse.
+    row(FP_RM_RS2, fp(0b01000, FMT_S, FMT_D, 0), Op::FcvtSD, Rm),
+    row(FP_RM_RS2, fp(0b01000, FMT_D, FMT_S, 0), Op::FcvtDS, Rm),
+    row(FP_RS2_F3, fp(0b11100, FMT_D, 0, 0), Op::FmvXD, R),
+    row(FP_RS2_F3, fp(0b11110, FMT_D, 0, 0), Op::FmvDX, R),
+    row(FUNCT7, fp(0b10100, FMT_D, 0, 2), Op::FeqD, R),
+    row(FUNCT7, fp(0b10100, FMT_D, 0, 1), Op::FltD, R),
+    row(FUNCT7, fp(0b10100, FMT_D, 0, 0), Op::FleD, R),
+    row(FP_RS2_F3, fp(0b11100, FMT_D, 0, 1), Op::FclassD, R),
 ];
 
 // ---------------------------------------------------------------------------
@@ -406,10 +520,12 @@ fn quadrant0(c: u32) -> Decoded {
         // nzuimm = 0 is reserved; it includes the all-zero illegal instruction.
         0 if ciw_imm(c) != 0 => c_imm(Op::Addi, rd, SP, ciw_imm(c), c),
         2 => c_imm(Op::Lw, rd, rs1, cl_w_imm(c), c),
+        1 => c_imm(Op::Fld, rd, rs1, cl_d_imm(c), c),
         3 => c_imm(Op::Ld, rd, rs1, cl_d_imm(c), c),
+        5 => c_store(Op::Fsd, rs1, rs2, cl_d_imm(c), c),
         6 => c_store(Op::Sw, rs1, rs2, cl_w_imm(c), c),
         7 => c_store(Op::Sd, rs1, rs2, cl_d_imm(c), c),
-        // c.fld and c.fsd (no F/D yet) and the reserved funct3 = 100.
+        // The reserved funct3 = 100.
         _ => Decoded::illegal(c),
     }
 }
@@ -457,6 +573,8 @@ fn quadrant2(c: u32) -> Decoded {
     match (c >> 13, c >> 12 & 1) {
         // rd = 0 or shamt = 0 (c.slli64) are HINTs.
         (0, _) => c_imm(Op::Slli, rd, rd, c_shamt(c), c),
+        // c.fldsp may load f0: only the integer loads reserve rd = 0.
+        (1, _) => c_imm(Op::Fld, rd, SP, ci_ldsp_imm(c), c),
         (2, _) if rd != 0 => c_imm(Op::Lw, rd, SP, ci_lwsp_imm(c), c),
         (3, _) if rd != 0 => c_imm(Op::Ld, rd, SP, ci_ldsp_imm(c), c),
         (4, 0) if rs2 == 0 && rd != 0 => c_imm(Op::Jalr, 0, rd, 0, c),
@@ -465,8 +583,9 @@ fn quadrant2(c: u32) -> Decoded {
         (4, 1) if rs2 == 0 => c_imm(Op::Jalr, RA, rd, 0, c),
         (4, 1) => c_reg(Op::Add, rd, rd, rs2, c),
         (6, _) => c_store(Op::Sw, SP, rs2, css_swsp_imm(c), c),
+        (5, _) => c_store(Op::Fsd, SP, rs2, css_sdsp_imm(c), c),
         (7, _) => c_store(Op::Sd, SP, rs2, css_sdsp_imm(c), c),
-        // c.fldsp, c.fsdsp (no F/D yet); c.lwsp/c.ldsp with rd = 0; c.jr with rs1 = 0.
+        // c.lwsp/c.ldsp with rd = 0; c.jr with rs1 = 0.
         _ => Decoded::illegal(c),
     }
 }
@@ -704,6 +823,110 @@ mod tests {
         t(0xff9a, Op::Sd, 0, 2, 6, 504); // c.sdsp t1, 504(sp)
     }
 
+    /// F and D: loads and stores carry their offset in `imm`, OP-FP its rm
+    /// (7 = dyn), R4 rm | rs3 << 3; a fixed rs2 field stays in `rs2`.
+    #[test]
+    fn f_and_d() {
+        t(0xffc5a507, Op::Flw, 10, 11, 0, -4); // flw fa0, -4(a1)
+        t(0x7ea5afa7, Op::Fsw, 0, 11, 10, 2047); // fsw fa0, 2047(a1)
+        t(0x68c5f543, Op::FmaddS, 10, 11, 12, 7 | 13 << 3); // fmadd.s fa0, fa1, fa2, fa3
+        t(0x68c59547, Op::FmsubS, 10, 11, 12, 1 | 13 << 3); // fmsub.s fa0, fa1, fa2, fa3, rtz
+        t(0x1820a04b, Op::FnmsubS, 0, 1, 2, 2 | 3 << 3); // fnmsub.s ft0, ft1, ft2, ft3, rdn
+        t(0xf924b44f, Op::FnmaddS, 8, 9, 18, 3 | 31 << 3); // fnmadd.s fs0, fs1, fs2, ft11, rup
+        t(0x00c5f553, Op::FaddS, 10, 11, 12, 7); // fadd.s fa0, fa1, fa2
+        t(0x08c58553, Op::FsubS, 10, 11, 12, 0); // fsub.s fa0, fa1, fa2, rne
+        t(0x10c5c553, Op::FmulS, 10, 11, 12, 4); // fmul.s fa0, fa1, fa2, rmm
+        t(0x18c59553, Op::FdivS, 10, 11, 12, 1); // fdiv.s fa0, fa1, fa2, rtz
+        t(0x5805f553, Op::FsqrtS, 10, 11, 0, 7); // fsqrt.s fa0, fa1
+        t(0x20c58553, Op::FsgnjS, 10, 11, 12, 0); // fsgnj.s fa0, fa1, fa2
+        t(0x20c59553, Op::FsgnjnS, 10, 11, 12, 0); // fsgnjn.s fa0, fa1, fa2
+        t(0x20c5a553, Op::FsgnjxS, 10, 11, 12, 0); // fsgnjx.s fa0, fa1, fa2
+        t(0x28c58553, Op::FminS, 10, 11, 12, 0); // fmin.s fa0, fa1, fa2
+        t(0x28c59553, Op::FmaxS, 10, 11, 12, 0); // fmax.s fa0, fa1, fa2
+        t(0xc0059553, Op::FcvtWS, 10, 11, 0, 1); // fcvt.w.s a0, fa1, rtz
+        t(0xc015f553, Op::FcvtWuS, 10, 11, 1, 7); // fcvt.wu.s a0, fa1
+        t(0xc0258553, Op::FcvtLS, 10, 11, 2, 0); // fcvt.l.s a0, fa1, rne
+        t(0xc035a553, Op::FcvtLuS, 10, 11, 3, 2); // fcvt.lu.s a0, fa1, rdn
+        t(0xd005f553, Op::FcvtSW, 10, 11, 0, 7); // fcvt.s.w fa0, a1
+        t(0xd015b553, Op::FcvtSWu, 10, 11, 1, 3); // fcvt.s.wu fa0, a1, rup
+        t(0xd025f553, Op::FcvtSL, 10, 11, 2, 7); // fcvt.s.l fa0, a1
+        t(0xd035c553, Op::FcvtSLu, 10, 11, 3, 4); // fcvt.s.lu fa0, a1, rmm
+        t(0xe0058553, Op::FmvXW, 10, 11, 0, 0); // fmv.x.w a0, fa1
+        t(0xf0058553, Op::FmvWX, 10, 11, 0, 0); // fmv.w.x fa0, a1
+        t(0xa0c5a553, Op::FeqS, 10, 11, 12, 0); // feq.s a0, fa1, fa2
+        t(0xa0c59553, Op::FltS, 10, 11, 12, 0); // flt.s a0, fa1, fa2
+        t(0xa0c58553, Op::FleS, 10, 11, 12, 0); // fle.s a0, fa1, fa2
+        t(0xe0059553, Op::FclassS, 10, 11, 0, 0); // fclass.s a0, fa1
+        t(0x00813007, Op::Fld, 0, 2, 0, 8); // fld ft0, 8(sp)
+        t(0x81f13027, Op::Fsd, 0, 2, 31, -2048); // fsd ft11, -2048(sp)
+        t(0x6ac5f543, Op::FmaddD, 10, 11, 12, 7 | 13 << 3); // fmadd.d fa0, fa1, fa2, fa3
+        t(0x6ac5f547, Op::FmsubD, 10, 11, 12, 7 | 13 << 3); // fmsub.d fa0, fa1, fa2, fa3
+        t(0x6ac5f54b, Op::FnmsubD, 10, 11, 12, 7 | 13 << 3); // fnmsub.d fa0, fa1, fa2, fa3
+        t(0xdbcecf4f, Op::FnmaddD, 30, 29, 28, 4 | 27 << 3); // fnmadd.d ft10, ft9, ft8, fs11, rmm
+        t(0x02c5f553, Op::FaddD, 10, 11, 12, 7); // fadd.d fa0, fa1, fa2
+        t(0x0ac5f553, Op::FsubD, 10, 11, 12, 7); // fsub.d fa0, fa1, fa2
+        t(0x12c5f553, Op::FmulD, 10, 11, 12, 7); // fmul.d fa0, fa1, fa2
+        t(0x1ac5f553, Op::FdivD, 10, 11, 12, 7); // fdiv.d fa0, fa1, fa2
+        t(0x5a059553, Op::FsqrtD, 10, 11, 0, 1); // fsqrt.d fa0, fa1, rtz
+        t(0x22c58553, Op::FsgnjD, 10, 11, 12, 0); // fsgnj.d fa0, fa1, fa2
+        t(0x22c59553, Op::FsgnjnD, 10, 11, 12, 0); // fsgnjn.d fa0, fa1, fa2
+        t(0x22c5a553, Op::FsgnjxD, 10, 11, 12, 0); // fsgnjx.d fa0, fa1, fa2
+        t(0x2ac58553, Op::FminD, 10, 11, 12, 0); // fmin.d fa0, fa1, fa2
+        t(0x2ac59553, Op::FmaxD, 10, 11, 12, 0); // fmax.d fa0, fa1, fa2
+        t(0xc2059553, Op::FcvtWD, 10, 11, 0, 1); // fcvt.w.d a0, fa1, rtz
+        t(0xc2159553, Op::FcvtWuD, 10, 11, 1, 1); // fcvt.wu.d a0, fa1, rtz
+        t(0xc2259553, Op::FcvtLD, 10, 11, 2, 1); // fcvt.l.d a0, fa1, rtz
+        t(0xc2359553, Op::FcvtLuD, 10, 11, 3, 1); // fcvt.lu.d a0, fa1, rtz
+        t(0xd2058553, Op::FcvtDW, 10, 11, 0, 0); // fcvt.d.w fa0, a1
+        t(0xd2158553, Op::FcvtDWu, 10, 11, 1, 0); // fcvt.d.wu fa0, a1
+        t(0xd225f553, Op::FcvtDL, 10, 11, 2, 7); // fcvt.d.l fa0, a1
+        t(0xd235f553, Op::FcvtDLu, 10, 11, 3, 7); // fcvt.d.lu fa0, a1
+        t(0x4015f553, Op::FcvtSD, 10, 11, 1, 7); // fcvt.s.d fa0, fa1
+        t(0x42058553, Op::FcvtDS, 10, 11, 0, 0); // fcvt.d.s fa0, fa1
+        t(0xe2058553, Op::FmvXD, 10, 11, 0, 0); // fmv.x.d a0, fa1
+        t(0xf2058553, Op::FmvDX, 10, 11, 0, 0); // fmv.d.x fa0, a1
+        t(0xa2c5a553, Op::FeqD, 10, 11, 12, 0); // feq.d a0, fa1, fa2
+        t(0xa2c59553, Op::FltD, 10, 11, 12, 0); // flt.d a0, fa1, fa2
+        t(0xa2c58553, Op::FleD, 10, 11, 12, 0); // fle.d a0, fa1, fa2
+        t(0xe2059553, Op::FclassD, 10, 11, 0, 0); // fclass.d a0, fa1
+    }
+
+    /// c.fld, c.fsd, c.fldsp, c.fsdsp (RV64 has no c.flw/c.fsw: those slots are c.ld/c.sd).
+    #[test]
+    fn compressed_fp() {
+        t(0x2588, Op::Fld, 10, 11, 0, 8); // c.fld fa0, 8(a1)
+        t(0x3fe0, Op::Fld, 8, 15, 0, 248); // c.fld fs0, 248(a5)
+        t(0xa588, Op::Fsd, 0, 11, 10, 8); // c.fsd fa0, 8(a1)
+        t(0xbfe4, Op::Fsd, 0, 15, 9, 248); // c.fsd fs1, 248(a5)
+        t(0x2002, Op::Fld, 0, 2, 0, 0); // c.fldsp ft0, 0(sp): rd = 0 is legal here
+        t(0x357e, Op::Fld, 10, 2, 0, 504); // c.fldsp fa0, 504(sp)
+        t(0xa002, Op::Fsd, 0, 2, 0, 0); // c.fsdsp ft0, 0(sp)
+        t(0xbfaa, Op::Fsd, 0, 2, 10, 504); // c.fsdsp fa0, 504(sp)
+    }
+
+    /// Reserved F/D encodings: static rm 101/110, unknown fmt, wrong rs2 or funct3.
+    #[test]
+    fn illegal_fp() {
+        illegal(0x00c5d553); // fadd.s fa0, fa1, fa2 with rm = 101
+        illegal(0x00c5e553); // fadd.s fa0, fa1, fa2 with rm = 110
+        illegal(0x68c5d543); // fmadd.s fa0, fa1, fa2, fa3 with rm = 101
+        illegal(0xd205e553); // fcvt.d.w fa0, a1 with rm = 110
+        illegal(0x04c5f553); // fadd with fmt = 10 (H: not implemented)
+        illegal(0x06c5f553); // fadd with fmt = 11 (Q: not implemented)
+        illegal(0x6cc5f543); // fmadd with fmt = 10
+        illegal(0x5815f553); // fsqrt.s with rs2 = 1
+        illegal(0x20c5b553); // fsgnj.s with funct3 = 011
+        illegal(0x28c5a553); // fmin.s with funct3 = 010
+        illegal(0xa0c5b553); // feq.s with funct3 = 011
+        illegal(0xc045f553); // fcvt.w.s with rs2 = 4
+        illegal(0x4005f553); // fcvt.s.s (rs2 = fmt = S)
+        illegal(0xe0059553 | 1 << 20); // fclass.s with rs2 = 1
+        illegal(0xe005a553); // fmv.x.w with funct3 = 010
+        illegal(0x0005c507); // LOAD-FP with funct3 = 100 (flq)
+        illegal(0x00a5c027); // STORE-FP with funct3 = 100 (fsq)
+        illegal(0x00a59027); // STORE-FP with funct3 = 001 (fsh: no Zfh)
+    }
+
     /// RVC HINTs decode to their ordinary operation; writes to x0 are dropped
     /// by the executor.
     #[test]
@@ -726,10 +949,6 @@ mod tests {
     fn compressed_illegal() {
         illegal(0x0000); // all-zero halfword: defined illegal instruction
         illegal(0x0004); // c.addi4spn s1, sp, 0: nzuimm = 0 reserved
-        illegal(0x2000); // c.fld fs0, 0(s0): no D yet
-        illegal(0xa000); // c.fsd fs0, 0(s0): no D yet
-        illegal(0x2002); // c.fldsp ft0, 0(sp): no D yet
-        illegal(0xa002); // c.fsdsp ft0, 0(sp): no D yet
         illegal(0x8000); // quadrant 0, funct3 = 100: reserved
         illegal(0x2001); // c.addiw zero, 0: rd = 0 reserved
         illegal(0x2005); // c.addiw zero, 1: rd = 0 reserved

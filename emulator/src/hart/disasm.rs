@@ -37,6 +37,25 @@ pub fn mnemonic(op: Op) -> &'static str {
         Csrrw => "csrrw", Csrrs => "csrrs", Csrrc => "csrrc",
         Csrrwi => "csrrwi", Csrrsi => "csrrsi", Csrrci => "csrrci",
         Mret => "mret", Sret => "sret", Wfi => "wfi", SfenceVma => "sfence.vma",
+        Flw => "flw", Fsw => "fsw",
+        FmaddS => "fmadd.s", FmsubS => "fmsub.s", FnmsubS => "fnmsub.s", FnmaddS => "fnmadd.s",
+        FaddS => "fadd.s", FsubS => "fsub.s", FmulS => "fmul.s", FdivS => "fdiv.s",
+        FsqrtS => "fsqrt.s", FsgnjS => "fsgnj.s", FsgnjnS => "fsgnjn.s", FsgnjxS => "fsgnjx.s",
+        FminS => "fmin.s", FmaxS => "fmax.s",
+        FcvtWS => "fcvt.w.s", FcvtWuS => "fcvt.wu.s", FcvtLS => "fcvt.l.s", FcvtLuS => "fcvt.lu.s",
+        FcvtSW => "fcvt.s.w", FcvtSWu => "fcvt.s.wu", FcvtSL => "fcvt.s.l", FcvtSLu => "fcvt.s.lu",
+        FmvXW => "fmv.x.w", FmvWX => "fmv.w.x",
+        FeqS => "feq.s", FltS => "flt.s", FleS => "fle.s", FclassS => "fclass.s",
+        Fld => "fld", Fsd => "fsd",
+        FmaddD => "fmadd.d", FmsubD => "fmsub.d", FnmsubD => "fnmsub.d", FnmaddD => "fnmadd.d",
+        FaddD => "fadd.d", FsubD => "fsub.d", FmulD => "fmul.d", FdivD => "fdiv.d",
+        FsqrtD => "fsqrt.d", FsgnjD => "fsgnj.d", FsgnjnD => "fsgnjn.d", FsgnjxD => "fsgnjx.d",
+        FminD => "fmin.d", FmaxD => "fmax.d",
+        FcvtWD => "fcvt.w.d", FcvtWuD => "fcvt.wu.d", FcvtLD => "fcvt.l.d", FcvtLuD => "fcvt.lu.d",
+        FcvtDW => "fcvt.d.w", FcvtDWu => "fcvt.d.wu", FcvtDL => "fcvt.d.l", FcvtDLu => "fcvt.d.lu",
+        FcvtSD => "fcvt.s.d", FcvtDS => "fcvt.d.s",
+        FmvXD => "fmv.x.d", FmvDX => "fmv.d.x",
+        FeqD => "feq.d", FltD => "flt.d", FleD => "fle.d", FclassD => "fclass.d",
     }
 }
 
@@ -70,6 +89,25 @@ const ABI: [&str; 32] = [
 
 fn reg(r: u8) -> &'static str {
     ABI[r as usize]
+}
+
+const FP_ABI: [&str; 32] = [
+    "ft0", "ft1", "ft2", "ft3", "ft4", "ft5", "ft6", "ft7", "fs0", "fs1", "fa0", "fa1", "fa2",
+    "fa3", "fa4", "fa5", "fa6", "fa7", "fs2", "fs3", "fs4", "fs5", "fs6", "fs7", "fs8", "fs9",
+    "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
+];
+
+fn freg(r: u8) -> &'static str {
+    FP_ABI[r as usize]
+}
+
+/// The `,rm` operand of a floating-point computation, omitted for the
+/// assembler's default: rne for the exact conversions fcvt.d.w, fcvt.d.wu and
+/// fcvt.d.s, dyn for the rest.
+fn rounding(d: &Decoded) -> &'static str {
+    const NAMES: [&str; 8] = [",rne", ",rtz", ",rdn", ",rup", ",rmm", ",unknown", ",unknown", ",dyn"];
+    let default = if matches!(d.op, Op::FcvtDW | Op::FcvtDWu | Op::FcvtDS) { 0 } else { 7 };
+    if d.rm() == default { "" } else { NAMES[d.rm() as usize] }
 }
 
 fn target(pc: u64, offset: i32) -> u64 {
@@ -108,12 +146,43 @@ fn operands(d: &Decoded, pc: u64) -> String {
         | AmomaxuW | ScD | AmoswapD | AmoaddD | AmoxorD | AmoandD | AmoorD | AmominD | AmomaxD
         | AmominuD | AmomaxuD => format!("{rd},{rs2},({rs1})"),
         Csrrw | Csrrs | Csrrc => format!("{rd},{},{rs1}", csr(imm)),
+        Flw | Fsw | Fld | Fsd | FmaddS | FmsubS | FnmsubS | FnmaddS | FaddS | FsubS | FmulS
+        | FdivS | FsqrtS | FsgnjS | FsgnjnS | FsgnjxS | FminS | FmaxS | FcvtWS | FcvtWuS
+        | FcvtLS | FcvtLuS | FcvtSW | FcvtSWu | FcvtSL | FcvtSLu | FmvXW | FmvWX | FeqS | FltS
+        | FleS | FclassS | FmaddD | FmsubD | FnmsubD | FnmaddD | FaddD | FsubD | FmulD | FdivD
+        | FsqrtD | FsgnjD | FsgnjnD | FsgnjxD | FminD | FmaxD | FcvtWD | FcvtWuD | FcvtLD
+        | FcvtLuD | FcvtDW | FcvtDWu | FcvtDL | FcvtDLu | FcvtSD | FcvtDS | FmvXD | FmvDX
+        | FeqD | FltD | FleD | FclassD => fp_operands(d),
         Csrrwi | Csrrsi | Csrrci => format!("{rd},{},{}", csr(imm), d.rs1),
         SfenceVma => format!("{rs1},{rs2}"),
         Add | Sub | Sll | Slt | Sltu | Xor | Srl | Sra | Or | And | Addw | Subw | Sllw | Srlw
         | Sraw | Mul | Mulh | Mulhsu | Mulhu | Div | Divu | Rem | Remu | Mulw | Divw | Divuw
         | Remw | Remuw => format!("{rd},{rs1},{rs2}"),
         FenceI | Ecall | Ebreak | Mret | Sret | Wfi | Fence | Undecoded | Illegal => String::new(),
+    }
+}
+
+/// Operands of a floating-point instruction: f registers where the
+/// instruction reads or writes them, x registers for the integer side.
+fn fp_operands(d: &Decoded) -> String {
+    use Op::*;
+    let (rd, rs1, imm, rm) = (reg(d.rd), reg(d.rs1), d.imm, rounding(d));
+    let (frd, frs1, frs2, frs3) = (freg(d.rd), freg(d.rs1), freg(d.rs2), freg(d.rs3()));
+    match d.op {
+        Flw | Fld => format!("{frd},{imm}({rs1})"),
+        Fsw | Fsd => format!("{frs2},{imm}({rs1})"),
+        FmaddS | FmsubS | FnmsubS | FnmaddS | FmaddD | FmsubD | FnmsubD | FnmaddD => {
+            format!("{frd},{frs1},{frs2},{frs3}{rm}")
+        }
+        FaddS | FsubS | FmulS | FdivS | FaddD | FsubD | FmulD | FdivD => format!("{frd},{frs1},{frs2}{rm}"),
+        FsqrtS | FsqrtD | FcvtSD | FcvtDS => format!("{frd},{frs1}{rm}"),
+        FcvtWS | FcvtWuS | FcvtLS | FcvtLuS | FcvtWD | FcvtWuD | FcvtLD | FcvtLuD => format!("{rd},{frs1}{rm}"),
+        FcvtSW | FcvtSWu | FcvtSL | FcvtSLu | FcvtDW | FcvtDWu | FcvtDL | FcvtDLu => format!("{frd},{rs1}{rm}"),
+        FmvXW | FmvXD | FclassS | FclassD => format!("{rd},{frs1}"),
+        FmvWX | FmvDX => format!("{frd},{rs1}"),
+        FeqS | FltS | FleS | FeqD | FltD | FleD => format!("{rd},{frs1},{frs2}"),
+        // fsgnj*, fmin, fmax
+        _ => format!("{frd},{frs1},{frs2}"),
     }
 }
 
@@ -134,6 +203,8 @@ fn c_mnemonic(d: &Decoded) -> &'static str {
         (Op::Ld, 2) => "ldsp",
         (Op::Sw, 2) => "swsp",
         (Op::Sd, 2) => "sdsp",
+        (Op::Fld, 2) => "fldsp",
+        (Op::Fsd, 2) => "fsdsp",
         (op, _) => mnemonic(op),
     }
 }
@@ -187,7 +258,8 @@ mod tests {
     use super::*;
     use crate::hart::decode::decode;
 
-    /// `objdump -d -M no-aliases` (GNU binutils 2.40, `-march=rv64imac_zicsr_zifencei_zihintpause`)
+    /// `objdump -d -M no-aliases` (GNU binutils 2.40, `-march=rv64imac_zicsr_zifencei_zihintpause`;
+    /// from 0x80001000, `-march=rv64imafdc_zicsr`)
     /// for these encodings at these addresses, with whitespace collapsed, `#`
     /// comments dropped and `<symbol>` targets written as `0x...`.
     const OBJDUMP: &str = "
@@ -371,6 +443,76 @@ mod tests {
         80000244: 02b5959b .4byte 0x2b5959b
         80000248: 1015a52f .4byte 0x1015a52f
         8000024c: 0000000f fence unknown,unknown
+        80001000: ffc5a507 flw fa0,-4(a1)
+        80001004: 7ea5afa7 fsw fa0,2047(a1)
+        80001008: 68c5f543 fmadd.s fa0,fa1,fa2,fa3
+        8000100c: 68c59547 fmsub.s fa0,fa1,fa2,fa3,rtz
+        80001010: 1820a04b fnmsub.s ft0,ft1,ft2,ft3,rdn
+        80001014: f924b44f fnmadd.s fs0,fs1,fs2,ft11,rup
+        80001018: 00c5f553 fadd.s fa0,fa1,fa2
+        8000101c: 08c58553 fsub.s fa0,fa1,fa2,rne
+        80001020: 10c5c553 fmul.s fa0,fa1,fa2,rmm
+        80001024: 18c59553 fdiv.s fa0,fa1,fa2,rtz
+        80001028: 5805f553 fsqrt.s fa0,fa1
+        8000102c: 20c58553 fsgnj.s fa0,fa1,fa2
+        80001030: 20c59553 fsgnjn.s fa0,fa1,fa2
+        80001034: 20c5a553 fsgnjx.s fa0,fa1,fa2
+        80001038: 28c58553 fmin.s fa0,fa1,fa2
+        8000103c: 28c59553 fmax.s fa0,fa1,fa2
+        80001040: c0059553 fcvt.w.s a0,fa1,rtz
+        80001044: c015f553 fcvt.wu.s a0,fa1
+        80001048: c0258553 fcvt.l.s a0,fa1,rne
+        8000104c: c035a553 fcvt.lu.s a0,fa1,rdn
+        80001050: d005f553 fcvt.s.w fa0,a1
+        80001054: d015b553 fcvt.s.wu fa0,a1,rup
+        80001058: d025f553 fcvt.s.l fa0,a1
+        8000105c: d035c553 fcvt.s.lu fa0,a1,rmm
+        80001060: e0058553 fmv.x.w a0,fa1
+        80001064: f0058553 fmv.w.x fa0,a1
+        80001068: a0c5a553 feq.s a0,fa1,fa2
+        8000106c: a0c59553 flt.s a0,fa1,fa2
+        80001070: a0c58553 fle.s a0,fa1,fa2
+        80001074: e0059553 fclass.s a0,fa1
+        80001078: 00813007 fld ft0,8(sp)
+        8000107c: 81f13027 fsd ft11,-2048(sp)
+        80001080: 6ac5f543 fmadd.d fa0,fa1,fa2,fa3
+        80001084: 6ac5f547 fmsub.d fa0,fa1,fa2,fa3
+        80001088: 6ac5f54b fnmsub.d fa0,fa1,fa2,fa3
+        8000108c: dbcecf4f fnmadd.d ft10,ft9,ft8,fs11,rmm
+        80001090: 02c5f553 fadd.d fa0,fa1,fa2
+        80001094: 0ac5f553 fsub.d fa0,fa1,fa2
+        80001098: 12c5f553 fmul.d fa0,fa1,fa2
+        8000109c: 1ac5f553 fdiv.d fa0,fa1,fa2
+        800010a0: 5a059553 fsqrt.d fa0,fa1,rtz
+        800010a4: 22c58553 fsgnj.d fa0,fa1,fa2
+        800010a8: 22c59553 fsgnjn.d fa0,fa1,fa2
+        800010ac: 22c5a553 fsgnjx.d fa0,fa1,fa2
+        800010b0: 2ac58553 fmin.d fa0,fa1,fa2
+        800010b4: 2ac59553 fmax.d fa0,fa1,fa2
+        800010b8: c2059553 fcvt.w.d a0,fa1,rtz
+        800010bc: c2159553 fcvt.wu.d a0,fa1,rtz
+        800010c0: c2259553 fcvt.l.d a0,fa1,rtz
+        800010c4: c2359553 fcvt.lu.d a0,fa1,rtz
+        800010c8: d2058553 fcvt.d.w fa0,a1
+        800010cc: d2158553 fcvt.d.wu fa0,a1
+        800010d0: d225f553 fcvt.d.l fa0,a1
+        800010d4: d235f553 fcvt.d.lu fa0,a1
+        800010d8: 4015f553 fcvt.s.d fa0,fa1
+        800010dc: 42058553 fcvt.d.s fa0,fa1
+        800010e0: e2058553 fmv.x.d a0,fa1
+        800010e4: f2058553 fmv.d.x fa0,a1
+        800010e8: a2c5a553 feq.d a0,fa1,fa2
+        800010ec: a2c59553 flt.d a0,fa1,fa2
+        800010f0: a2c58553 fle.d a0,fa1,fa2
+        800010f4: e2059553 fclass.d a0,fa1
+        800010f8: 2588 c.fld fa0,8(a1)
+        800010fa: 3fe0 c.fld fs0,248(a5)
+        800010fc: a588 c.fsd fa0,8(a1)
+        800010fe: bfe4 c.fsd fs1,248(a5)
+        80001100: 2002 c.fldsp ft0,0(sp)
+        80001102: 357e c.fldsp fa0,504(sp)
+        80001104: a002 c.fsdsp ft0,0(sp)
+        80001106: bfaa c.fsdsp fa0,504(sp)
 ";
 
     #[test]
@@ -392,7 +534,9 @@ mod tests {
         assert_eq!(dis(0x0502), "c.slli a0,0x0"); // HINT; objdump: c.slli64 a0
         assert_eq!(dis(0x8401), "c.srai s0,0x0"); // HINT; objdump: c.srai64 s0
         assert_eq!(dis(0x6101), ".2byte 0x6101"); // reserved (nzimm = 0); objdump: c.addi16sp sp,0
-        assert_eq!(dis(0x2000), ".2byte 0x2000"); // c.fld fs0,0(s0): no D yet
+        assert_eq!(dis(0x00c5d553), ".4byte 0xc5d553"); // reserved rm 101; objdump: fadd.s fa0,fa1,fa2,unknown
+        assert_eq!(dis(0xd2059553), "fcvt.d.w fa0,a1,rtz"); // rm is decoded as usual; objdump: .4byte
+        assert_eq!(dis(0x4205f553), "fcvt.d.s fa0,fa1,dyn"); // rm is decoded as usual; objdump: .4byte
         assert_eq!(dis(0x8000000f), "fence unknown,unknown"); // reserved fm; objdump: .4byte
         assert_eq!(dis(0x0215000f), "fence r,w"); // rs1 = a0 ignored; objdump: .4byte
         assert_eq!(dis(0xfff5150f), "fence.i"); // fields ignored; objdump: .4byte

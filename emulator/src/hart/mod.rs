@@ -1,4 +1,4 @@
-//! One RV64IMAC hart with M, S and U modes: architectural state, the batch loop
+//! One RV64IMAFDC hart with M, S and U modes: architectural state, the batch loop
 //! (fetch, execute, trap), counters and time, and interrupt lines.
 //!
 //! The loop runs a batch of instructions with no device polling; anything that
@@ -10,6 +10,7 @@ pub mod decode;
 pub mod disasm;
 pub mod exception;
 mod execute;
+pub mod fpu;
 pub mod op;
 mod trap;
 
@@ -46,6 +47,8 @@ pub struct Hart {
     /// `bus.code.epoch` when the store TLB was last made coherent with code pages.
     code_epoch: u64,
     pub stats: HartStats,
+    /// F/D registers and fcsr (`fpu`), off the hot path.
+    pub fp: fpu::FpRegs,
 }
 
 impl Hart {
@@ -67,6 +70,7 @@ impl Hart {
             fetch_page: std::ptr::null(),
             code_epoch: u64::MAX,
             stats: HartStats::default(),
+            fp: fpu::FpRegs::default(),
         }
     }
 

@@ -2,7 +2,7 @@
 //! runs and the disassembler prints. Compressed instructions decode to the same
 //! operations as their 32-bit expansions.
 
-/// One operation of RV64IMAC + Zicsr + Zifencei and the privileged instructions.
+/// One operation of RV64IMAFDC + Zicsr + Zifencei and the privileged instructions.
 ///
 /// `Undecoded` marks an empty slot in the decode cache; `Illegal` is any encoding
 /// that is not implemented (it raises illegal-instruction with the raw bits).
@@ -32,17 +32,35 @@ pub enum Op {
     Csrrw, Csrrs, Csrrc, Csrrwi, Csrrsi, Csrrci,
     // Privileged (privileged spec 3.3, 4.2.1)
     Mret, Sret, Wfi, SfenceVma,
+    // F (chapter "F" Extension for Single-Precision Floating-Point); all run
+    // out of line in `hart::fpu`.
+    Flw, Fsw,
+    FmaddS, FmsubS, FnmsubS, FnmaddS,
+    FaddS, FsubS, FmulS, FdivS, FsqrtS,
+    FsgnjS, FsgnjnS, FsgnjxS, FminS, FmaxS,
+    FcvtWS, FcvtWuS, FcvtLS, FcvtLuS, FcvtSW, FcvtSWu, FcvtSL, FcvtSLu,
+    FmvXW, FmvWX, FeqS, FltS, FleS, FclassS,
+    // D (chapter "D" Extension for Double-Precision Floating-Point).
+    Fld, Fsd,
+    FmaddD, FmsubD, FnmsubD, FnmaddD,
+    FaddD, FsubD, FmulD, FdivD, FsqrtD,
+    FsgnjD, FsgnjnD, FsgnjxD, FminD, FmaxD,
+    FcvtWD, FcvtWuD, FcvtLD, FcvtLuD, FcvtDW, FcvtDWu, FcvtDL, FcvtDLu,
+    FcvtSD, FcvtDS,
+    FmvXD, FmvDX, FeqD, FltD, FleD, FclassD,
 }
 
 /// A decoded instruction: 16 bytes, copied out of the decode cache on each fetch.
 ///
 /// `imm` is the sign-extended immediate named by the format (`i_imm`, `s_imm`,
 /// `b_imm`, `u_imm`, `j_imm`), the shift amount for shifts, the CSR number, or
-/// fence's fm/pred/succ bits. `raw` is the instruction as fetched (16 bits for
+/// fence's fm/pred/succ bits; for floating-point computations, the rounding
+/// mode `rm` in bits 2:0 and, for the fused multiply-adds, `rs3` in bits 7:3
+/// (see [`Decoded::rm`], [`Decoded::rs3`]). `raw` is the instruction as fetched (16 bits for
 /// compressed forms): it is `mtval` for illegal-instruction. `len` (2 or 4)
 /// is derived from `raw` once, here, instead of on every execution.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-#[repr(C, align(16))]
+#[repr(C)]
 pub struct Decoded {
     pub op: Op,
     pub rd: u8,
@@ -61,5 +79,15 @@ impl Decoded {
 
     pub const fn illegal(raw: u32) -> Decoded {
         Decoded::new(Op::Illegal, 0, 0, 0, 0, raw)
+    }
+
+    /// The rounding-mode field of a floating-point computation (7 = dynamic).
+    pub const fn rm(&self) -> u8 {
+        (self.imm & 7) as u8
+    }
+
+    /// The third source register of a fused multiply-add (R4 format).
+    pub const fn rs3(&self) -> u8 {
+        (self.imm >> 3 & 31) as u8
     }
 }

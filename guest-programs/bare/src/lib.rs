@@ -11,6 +11,8 @@
 //! and HTIF targets alike.
 #![no_std]
 
+pub mod access;
+pub mod check;
 pub mod console;
 pub mod paging;
 pub mod trap;
@@ -78,6 +80,35 @@ pub fn pmp_allow_all() {
             out("t0") _,
         );
     }
+}
+
+/// PMP: entry 0 covers the 4 KiB page at `page` (NAPOT) with permissions `rwx`
+/// (`pmpcfg::R|W|X`, 0 = none) for S/U; entry 1 grants the rest of memory. Then
+/// fences, as 3.7.2 asks after PMP changes under paging.
+pub fn pmp_restrict_page(page: u64, rwx: u8) {
+    use sv39_arch::csr::pmpcfg::{A_NAPOT, A_SHIFT, R, W, X};
+    let napot = A_NAPOT << A_SHIFT;
+    let cfg = (((napot | R | W | X) as u64) << 8) | (napot | rwx) as u64;
+    // SAFETY: PMP without the L bit restricts only S/U accesses; M-mode is unaffected.
+    unsafe {
+        core::arch::asm!(
+            "csrw pmpaddr0, {a}", "csrw pmpaddr1, {all}", "csrw pmpcfg0, {c}",
+            a = in(reg) (page >> 2) | 0x1ff, all = in(reg) -1i64, c = in(reg) cfg,
+        )
+    };
+    paging::sfence_vma_all();
+}
+
+/// Sets bits in `mstatus` (SUM, MXR, MPP, TVM, ...); they stay across `run_in`.
+pub fn mstatus_set(bits: u64) {
+    // SAFETY: tests change only translation- and trap-related mstatus bits.
+    unsafe { core::arch::asm!("csrs mstatus, {}", in(reg) bits) };
+}
+
+/// Clears bits in `mstatus`.
+pub fn mstatus_clear(bits: u64) {
+    // SAFETY: as in `mstatus_set`.
+    unsafe { core::arch::asm!("csrc mstatus, {}", in(reg) bits) };
 }
 
 #[panic_handler]

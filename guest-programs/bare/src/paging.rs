@@ -9,13 +9,25 @@
 use core::sync::atomic::{AtomicU64, Ordering};
 use sv39_arch::csr::satp;
 use sv39_arch::memmap::{DEFAULT_RAM_SIZE, RAM_BASE};
-use sv39_arch::pte::{is_leaf, make_pte, pte_ppn, PTE_V};
+use sv39_arch::pte::{is_leaf, make_pte, pte_ppn, PTE_A, PTE_D, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X};
 use sv39_arch::sv39::{level_size, vpn_index, LEVELS, PAGE_SIZE, PTE_SIZE};
 
 extern "C" {
     static __heap_start: u8;
     static __stack_top: u8;
 }
+
+/// Leaf flags for supervisor pages with A and D preset (they never fault or
+/// change under either A/D scheme of 4.3.1); `map` adds V.
+pub const S_RWX: u64 = PTE_R | PTE_W | PTE_X | PTE_A | PTE_D;
+pub const S_RW: u64 = PTE_R | PTE_W | PTE_A | PTE_D;
+pub const S_R: u64 = PTE_R | PTE_A | PTE_D;
+pub const S_X: u64 = PTE_X | PTE_A | PTE_D;
+pub const U_RWX: u64 = S_RWX | PTE_U;
+
+/// A VA region tests map their pages in: 64 GiB, far from the identity-mapped
+/// RAM and aligned for a 1 GiB leaf.
+pub const TEST_VA: u64 = 0x10_0000_0000;
 
 /// The next free page; 0 until the first allocation.
 static NEXT_PAGE: AtomicU64 = AtomicU64::new(0);
@@ -152,6 +164,12 @@ impl PageTable {
         unsafe { self.pte_ptr(va, level).read_volatile() }
     }
 
+    /// As `pte`, or None when no level-`level` table lies on the path to `va`.
+    pub fn try_pte(&self, va: u64, level: usize) -> Option<u64> {
+        // SAFETY: `walk` returns a PTE inside a table this PageTable owns.
+        self.walk(va, level, false).map(|pte| unsafe { pte.read_volatile() })
+    }
+
     /// The `satp` value selecting this table in Sv39 mode with `asid`.
     pub fn satp(&self, asid: u16) -> u64 {
         satp::sv39(asid, self.root >> 12)
@@ -206,6 +224,13 @@ pub fn set_satp(value: u64) {
     // SAFETY: M-mode fetches and accesses (MPRV = 0) are not translated, so the
     // new address space affects only later S/U-mode code.
     unsafe { core::arch::asm!("csrw satp, {}", "sfence.vma zero, zero", in(reg) value) };
+}
+
+/// `csrw satp` without the fence `set_satp` adds ("writing satp does not imply any
+/// ... invalidation of address-translation caches", 4.1.11).
+pub fn write_satp(v: u64) {
+    // SAFETY: M-mode is not translated (MPRV = 0); only S/U runs use the value.
+    unsafe { core::arch::asm!("csrw satp, {}", in(reg) v) };
 }
 
 /// Reads `satp`.

@@ -4,10 +4,14 @@
 
 /// Size of the data region the workloads use (mapped with 4 KiB pages).
 pub const DATA_SIZE: u64 = 256 << 20;
-/// The sieve finds the primes below this; one byte per number.
-pub const SIEVE_N: usize = 24 << 20;
-/// Number of u32 the sort phase sorts, placed after the sieve's bytes.
-pub const SORT_LEN: usize = 2 << 20;
+/// The sieve finds the primes below this, one byte per number, `SIEVE_ROUNDS`
+/// times: 1 MiB, so the integer phases measure the CPU rather than host RAM.
+pub const SIEVE_N: usize = 1 << 20;
+pub const SIEVE_ROUNDS: u64 = 16;
+/// Number of u32 the sort phase sorts (512 KiB), placed after the sieve's
+/// bytes, `SORT_ROUNDS` times with different data.
+pub const SORT_LEN: usize = 128 << 10;
+pub const SORT_ROUNDS: u64 = 8;
 const SORT_OFFSET: u64 = SIEVE_N as u64;
 /// Number of random u64 reads over the whole region.
 pub const READS: u64 = 4 << 20;
@@ -31,17 +35,23 @@ unsafe fn region<'a, T>(base: u64, offset: u64, len: usize) -> &'a mut [T] {
     unsafe { core::slice::from_raw_parts_mut((base + offset) as *mut T, len) }
 }
 
-/// Sieve of Eratosthenes over bytes: the number of primes below `SIEVE_N`.
+/// Sieve of Eratosthenes over bytes, `SIEVE_ROUNDS` times: the total of the
+/// counts of primes below `SIEVE_N`.
 pub extern "C" fn sieve(base: u64) -> u64 {
     // SAFETY: SIEVE_N bytes at offset 0 fit the region; one phase runs at a time.
     let is_prime = unsafe { region::<u8>(base, 0, SIEVE_N) };
+    (0..SIEVE_ROUNDS).map(|_| sieve_once(is_prime)).sum()
+}
+
+fn sieve_once(is_prime: &mut [u8]) -> u64 {
+    let n = is_prime.len();
     is_prime.fill(1);
     is_prime[0] = 0;
     is_prime[1] = 0;
     let mut i = 2;
-    while i * i < SIEVE_N {
+    while i * i < n {
         if is_prime[i] != 0 {
-            for j in (i * i..SIEVE_N).step_by(i) {
+            for j in (i * i..n).step_by(i) {
                 is_prime[j] = 0;
             }
         }
@@ -50,20 +60,25 @@ pub extern "C" fn sieve(base: u64) -> u64 {
     is_prime.iter().filter(|&&b| b != 0).count() as u64
 }
 
-/// Heapsorts `SORT_LEN` pseudo-random u32 and returns an order-dependent hash of
-/// the result, or 0 when it is not sorted.
+/// Heapsorts `SORT_LEN` pseudo-random u32, `SORT_ROUNDS` times with fresh
+/// data, and returns an order-dependent hash of the results, or 0 when one is
+/// not sorted.
 pub extern "C" fn sort(base: u64) -> u64 {
     // SAFETY: the u32s after the sieve's bytes fit the region; one phase runs at a time.
     let v = unsafe { region::<u32>(base, SORT_OFFSET, SORT_LEN) };
     let mut x = SEED;
-    for e in v.iter_mut() {
-        *e = (xorshift64(&mut x) >> 32) as u32;
+    let mut hash = 0u64;
+    for _ in 0..SORT_ROUNDS {
+        for e in v.iter_mut() {
+            *e = (xorshift64(&mut x) >> 32) as u32;
+        }
+        heapsort(v);
+        if v.windows(2).any(|w| w[0] > w[1]) {
+            return 0;
+        }
+        hash = v.iter().fold(hash, |h, &e| h.wrapping_mul(31).wrapping_add(e as u64));
     }
-    heapsort(v);
-    if v.windows(2).any(|w| w[0] > w[1]) {
-        return 0;
-    }
-    v.iter().fold(0, |h: u64, &e| h.wrapping_mul(31).wrapping_add(e as u64))
+    hash
 }
 
 fn heapsort(v: &mut [u32]) {

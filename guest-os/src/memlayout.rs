@@ -1,0 +1,136 @@
+//! The memory layout: where everything is, physically and virtually.
+//!
+//! ```text
+//! Virtual (Sv39: 39-bit addresses, sign-extended)
+//!
+//!  0xffff_ffff_ffff_ffff ┐
+//!                        │ unused
+//!  KSTACK_TOP            ┤
+//!                        │ kernel stacks: slot i spans KSTACK_SLOT bytes from
+//!                        │ KSTACK_BASE + i * KSTACK_SLOT; its lowest page is an
+//!                        │ unmapped guard, the trap frame sits at the top
+//!  KSTACK_BASE           ┤ 0xffff_ffd0_0000_0000
+//!                        │ unused
+//!  PHYS_OFFSET + RAM end ┤
+//!                        │ free RAM (frames), initrd, DTB: RW-
+//!                        │ kernel heap: RW-
+//!                        │ .bss (boot stack with a guard page below it), .data: RW-
+//!                        │ .rodata: R--
+//!                        │ .text: R-X
+//!  KERNEL_BASE           ┤ 0xffff_ffc0_8000_0000 = PHYS_OFFSET + RAM base
+//!                        │ devices (UART, PLIC, test finisher): RW-, at
+//!                        │ PHYS_OFFSET + their physical address
+//!  PHYS_OFFSET           ┘ 0xffff_ffc0_0000_0000: physical address p is at PHYS_OFFSET + p
+//!
+//!                          (non-canonical hole)
+//!
+//!  USER_TOP              ┐ 0x0000_0040_0000_0000 (exclusive)
+//!                        │ user stack (USER_STACK_SIZE, grows down from USER_STACK_TOP)
+//!  USER_STACK_TOP        ┤ USER_TOP - one guard page
+//!                        │ ...
+//!  DYN_BASE              ┤ static-pie (ET_DYN) programs are loaded here
+//!                        │ heap (brk), from the page after the highest segment
+//!                        │ ELF segments (ET_EXEC: where they say, typically 0x10000)
+//!  0x1000                ┤
+//!  0x0                   ┘ never mapped
+//!
+//! Physical
+//!
+//!  0x8000_0000  kernel image (.text .rodata .data .bss), as linked
+//!  __kernel_end kernel heap (heap_size(RAM) bytes)
+//!  heap end     frames, managed by mm::frame, except the initrd (until it is
+//!               unpacked) and the DTB (kept), which QEMU places near the top
+//! ```
+//!
+//! Every kernel mapping is global (G) and lives in root-table entries 256-511,
+//! which every address space shares; user mappings live in entries 0-255.
+
+use sv39_arch::sv39::PAGE_SIZE;
+use sv39_arch::{PhysAddr, VirtAddr};
+
+/// Physical address `p` is mapped at `PHYS_OFFSET + p` (the direct map).
+pub const PHYS_OFFSET: u64 = 0xffff_ffc0_0000_0000;
+/// Where the kernel is linked: the direct-map address of the RAM base (link.ld).
+pub const KERNEL_BASE: u64 = 0xffff_ffc0_8000_0000;
+
+/// Kernel stacks: one slot per process.
+pub const KSTACK_BASE: u64 = 0xffff_ffd0_0000_0000;
+/// Pages of stack in a slot (the trap frame included); one more is the guard.
+pub const KSTACK_PAGES: u64 = 4;
+pub const KSTACK_SLOT: u64 = (KSTACK_PAGES + 1) * PAGE_SIZE;
+
+/// Root-table entries: user half 0-255, kernel half 256-511.
+pub const USER_ROOT_ENTRIES: core::ops::Range<usize> = 0..256;
+pub const KERNEL_ROOT_ENTRIES: core::ops::Range<usize> = 256..512;
+
+/// The end of the user half (exclusive).
+pub const USER_TOP: u64 = 0x40_0000_0000;
+/// The top of a new program's stack, a guard page below USER_TOP.
+pub const USER_STACK_TOP: u64 = USER_TOP - PAGE_SIZE;
+/// The user stack mapped at exec (fixed size until issue 4 grows it on demand).
+pub const USER_STACK_SIZE: u64 = 256 * 1024;
+/// The most bytes argv, envp and their pointers may take on a new stack.
+pub const ARG_MAX: usize = 128 * 1024;
+/// Where static-pie programs are loaded.
+pub const DYN_BASE: u64 = 0x2a_aaaa_a000;
+/// The most the heap (brk) may grow.
+pub const BRK_MAX: u64 = 1 << 30;
+
+/// The most processes alive at once (and kernel-stack slots).
+pub const MAX_PROCS: usize = 64;
+
+/// The kernel heap for `ram` bytes of RAM: 1/16 of it, between 2 and 32 MiB.
+pub const fn heap_size(ram: u64) -> u64 {
+    let h = ram / 16;
+    let h = if h < (2 << 20) { 2 << 20 } else { h };
+    let h = if h > (32 << 20) { 32 << 20 } else { h };
+    h & !(PAGE_SIZE - 1)
+}
+
+/// The kernel virtual address of physical address `pa` (direct map).
+pub fn phys_to_virt(pa: PhysAddr) -> VirtAddr {
+    match VirtAddr::new(PHYS_OFFSET + pa.as_u64()) {
+        Ok(va) => va,
+        Err(_) => panic!("physical address {:#x} is beyond the direct map", pa.as_u64()),
+    }
+}
+
+/// The physical address of a direct-mapped kernel address.
+pub fn virt_to_phys(va: u64) -> PhysAddr {
+    assert!(va >= PHYS_OFFSET && va < KSTACK_BASE, "{va:#x} is not in the direct map");
+    PhysAddr(va - PHYS_OFFSET)
+}
+
+/// Symbols of link.ld.
+mod linker {
+    extern "C" {
+        pub static __kernel_start: u8;
+        pub static __text_end: u8;
+        pub static __rodata_end: u8;
+        pub static __bss_start: u8;
+        pub static __kernel_end: u8;
+    }
+}
+
+/// The kernel image's section boundaries, as virtual addresses.
+pub struct KernelSections {
+    pub start: u64,
+    pub text_end: u64,
+    pub rodata_end: u64,
+    pub bss_start: u64,
+    pub end: u64,
+}
+
+/// Where link.ld put each section.
+pub fn kernel_sections() -> KernelSections {
+    // SAFETY: only the addresses of the linker symbols are taken.
+    unsafe {
+        KernelSections {
+            start: core::ptr::addr_of!(linker::__kernel_start) as u64,
+            text_end: core::ptr::addr_of!(linker::__text_end) as u64,
+            rodata_end: core::ptr::addr_of!(linker::__rodata_end) as u64,
+            bss_start: core::ptr::addr_of!(linker::__bss_start) as u64,
+            end: core::ptr::addr_of!(linker::__kernel_end) as u64,
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! Physical frames as owned handles: a [`Frame`] is one reference to a 4 KiB
+//! frame of RAM, counted in the global pool and freed when the last reference
+//! drops. A frame mapped in a page table is held by that PTE: `into_raw`
+//! moves a reference into the PTE, `from_raw` takes it back out on unmap.
+
+use crate::memlayout::phys_to_virt;
+use crate::sync::Global;
+use guest_os::mm::frame_pool::FramePool;
+use sv39_arch::sv39::PAGE_SIZE;
+use sv39_arch::{PhysAddr, Ppn};
+
+static POOL: Global<Option<FramePool>> = Global::new(None);
+
+/// No free frame was left (ENOMEM to user space).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OutOfMemory;
+
+/// Manages the frames `[first, first + count)`, all reserved until released.
+pub fn init(first: Ppn, count: usize) {
+    *POOL.borrow_mut() = Some(FramePool::new(first, count));
+}
+
+fn with_pool<R>(f: impl FnOnce(&mut FramePool) -> R) -> R {
+    let mut pool = POOL.borrow_mut();
+    f(pool.as_mut().expect("frame pool used before mm::frame::init"))
+}
+
+/// Hands the physical range `[start, end)` (page-aligned inward) to the pool.
+pub fn release(start: PhysAddr, end: PhysAddr) {
+    let first = Ppn((start.as_u64() + PAGE_SIZE - 1) / PAGE_SIZE);
+    let last = end.ppn();
+    if first < last {
+        with_pool(|p| p.release_range(first, last));
+    }
+}
+
+/// (free frames, frames the pool manages).
+pub fn counts() -> (usize, usize) {
+    with_pool(|p| (p.free_frames(), p.managed_frames()))
+}
+
+/// One counted reference to a frame.
+#[derive(Debug)]
+pub struct Frame {
+    ppn: Ppn,
+}
+
+impl Frame {
+    /// A zero-filled frame of its own.
+    pub fn alloc() -> Result<Frame, OutOfMemory> {
+        let ppn = with_pool(|p| p.alloc()).ok_or(OutOfMemory)?;
+        let mut frame = Frame { ppn };
+        frame.bytes_mut().fill(0);
+        Ok(frame)
+    }
+
+    pub fn ppn(&self) -> Ppn {
+        self.ppn
+    }
+
+    pub fn pa(&self) -> PhysAddr {
+        self.ppn.addr()
+    }
+
+    /// The frame's bytes through the direct map.
+    pub fn bytes(&self) -> &[u8; PAGE_SIZE as usize] {
+        // SAFETY: the frame is RAM in the direct map and stays allocated while
+        // this reference (and so `self`) lives.
+        unsafe { &*(phys_to_virt(self.pa()).as_u64() as *const [u8; PAGE_SIZE as usize]) }
+    }
+
+    /// The frame's bytes, writable. A frame shared by several holders is
+    /// shared on purpose (a file page, or a page the holders all map), so
+    /// writes are meant to be seen by all of them.
+    pub fn bytes_mut(&mut self) -> &mut [u8; PAGE_SIZE as usize] {
+        // SAFETY: as in `bytes`; `&mut self` keeps this handle's view unique.
+        unsafe { &mut *(phys_to_virt(self.pa()).as_u64() as *mut [u8; PAGE_SIZE as usize]) }
+    }
+
+    /// Another reference to the same frame.
+    pub fn share(&self) -> Frame {
+        with_pool(|p| p.get(self.ppn));
+        Frame { ppn: self.ppn }
+    }
+
+    /// Gives up the handle but not the reference (now held by a PTE).
+    pub fn into_raw(self) -> Ppn {
+        let ppn = self.ppn;
+        core::mem::forget(self);
+        ppn
+    }
+
+    /// Takes back a reference given up with `into_raw`.
+    ///
+    /// # Safety
+    /// `ppn` must carry a reference from `into_raw` that nothing else will
+    /// take back.
+    pub unsafe fn from_raw(ppn: Ppn) -> Frame {
+        Frame { ppn }
+    }
+}
+
+impl Drop for Frame {
+    fn drop(&mut self) {
+        with_pool(|p| p.put(self.ppn));
+    }
+}
