@@ -19,6 +19,9 @@ fn main() {
 
     rerun_if_changed(&guest);
     rerun_if_changed(&root.join("arch"));
+    // The kernel and the user programs (`sv39 run` embeds both) share the ABI crate.
+    rerun_if_changed(&root.join("guest-os"));
+    rerun_if_changed(&root.join("abi"));
 
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);

@@ -1,11 +1,11 @@
-//! The command line: `sv39 boot [OPTIONS] ELF`.
+//! The command line: `sv39 boot [OPTIONS] ELF`, and `sv39 run` (src/run/).
 //!
 //! Exit status: 0 when the guest passes (test finisher 0x5555 or HTIF exit 0),
 //! the guest's code when it fails (1-255; larger codes report 255), 2 for bad
 //! input to the tool, 124 when `--max-insns` stops the run, 125 when every
 //! hart waits for an interrupt that can never come.
 
-use crate::loader::elf;
+use crate::loader::elf::{self, Image};
 use crate::machine::{Config, Exit, Machine};
 use crate::mmu::walk::AdPolicy;
 use crate::stats;
@@ -34,11 +34,14 @@ enum Command {
         /// The ELF file to load.
         elf: PathBuf,
     },
+    /// Boot the bundled kernel and run PROGRAM in it (the shell without one);
+    /// exits with the program's status.
+    Run(crate::run::RunArgs),
 }
 
 /// Options of the machine, shared by every command that boots one.
 #[derive(Args, Debug)]
-struct BoardArgs {
+pub(crate) struct BoardArgs {
     /// Guest RAM size (bytes, or with K, M, G suffix), at 0x8000_0000.
     #[arg(long, default_value = "128M", value_parser = parse_size)]
     mem: u64,
@@ -64,7 +67,7 @@ struct BoardArgs {
     stats: bool,
     /// Kernel command line, placed in the device tree's /chosen/bootargs.
     #[arg(long)]
-    append: Option<String>,
+    pub(crate) append: Option<String>,
 }
 
 /// Parses `4096`, `64K`, `128M`, `2G` (binary units, optional `iB`/`B`).
@@ -93,21 +96,35 @@ pub fn main() -> i32 {
             eprintln!("sv39: error: {e}");
             EXIT_TOOL_ERROR
         }),
+        Command::Run(args) => crate::run::run(&args).unwrap_or_else(|e| {
+            eprintln!("sv39: error: {e}");
+            EXIT_TOOL_ERROR
+        }),
     }
 }
 
 fn boot(args: &BoardArgs, path: &std::path::Path) -> Result<i32, String> {
     let image = elf::load_file(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let cfg = Config {
+    run_machine(args, &machine_config(args), image, &path.display().to_string()).map(|(_, status)| status)
+}
+
+/// The machine `args` describe, with `--append` as its command line.
+pub(crate) fn machine_config(args: &BoardArgs) -> Config {
+    Config {
         harts: args.harts as usize,
         ram_size: args.mem,
         ad: args.ad,
         strict_tlb: args.strict_tlb,
         realtime: args.realtime,
         bootargs: args.append.clone(),
-    };
-    let mut machine = Machine::new(&cfg, image, Box::new(std::io::stdout()))
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+        initrd: None,
+    }
+}
+
+/// Runs `image` (named `what` in errors) on a machine built as `cfg`, with
+/// the terminal as its console; returns how it ended and the exit status.
+pub(crate) fn run_machine(args: &BoardArgs, cfg: &Config, image: Image, what: &str) -> Result<(Exit, i32), String> {
+    let mut machine = Machine::new(cfg, image, Box::new(std::io::stdout())).map_err(|e| format!("{what}: {e}"))?;
     machine.connect_input(stdin_reader());
     let start = Instant::now();
     let exit = machine.run(args.max_insns);
@@ -115,7 +132,7 @@ fn boot(args: &BoardArgs, path: &std::path::Path) -> Result<i32, String> {
     if args.stats {
         eprint!("{}", stats::summary(&machine.harts, start.elapsed(), machine.bus.code.invalidations));
     }
-    Ok(exit_status(exit, &machine))
+    Ok((exit, exit_status(exit, &machine)))
 }
 
 fn exit_status(exit: Exit, machine: &Machine) -> i32 {

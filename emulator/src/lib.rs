@@ -10,7 +10,9 @@ pub mod hart;
 pub mod loader;
 pub mod machine;
 pub mod mmu;
+pub mod run;
 pub mod stats;
+pub mod trace;
 
 /// Where the emulator's build put the guest programs (bare-metal tests, demo,
 /// benchmark): the nested guest workspace's release output directory.

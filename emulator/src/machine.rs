@@ -31,6 +31,8 @@ pub struct Config {
     pub strict_tlb: bool,
     pub realtime: bool,
     pub bootargs: Option<String>,
+    /// An initramfs, placed in RAM as QEMU places `-initrd`.
+    pub initrd: Option<Vec<u8>>,
 }
 
 /// Why a run ended.
@@ -51,6 +53,8 @@ pub struct Machine {
     image: Image,
     dtb: Vec<u8>,
     dtb_addr: u64,
+    /// The initrd and its address.
+    initrd: Option<(u64, Vec<u8>)>,
     input: Option<Receiver<u8>>,
 }
 
@@ -65,6 +69,10 @@ impl Machine {
         };
         let mut bus = board::build_bus(cfg.harts, cfg.ram_size, clock, console)
             .map_err(|e| format!("cannot reserve {} bytes of guest RAM: {e}", cfg.ram_size))?;
+        let initrd = cfg.initrd.clone().map(|data| {
+            let kernel_base = image.segments.iter().map(|s| s.pa).min().unwrap_or(RAM_BASE);
+            (board::initrd_address(kernel_base, cfg.ram_size), data)
+        });
         let dtb = dtb::build(&dtb::DtbConfig {
             harts: cfg.harts,
             ram_base: RAM_BASE,
@@ -72,12 +80,17 @@ impl Machine {
             isa: board::ISA.to_string(),
             mmu_type: "riscv,sv39",
             bootargs: cfg.bootargs.clone(),
-            initrd: None,
+            initrd: initrd.as_ref().map(|(start, data)| (*start, start + data.len() as u64)),
             rng_seed: None,
             sstc: true,
         })
         .map_err(|e| format!("cannot build the device tree: {e:?}"))?;
         let dtb_addr = board::dtb_address(cfg.ram_size, dtb.len() as u64);
+        if let Some((start, data)) = &initrd {
+            if start + data.len() as u64 > dtb_addr {
+                return Err(format!("the initrd ({} bytes at {start:#x}) does not fit below the device tree at {dtb_addr:#x}: give the machine more RAM (--mem)", data.len()));
+            }
+        }
         if let Some(tohost) = image.tohost {
             bus.htif = Some(Htif { tohost, fromhost: image.fromhost });
             if let Some(page) = bus.ram_page(tohost) {
@@ -85,12 +98,12 @@ impl Machine {
             }
         }
         let harts = (0..cfg.harts).map(|id| Hart::new(id, Mmu::new(cfg.ad, cfg.strict_tlb))).collect();
-        let mut m = Machine { harts, bus, image, dtb, dtb_addr, input: None };
+        let mut m = Machine { harts, bus, image, dtb, dtb_addr, initrd, input: None };
         m.reset();
         Ok(m)
     }
 
-    /// Loads the image and the device tree and resets every hart, as QEMU's
+    /// Loads the image, the device tree and the initrd and resets every hart, as QEMU's
     /// system reset does (RAM is otherwise kept).
     fn reset(&mut self) {
         for s in &self.image.segments {
@@ -99,6 +112,9 @@ impl Machine {
             self.bus.ram.write_bytes(s.pa + s.data.len() as u64, &zeros);
         }
         self.bus.ram.write_bytes(self.dtb_addr, &self.dtb);
+        if let Some((start, data)) = &self.initrd {
+            self.bus.ram.write_bytes(*start, data);
+        }
         self.bus.code.clear();
         for h in &mut self.harts {
             h.reset(self.image.entry, self.dtb_addr);

@@ -25,17 +25,30 @@ pub fn guest_bins(krate: &str) -> Vec<String> {
     names
 }
 
-/// A finished run: exit code (None if killed by the time limit) and output.
+/// A finished run: exit code (None if killed, by a signal or the time
+/// limit), the signal that killed it, and output.
 pub struct Run {
     pub code: Option<i32>,
+    pub signal: Option<i32>,
     pub stdout: String,
     pub stderr: String,
 }
 
 /// Runs `cmd` with stdin closed, killing it after `limit`.
-pub fn run_with_limit(mut cmd: Command, limit: Duration) -> Run {
-    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+pub fn run_with_limit(cmd: Command, limit: Duration) -> Run {
+    run_with_input(cmd, None, limit)
+}
+
+/// Runs `cmd` with `input` as its stdin (closed when `None` or when all is
+/// written), killing it after `limit`.
+pub fn run_with_input(mut cmd: Command, input: Option<&[u8]>, limit: Duration) -> Run {
+    let stdin = if input.is_some() { Stdio::piped() } else { Stdio::null() };
+    cmd.stdin(stdin).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
+    if let (Some(mut pipe), Some(data)) = (child.stdin.take(), input) {
+        let data = data.to_vec();
+        std::thread::spawn(move || std::io::Write::write_all(&mut pipe, &data));
+    }
     let start = Instant::now();
     loop {
         if child.try_wait().unwrap().is_some() {
@@ -50,6 +63,7 @@ pub fn run_with_limit(mut cmd: Command, limit: Duration) -> Run {
     let Output { status, stdout, stderr } = child.wait_with_output().unwrap();
     Run {
         code: status.code(),
+        signal: std::os::unix::process::ExitStatusExt::signal(&status),
         stdout: String::from_utf8_lossy(&stdout).into_owned(),
         stderr: String::from_utf8_lossy(&stderr).into_owned(),
     }
@@ -63,12 +77,23 @@ pub fn sv39(args: &[&str], elf: &Path) -> Run {
 
 /// Whether QEMU is here; in CI its absence is a failure, not a skip.
 pub fn qemu_available() -> bool {
-    let found = Command::new("qemu-system-riscv64").arg("--version").output().is_ok_and(|o| o.status.success());
+    tool_available("qemu-system-riscv64", "qemu-system-misc")
+}
+
+/// Whether QEMU's user mode (Linux riscv64 programs on this host) is here;
+/// in CI its absence is a failure, not a skip.
+pub fn qemu_user_available() -> bool {
+    tool_available("qemu-riscv64", "qemu-user")
+}
+
+/// Whether `tool --version` runs; in CI its absence is a failure.
+fn tool_available(tool: &str, package: &str) -> bool {
+    let found = Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success());
     if !found && std::env::var_os("CI").is_some() {
-        panic!("qemu-system-riscv64 is missing in CI: `make` installs it (apt-get install qemu-system-misc)");
+        panic!("{tool} is missing in CI: `make` installs it (apt-get install {package})");
     }
     if !found {
-        eprintln!("qemu-system-riscv64 not found: skipping the QEMU cross-check (run `make` to install it)");
+        eprintln!("{tool} not found: skipping the cross-check (run `make` to install it)");
     }
     found
 }

@@ -38,9 +38,23 @@ pub fn dtb_address(ram_size: u64, dtb_len: u64) -> u64 {
     (end - dtb_len) & !((2 << 20) - 1)
 }
 
+/// Where QEMU 7.2 puts `-initrd`: the kernel's lowest load address plus half
+/// the RAM, at most 128 MiB (hw/riscv/boot.c, riscv_load_initrd).
+pub fn initrd_address(kernel_base: u64, ram_size: u64) -> u64 {
+    kernel_base + (ram_size / 2).min(128 << 20)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn initrd_goes_where_qemu_puts_it() {
+        // Read from QEMU 7.2's own /chosen with -kernel at 0x8000_0000.
+        assert_eq!(initrd_address(RAM_BASE, 128 << 20), 0x8400_0000);
+        assert_eq!(initrd_address(RAM_BASE, 64 << 20), 0x8200_0000);
+        assert_eq!(initrd_address(RAM_BASE, 512 << 20), 0x8800_0000);
+    }
 
     #[test]
     fn device_map_rejects_overlaps() {

@@ -17,6 +17,7 @@ mod trap;
 use crate::bus::Bus;
 use crate::mmu::Mmu;
 use crate::stats::HartStats;
+use crate::trace::event::{Ctx, HartEvent};
 use csr::Csrs;
 use exception::Exception;
 use op::{Decoded, Op};
@@ -47,6 +48,8 @@ pub struct Hart {
     /// `bus.code.epoch` when the store TLB was last made coherent with code pages.
     code_epoch: u64,
     pub stats: HartStats,
+    /// Events for an observer (tracer, pictures); None when nobody observes.
+    pub events: Option<Vec<HartEvent>>,
     /// F/D registers and fcsr (`fpu`), off the hot path.
     pub fp: fpu::FpRegs,
 }
@@ -70,6 +73,7 @@ impl Hart {
             fetch_page: std::ptr::null(),
             code_epoch: u64::MAX,
             stats: HartStats::default(),
+            events: None,
             fp: fpu::FpRegs::default(),
         }
     }
@@ -77,9 +81,10 @@ impl Hart {
     /// Reset state (privileged spec 3.4): M-mode, MIE = MPRV = 0, PMP off, `pc`
     /// at the reset vector; `a0` = hartid and `a1` = DTB as QEMU's reset code sets.
     pub fn reset(&mut self, pc: u64, dtb: u64) {
-        let cycle = self.cycle;
+        let (cycle, events) = (self.cycle, self.events.take());
         *self = Hart::new(self.id, Mmu::new(self.mmu.ad, self.mmu.strict));
         self.cycle = cycle;
+        self.events = events;
         self.not_retired = cycle;
         self.pc = pc;
         self.x[10] = self.id as u64;
@@ -189,6 +194,22 @@ impl Hart {
         if self.code_epoch != bus.code.epoch {
             self.code_epoch = bus.code.epoch;
             self.mmu.store_tlb.flush_all();
+        }
+    }
+
+    /// Where the hart is, for events.
+    pub fn ctx(&self) -> Ctx {
+        Ctx { cycle: self.cycle, pc: self.pc, prv: self.prv, asid: self.mmu.asid() }
+    }
+
+    /// Records an event if someone observes this hart (slow paths only).
+    #[inline]
+    pub fn record(&mut self, event: impl FnOnce(Ctx) -> HartEvent) {
+        if self.events.is_some() {
+            let e = event(self.ctx());
+            if let Some(v) = &mut self.events {
+                v.push(e);
+            }
         }
     }
 

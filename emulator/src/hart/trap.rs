@@ -4,6 +4,7 @@
 
 use super::exception::Exception;
 use super::Hart;
+use crate::trace::event::HartEvent;
 use sv39_arch::cause::INTERRUPT_BIT;
 use sv39_arch::csr::{self, mip, mstatus, satp, tvec, Priv};
 
@@ -47,10 +48,12 @@ impl Hart {
     /// Enters the trap handler of M or S (when delegated from below M).
     fn trap(&mut self, code: u64, tval: u64, interrupt: bool) {
         let deleg = if interrupt { self.csr.mideleg } else { self.csr.medeleg };
+        let to = if self.prv != Priv::M && deleg >> code & 1 != 0 { Priv::S } else { Priv::M };
+        self.record_trap(code, tval, interrupt, to);
         let cause = code | if interrupt { INTERRUPT_BIT } else { 0 };
         let c = &mut self.csr;
         let st = c.mstatus;
-        let target = if self.prv != Priv::M && deleg >> code & 1 != 0 {
+        let target = if to == Priv::S {
             c.sepc = self.pc;
             c.scause = cause;
             c.stval = tval;
@@ -73,6 +76,18 @@ impl Hart {
         self.set_priv(target);
     }
 
+    fn record_trap(&mut self, code: u64, tval: u64, interrupt: bool, to: Priv) {
+        let ecall_from_u = !interrupt && code == sv39_arch::cause::exc::ECALL_FROM_U;
+        let x = &self.x;
+        let syscall =
+            (ecall_from_u && self.events.is_some()).then(|| [x[10], x[11], x[12], x[13], x[14], x[15], x[17]]);
+        self.record(|ctx| HartEvent::Trap { ctx, code, interrupt, tval, to, syscall });
+        if syscall.is_some() && self.events.is_some() {
+            // The observer reads the call's arguments while memory still holds them.
+            self.end_batch();
+        }
+    }
+
     /// `mret` (spec 3.3.2), returning the new pc: back to MPP with MIE = MPIE, MPIE = 1, MPP = U;
     /// MPRV cleared when leaving for a mode below M.
     pub fn mret(&mut self) -> u64 {
@@ -81,8 +96,9 @@ impl Hart {
         let mie = if st & mstatus::MPIE != 0 { mstatus::MIE } else { 0 };
         let mprv = if to == Priv::M { st & mstatus::MPRV } else { 0 };
         self.csr.mstatus = st & !(mstatus::MIE | mstatus::MPP | mstatus::MPRV) | mie | mstatus::MPIE | mprv;
-        self.xret(to);
-        self.csr.mepc
+        let target = self.csr.mepc;
+        self.xret(to, target);
+        target
     }
 
     /// `sret` (spec 3.3.2, 4.1.1), returning the new pc: back to SPP with SIE = SPIE, SPIE = 1,
@@ -92,11 +108,14 @@ impl Hart {
         let to = if st & mstatus::SPP != 0 { Priv::S } else { Priv::U };
         let sie = if st & mstatus::SPIE != 0 { mstatus::SIE } else { 0 };
         self.csr.mstatus = st & !(mstatus::SIE | mstatus::SPP | mstatus::MPRV) | sie | mstatus::SPIE;
-        self.xret(to);
-        self.csr.sepc
+        let target = self.csr.sepc;
+        self.xret(to, target);
+        target
     }
 
-    fn xret(&mut self, to: Priv) {
+    fn xret(&mut self, to: Priv, target: u64) {
+        let a0 = self.x[10];
+        self.record(|ctx| HartEvent::Xret { ctx, to, target, a0 });
         self.reservation = None;
         self.set_priv(to);
         self.end_batch();
@@ -128,6 +147,7 @@ impl Hart {
             }
             csr::SATP => {
                 let s = self.csr.satp;
+                self.record(|ctx| HartEvent::Satp { ctx, value: s });
                 let sv39 = s >> satp::MODE_SHIFT == satp::MODE_SV39;
                 self.mmu.set_satp(sv39, (s & satp::ASID) >> satp::ASID_SHIFT, s & satp::PPN);
                 self.invalidate_fetch();

@@ -12,23 +12,19 @@ pub mod walk;
 use crate::bus::Bus;
 use crate::hart::exception::{Access, Exception};
 use crate::hart::Hart;
+use crate::trace::event::{HartEvent, TranslateFault};
 use sv39_arch::addr::VirtAddr;
 use sv39_arch::csr::Priv;
 use sv39_arch::pte::{PTE_A, PTE_D, PTE_G};
 use sv39_arch::sv39::PAGE_SIZE;
 use std::collections::HashSet;
-use tlb::{ctx_tag, Tlb, TlbEntry, GLOBAL};
+use tlb::{Tlb, TlbEntry, GLOBAL};
 use walk::{AdPolicy, Leaf, WalkRequest, WalkSteps};
 
 pub struct Mmu {
     pub fetch_tlb: Tlb,
     pub load_tlb: Tlb,
     pub store_tlb: Tlb,
-    /// TLB context tags (`tlb::ctx_tag`): effective privilege, plus SUM and
-    /// MXR for data.
-    ctx_fetch: u64,
-    ctx_load: u64,
-    ctx_store: u64,
     fetch_prv: Priv,
     data_prv: Priv,
     sum: bool,
@@ -42,6 +38,8 @@ pub struct Mmu {
     pub walks: u64,
     pub walk_levels: u64,
     pub page_faults: u64,
+    /// The PTEs the last walk read, for the walk event.
+    last_walk: WalkSteps,
     /// `--strict-tlb` findings already reported: (va page, asid).
     stale_seen: HashSet<(u64, u32)>,
     pub stale_reports: u64,
@@ -57,9 +55,6 @@ impl Mmu {
             fetch_tlb: Tlb::default(),
             load_tlb: Tlb::default(),
             store_tlb: Tlb::default(),
-            ctx_fetch: 0,
-            ctx_load: 0,
-            ctx_store: 0,
             fetch_prv: Priv::M,
             data_prv: Priv::M,
             sum: false,
@@ -72,6 +67,7 @@ impl Mmu {
             walks: 0,
             walk_levels: 0,
             page_faults: 0,
+            last_walk: WalkSteps::default(),
             stale_seen: HashSet::new(),
             stale_reports: 0,
         };
@@ -84,9 +80,10 @@ impl Mmu {
         self.data_prv = data_prv;
         self.sum = sum;
         self.mxr = mxr;
-        self.ctx_fetch = ctx_tag(fetch_prv as u8);
-        self.ctx_load = ctx_tag(data_prv as u8 | (sum as u8) << 2 | (mxr as u8) << 3);
-        self.ctx_store = ctx_tag(data_prv as u8 | (sum as u8) << 2);
+        // The TLB contexts: effective privilege, plus SUM and MXR for data.
+        self.fetch_tlb.set_context(fetch_prv as u8);
+        self.load_tlb.set_context(data_prv as u8 | (sum as u8) << 2 | (mxr as u8) << 3);
+        self.store_tlb.set_context(data_prv as u8 | (sum as u8) << 2);
     }
 
     /// A satp write: a change of MODE flushes everything (Bare entries are not
@@ -99,6 +96,16 @@ impl Mmu {
         self.sv39 = sv39;
         self.asid = asid as u32;
         self.root_ppn = root_ppn;
+    }
+
+    /// satp.ASID while Sv39 translation is on.
+    pub fn asid(&self) -> Option<u16> {
+        self.sv39.then_some(self.asid as u16)
+    }
+
+    /// satp's root table, while Sv39 translation is on.
+    pub fn root(&self) -> Option<u64> {
+        self.sv39.then_some(self.root_ppn << 12)
     }
 
     pub fn flush_all(&mut self) {
@@ -115,14 +122,6 @@ impl Mmu {
 
     fn prv_for(&self, access: Access) -> Priv {
         if access == Access::Fetch { self.fetch_prv } else { self.data_prv }
-    }
-
-    fn ctx_for(&self, access: Access) -> u64 {
-        match access {
-            Access::Fetch => self.ctx_fetch,
-            Access::Load => self.ctx_load,
-            Access::Store => self.ctx_store,
-        }
     }
 
     fn tlb_for(&mut self, access: Access) -> &mut Tlb {
@@ -199,8 +198,7 @@ impl Hart {
     pub fn load<T: Word>(&mut self, bus: &mut Bus, va: u64) -> Result<T, Exception> {
         if within_page(va, T::SIZE) {
             let m = &mut self.mmu;
-            if let Some(e) = m.load_tlb.lookup(va, m.ctx_load, m.asid) {
-                let host = va.wrapping_add(e.host_off as u64) as usize;
+            if let Some(host) = m.load_tlb.lookup(va, m.asid) {
                 m.load_tlb.stats.hits += 1;
                 if m.strict {
                     self.check_stale(bus, va, Access::Load);
@@ -217,8 +215,7 @@ impl Hart {
     pub fn store<T: Word>(&mut self, bus: &mut Bus, va: u64, v: T) -> Result<(), Exception> {
         if within_page(va, T::SIZE) {
             let m = &mut self.mmu;
-            if let Some(e) = m.store_tlb.lookup(va, m.ctx_store, m.asid) {
-                let host = va.wrapping_add(e.host_off as u64) as usize;
+            if let Some(host) = m.store_tlb.lookup(va, m.asid) {
                 m.store_tlb.stats.hits += 1;
                 if m.strict {
                     self.check_stale(bus, va, Access::Store);
@@ -285,40 +282,53 @@ impl Hart {
     /// treats uniformly.
     pub(crate) fn translate(&mut self, bus: &mut Bus, va: u64, access: Access, size: u64) -> Result<u64, Exception> {
         let m = &mut self.mmu;
-        let (ctx, asid) = (m.ctx_for(access), m.asid);
-        if let Some(e) = m.tlb_for(access).lookup(va, ctx, asid) {
-            let off = (va.wrapping_add(e.host_off as u64) as usize) - bus.ram.host_addr(0);
-            return Ok(bus.ram.base() + off as u64);
+        let asid = m.asid;
+        if let Some(host) = m.tlb_for(access).lookup(va, asid) {
+            return Ok(bus.ram.base() + (host - bus.ram.host_addr(0)) as u64);
         }
         m.tlb_for(access).stats.misses += 1;
-        let prv = m.prv_for(access);
-        let (pa, leaf, global) = if prv == Priv::M || !m.sv39 {
+        self.record(|ctx| HartEvent::TlbMiss { ctx, access, va });
+        let prv = self.mmu.prv_for(access);
+        let (pa, leaf, global) = if prv == Priv::M || !self.mmu.sv39 {
             (va, None, true)
         } else {
             let (leaf, global) = self.page_walk(bus, va, access)?;
             (leaf.pa, Some(leaf), global)
         };
-        let pmp = &self.csr.pmp;
-        if !pmp.allows(pa, size, access, prv) {
+        if !self.csr.pmp.allows(pa, size, access, prv) {
+            if leaf.is_some() {
+                let steps = self.mmu.last_walk;
+                self.record(|ctx| HartEvent::Walk { ctx, access, va, steps, outcome: Err(TranslateFault::Pmp) });
+            }
             return Err(access.access_fault(va));
         }
-        let page_pa = pa & !(PAGE_SIZE - 1);
-        let cacheable = pmp.allows(page_pa, PAGE_SIZE, access, prv);
-        if let (true, Some(page)) = (cacheable, bus.ram_page(page_pa)) {
-            if access != Access::Store || !bus.code.is_special(page) {
-                let host = bus.ram.host_addr(page << 12);
-                let entry = TlbEntry {
-                    tag: 0,
-                    host_off: host.wrapping_sub((va & !(PAGE_SIZE - 1)) as usize),
-                    asid: if global { GLOBAL } else { asid },
-                    level: leaf.map_or(0, |l| l.level as u8),
-                    pte_addr: leaf.map_or(0, |l| l.pte_addr),
-                    pte: leaf.map_or(0, |l| l.pte),
-                };
-                self.mmu.tlb_for(access).fill(va, ctx, entry);
-            }
+        if let Some(l) = leaf {
+            let steps = self.mmu.last_walk;
+            self.record(|ctx| HartEvent::Walk { ctx, access, va, steps, outcome: Ok((l.pa, l.pte, l.level)) });
         }
+        self.fill_tlb(bus, va, pa, access, prv, leaf, global);
         Ok(pa)
+    }
+
+    /// Caches a translation when the whole page is RAM that PMP treats
+    /// uniformly (and, for stores, not a code page).
+    #[allow(clippy::too_many_arguments)]
+    fn fill_tlb(&mut self, bus: &Bus, va: u64, pa: u64, access: Access, prv: Priv, leaf: Option<Leaf>, global: bool) {
+        let page_pa = pa & !(PAGE_SIZE - 1);
+        let Some(page) = bus.ram_page(page_pa) else { return };
+        if !self.csr.pmp.allows(page_pa, PAGE_SIZE, access, prv) || (access == Access::Store && bus.code.is_special(page)) {
+            return;
+        }
+        let entry = TlbEntry {
+            host_off: bus.ram.host_addr(page << 12).wrapping_sub((va & !(PAGE_SIZE - 1)) as usize),
+            asid: if global { GLOBAL } else { self.mmu.asid },
+            level: leaf.map_or(0, |l| l.level as u8),
+            pte_addr: leaf.map_or(0, |l| l.pte_addr),
+            pte: leaf.map_or(0, |l| l.pte),
+        };
+        self.mmu.tlb_for(access).fill(va, entry);
+        let level = entry.level;
+        self.record(|ctx| HartEvent::TlbFill { ctx, access, va, pa, level, global });
     }
 
     /// Walks the page table for `va`; returns the leaf and whether the mapping
@@ -326,6 +336,8 @@ impl Hart {
     fn page_walk(&mut self, bus: &mut Bus, va: u64, access: Access) -> Result<(Leaf, bool), Exception> {
         if !VirtAddr::is_canonical(va) {
             self.mmu.page_faults += 1;
+            let steps = WalkSteps::default();
+            self.record(|ctx| HartEvent::Walk { ctx, access, va, steps, outcome: Err(TranslateFault::NonCanonical) });
             return Err(access.page_fault(va));
         }
         let req = self.mmu.request(access, true);
@@ -333,13 +345,17 @@ impl Hart {
         let result = walk::walk(bus, &self.csr.pmp, va, &req, &mut steps);
         self.mmu.walks += 1;
         self.mmu.walk_levels += steps.len as u64;
+        self.mmu.last_walk = steps;
         match result {
             Ok(leaf) => {
                 let global = steps.steps[..steps.len].iter().any(|s| s.2 & PTE_G != 0);
                 Ok((leaf, global))
             }
-            Err(f) if f.is_access_fault() => Err(access.access_fault(va)),
-            Err(_) => {
+            Err(f) => {
+                self.record(|ctx| HartEvent::Walk { ctx, access, va, steps, outcome: Err(TranslateFault::Walk(f)) });
+                if f.is_access_fault() {
+                    return Err(access.access_fault(va));
+                }
                 self.mmu.page_faults += 1;
                 Err(access.page_fault(va))
             }
@@ -351,7 +367,7 @@ impl Hart {
     #[cold]
     fn check_stale(&mut self, bus: &mut Bus, va: u64, access: Access) {
         let m = &self.mmu;
-        let Some(e) = m.tlb_for_ref(access).lookup(va, m.ctx_for(access), m.asid).copied() else { return };
+        let Some(e) = m.tlb_for_ref(access).entry(va, m.asid) else { return };
         if e.pte_addr == 0 {
             return; // Bare or M-mode: nothing cached from memory
         }
@@ -381,7 +397,8 @@ impl Hart {
 
     /// `sfence.vma rs1, rs2` (spec 4.2.1).
     pub fn sfence_vma(&mut self, va: Option<u64>, asid: Option<u64>) {
-        self.mmu.sfence(va, asid);
+        let removed = self.mmu.sfence(va, asid);
+        self.record(|ctx| HartEvent::Sfence { ctx, va, asid, removed });
         self.stats.sfence_vma += 1;
         self.invalidate_fetch();
     }

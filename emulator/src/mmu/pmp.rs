@@ -13,6 +13,9 @@ const PMPADDR_MASK: u64 = (1 << 54) - 1;
 pub struct Pmp {
     cfg: [u8; PMP_ENTRIES],
     addr: [u64; PMP_ENTRIES],
+    /// The first active entry grants R, W and X over all addresses (the usual
+    /// firmware setup), so every access of every mode is allowed.
+    open: bool,
 }
 
 impl Pmp {
@@ -35,6 +38,7 @@ impl Pmp {
             }
             self.cfg[e] = c;
         }
+        self.open = self.grants_everything();
     }
 
     pub fn read_addr(&self, i: usize) -> u64 {
@@ -51,6 +55,14 @@ impl Pmp {
         if !locked && !next_tor_locked {
             self.addr[i] = value & PMPADDR_MASK;
         }
+        self.open = self.grants_everything();
+    }
+
+    fn grants_everything(&self) -> bool {
+        let Some(first) = (0..PMP_ENTRIES).find(|&i| self.range(i).is_some()) else { return false };
+        let rwx = pmpcfg::R | pmpcfg::W | pmpcfg::X;
+        // Physical addresses have 56 bits.
+        self.range(first).is_some_and(|(lo, hi)| lo == 0 && hi >= 1 << 56) && self.cfg[first] & rwx == rwx
     }
 
     /// The byte range [lo, hi) entry `i` matches, or None when it is off.
@@ -75,7 +87,11 @@ impl Pmp {
     /// Whether an access of `size` bytes at physical `pa` is allowed for
     /// privilege `prv` (spec 3.7.1.3: the lowest-numbered entry that matches any
     /// byte decides; it must match all bytes; no match allows M only).
+    #[inline]
     pub fn allows(&self, pa: u64, size: u64, access: Access, prv: Priv) -> bool {
+        if self.open {
+            return true;
+        }
         let (lo, hi) = (pa as u128, pa as u128 + size as u128);
         for i in 0..PMP_ENTRIES {
             let Some((rlo, rhi)) = self.range(i) else { continue };
@@ -113,6 +129,21 @@ mod tests {
         p.write_addr(0, u64::MAX);
         p.write_cfg(0, 0x1f); // NAPOT RWX
         p
+    }
+
+    #[test]
+    fn open_flag_follows_the_first_active_entry() {
+        assert!(napot_all().open);
+        let mut p = napot_all();
+        p.write_cfg(0, 0x1d); // NAPOT, R and X only
+        assert!(!p.open);
+        assert!(!p.allows(0x8000_0000, 8, Access::Store, Priv::S));
+        let mut p = Pmp::default();
+        p.write_addr(0, 0x1000 >> 2);
+        p.write_cfg(0, (pmpcfg::A_TOR << 3) as u64 | 0x1f << 8); // entry 0 TOR no perms, entry 1 NAPOT rwx
+        p.write_addr(1, u64::MAX);
+        assert!(!p.open, "an earlier entry takes precedence");
+        assert!(!p.allows(0x800, 8, Access::Load, Priv::S));
     }
 
     #[test]

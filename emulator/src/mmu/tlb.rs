@@ -4,10 +4,11 @@
 //! when the access it serves is allowed, so a hit needs no permission check: a
 //! tag compare, an ASID compare and an add give a host pointer into RAM.
 //!
-//! The tag holds the VPN and a context: the effective privilege and, for data,
-//! `mstatus.SUM` and `MXR`. A change of privilege, SUM or MXR therefore selects
-//! other entries instead of flushing. Entries are tagged with the ASID they were
-//! filled under, or `GLOBAL` (G bit, Bare mode, M-mode).
+//! The tag holds the VPN, a context (the effective privilege and, for data,
+//! `mstatus.SUM` and `MXR`) and a generation. A change of privilege, SUM or MXR
+//! therefore selects other entries instead of flushing, and a full flush only
+//! moves the generation. Entries are tagged with the ASID they were filled
+//! under, or `GLOBAL` (G bit, Bare mode, M-mode).
 //!
 //! When it is flushed: `sfence.vma` as the spec's four operand forms say
 //! (privileged spec 4.2.1; global entries survive an ASID-only flush); every
@@ -18,14 +19,20 @@
 
 use sv39_arch::sv39::{PAGE_SHIFT, VPN_BITS};
 
-pub const TLB_ENTRIES: usize = 1024;
+pub const TLB_ENTRIES: usize = 4096;
 /// The ASID of entries that match every ASID.
 pub const GLOBAL: u32 = u32::MAX;
 
+/// Tag layout: bit 0 valid, bits 4:1 context, bits 56:5 VPN, bits 63:57 generation.
+const GEN_SHIFT: u32 = 57;
+const GEN_MASK: u64 = 0x7f;
+/// At most this many superpage pieces are tracked for flushes by address;
+/// beyond it such a flush scans the whole TLB.
+const SUPERPAGE_SLOTS: usize = 64;
+
+/// What a TLB entry gives on a hit.
 #[derive(Clone, Copy, Debug)]
 pub struct TlbEntry {
-    /// `vpn << 5 | ctx << 1 | 1`; 0 is an empty slot.
-    pub tag: u64,
     /// Host address of the page minus its virtual address.
     pub host_off: usize,
     pub asid: u32,
@@ -37,7 +44,16 @@ pub struct TlbEntry {
     pub pte: u64,
 }
 
-const EMPTY: TlbEntry = TlbEntry { tag: 0, host_off: 0, asid: 0, level: 0, pte_addr: 0, pte: 0 };
+/// The part of an entry every lookup reads.
+#[derive(Clone, Copy, Debug)]
+struct Hot {
+    tag: u64,
+    host_off: usize,
+    asid: u32,
+    level: u8,
+}
+
+const EMPTY_HOT: Hot = Hot { tag: 0, host_off: 0, asid: 0, level: 0 };
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct TlbStats {
@@ -47,26 +63,28 @@ pub struct TlbStats {
 }
 
 pub struct Tlb {
-    entries: Box<[TlbEntry; TLB_ENTRIES]>,
-    /// Whether any superpage entry is cached (then a flush by address scans).
-    has_superpages: bool,
+    hot: Box<[Hot; TLB_ENTRIES]>,
+    /// (PTE address, PTE) per slot, for `--strict-tlb`.
+    cold: Box<[(u64, u64); TLB_ENTRIES]>,
+    generation: u64,
+    /// Context bits plus generation, or'ed into every tag: see `set_context`.
+    ctx_tag: u64,
+    /// Slots that hold superpage pieces (None: too many, scan everything).
+    superpages: Option<Vec<u16>>,
     pub stats: TlbStats,
 }
 
 impl Default for Tlb {
     fn default() -> Self {
-        Tlb { entries: Box::new([EMPTY; TLB_ENTRIES]), has_superpages: false, stats: TlbStats::default() }
+        Tlb {
+            hot: Box::new([EMPTY_HOT; TLB_ENTRIES]),
+            cold: Box::new([(0, 0); TLB_ENTRIES]),
+            generation: 0,
+            ctx_tag: 1,
+            superpages: Some(Vec::new()),
+            stats: TlbStats::default(),
+        }
     }
-}
-
-/// The low tag bits for context `ctx` (precomputed by the hart per access type).
-pub const fn ctx_tag(ctx: u8) -> u64 {
-    (ctx as u64) << 1 | 1
-}
-
-#[inline(always)]
-pub fn make_tag(vpn: u64, ctx_tag: u64) -> u64 {
-    vpn << 5 | ctx_tag
 }
 
 #[inline(always)]
@@ -75,31 +93,64 @@ fn slot(vpn: u64) -> usize {
 }
 
 impl Tlb {
-    /// The host address for `va`, on a hit. Counts only when `count` (strict
-    /// mode re-checks hits, the stats stay per access).
+    /// Selects the context (privilege, SUM, MXR bits) later lookups and fills use.
+    pub fn set_context(&mut self, ctx: u8) {
+        self.ctx_tag = self.generation << GEN_SHIFT | (ctx as u64) << 1 | 1;
+    }
+
+    fn context(&self) -> u8 {
+        ((self.ctx_tag >> 1) & 0xf) as u8
+    }
+
     #[inline(always)]
-    pub fn lookup(&self, va: u64, ctx_tag: u64, asid: u32) -> Option<&TlbEntry> {
+    fn tag(&self, vpn: u64) -> u64 {
+        vpn << 5 | self.ctx_tag
+    }
+
+    /// The host address for `va`, on a hit.
+    #[inline(always)]
+    pub fn lookup(&self, va: u64, asid: u32) -> Option<usize> {
         let vpn = va >> PAGE_SHIFT;
-        let e = &self.entries[slot(vpn)];
-        if e.tag == make_tag(vpn, ctx_tag) && (e.asid == asid || e.asid == GLOBAL) {
-            Some(e)
+        let e = &self.hot[slot(vpn)];
+        if e.tag == self.tag(vpn) && (e.asid == asid || e.asid == GLOBAL) {
+            Some(va.wrapping_add(e.host_off as u64) as usize)
         } else {
             None
         }
     }
 
-    pub fn fill(&mut self, va: u64, ctx_tag: u64, entry: TlbEntry) {
-        let vpn = va >> PAGE_SHIFT;
-        self.has_superpages |= entry.level > 0;
-        self.entries[slot(vpn)] = TlbEntry { tag: make_tag(vpn, ctx_tag), ..entry };
+    /// The whole entry for `va`, on a hit (slow paths only).
+    pub fn entry(&self, va: u64, asid: u32) -> Option<TlbEntry> {
+        self.lookup(va, asid)?;
+        let i = slot(va >> PAGE_SHIFT);
+        let (h, (pte_addr, pte)) = (self.hot[i], self.cold[i]);
+        Some(TlbEntry { host_off: h.host_off, asid: h.asid, level: h.level, pte_addr, pte })
     }
 
-    /// Removes every entry; returns how many were valid.
+    pub fn fill(&mut self, va: u64, e: TlbEntry) {
+        let vpn = va >> PAGE_SHIFT;
+        let i = slot(vpn);
+        self.hot[i] = Hot { tag: self.tag(vpn), host_off: e.host_off, asid: e.asid, level: e.level };
+        self.cold[i] = (e.pte_addr, e.pte);
+        if e.level > 0 {
+            match &mut self.superpages {
+                Some(list) if list.len() < SUPERPAGE_SLOTS => list.push(i as u16),
+                _ => self.superpages = None,
+            }
+        }
+    }
+
+    /// Removes every entry (by moving the generation); returns how many were valid.
     pub fn flush_all(&mut self) -> usize {
         self.stats.flushes += 1;
-        let n = self.entries.iter().filter(|e| e.tag != 0).count();
-        self.entries.fill(EMPTY);
-        self.has_superpages = false;
+        let current = self.generation;
+        let n = self.hot.iter().filter(|e| e.tag & 1 == 1 && e.tag >> GEN_SHIFT == current).count();
+        self.generation = (self.generation + 1) & GEN_MASK;
+        if self.generation == 0 {
+            self.hot.fill(EMPTY_HOT); // tags of generation 0 could match again
+        }
+        self.superpages = Some(Vec::new());
+        self.set_context(self.context());
         n
     }
 
@@ -111,28 +162,27 @@ impl Tlb {
             return self.flush_all();
         }
         self.stats.flushes += 1;
-        let matches = |e: &TlbEntry| {
+        let generation = self.generation;
+        let matches = |e: &Hot| {
+            let live = e.tag & 1 == 1 && e.tag >> GEN_SHIFT == generation;
             let asid_ok = asid.is_none_or(|a| e.asid == a);
             let va_ok = va.is_none_or(|va| {
                 let shift = PAGE_SHIFT + VPN_BITS * e.level as u32;
-                (e.tag >> 5) >> (shift - PAGE_SHIFT) == va >> shift
+                ((e.tag >> 5) & ((1 << 52) - 1)) >> (shift - PAGE_SHIFT) == va >> shift
             });
-            e.tag != 0 && asid_ok && va_ok
+            live && asid_ok && va_ok
+        };
+        let candidates: Vec<usize> = match (va, &self.superpages) {
+            (Some(va), Some(list)) => {
+                list.iter().map(|&i| i as usize).chain(std::iter::once(slot(va >> PAGE_SHIFT))).collect()
+            }
+            _ => (0..TLB_ENTRIES).collect(),
         };
         let mut removed = 0;
-        match va {
-            Some(va) if !self.has_superpages => {
-                let e = &mut self.entries[slot(va >> PAGE_SHIFT)];
-                if matches(e) {
-                    *e = EMPTY;
-                    removed = 1;
-                }
-            }
-            _ => {
-                for e in self.entries.iter_mut().filter(|e| matches(e)) {
-                    *e = EMPTY;
-                    removed += 1;
-                }
+        for i in candidates {
+            if matches(&self.hot[i]) {
+                self.hot[i] = EMPTY_HOT;
+                removed += 1;
             }
         }
         removed
@@ -144,28 +194,36 @@ mod tests {
     use super::*;
 
     fn entry(asid: u32, level: u8) -> TlbEntry {
-        TlbEntry { asid, level, pte_addr: 0x8000_0000, pte: 0xcf, ..EMPTY }
+        TlbEntry { host_off: 0, asid, level, pte_addr: 0x8000_0000, pte: 0xcf }
+    }
+
+    fn tlb(ctx: u8) -> Tlb {
+        let mut t = Tlb::default();
+        t.set_context(ctx);
+        t
     }
 
     #[test]
     fn hit_needs_matching_context_and_asid() {
-        let mut t = Tlb::default();
-        t.fill(0x4000_1000, ctx_tag(1), entry(7, 0));
-        assert!(t.lookup(0x4000_1abc, ctx_tag(1), 7).is_some());
-        assert!(t.lookup(0x4000_1abc, ctx_tag(0), 7).is_none(), "other privilege");
-        assert!(t.lookup(0x4000_1abc, ctx_tag(1), 8).is_none(), "other ASID");
-        t.fill(0x4000_2000, ctx_tag(1), entry(GLOBAL, 0));
-        assert!(t.lookup(0x4000_2000, ctx_tag(1), 9).is_some(), "global matches any ASID");
+        let mut t = tlb(1);
+        t.fill(0x4000_1000, entry(7, 0));
+        assert_eq!(t.lookup(0x4000_1abc, 7), Some(0x4000_1abc));
+        t.set_context(0);
+        assert!(t.lookup(0x4000_1abc, 7).is_none(), "other privilege");
+        t.set_context(1);
+        assert!(t.lookup(0x4000_1abc, 8).is_none(), "other ASID");
+        t.fill(0x4000_2000, entry(GLOBAL, 0));
+        assert!(t.lookup(0x4000_2000, 9).is_some(), "global matches any ASID");
     }
 
     #[test]
     fn sfence_forms() {
-        let mut t = Tlb::default();
-        t.fill(0x1000, ctx_tag(1), entry(1, 0));
-        t.fill(0x2000, ctx_tag(1), entry(2, 0));
-        t.fill(0x3000, ctx_tag(1), entry(GLOBAL, 0));
+        let mut t = tlb(1);
+        t.fill(0x1000, entry(1, 0));
+        t.fill(0x2000, entry(2, 0));
+        t.fill(0x3000, entry(GLOBAL, 0));
         assert_eq!(t.flush(None, Some(1)), 1, "rs1=x0, rs2=asid: that ASID's non-global entries");
-        assert!(t.lookup(0x3000, ctx_tag(1), 1).is_some(), "global survives an ASID flush");
+        assert!(t.lookup(0x3000, 1).is_some(), "global survives an ASID flush");
         assert_eq!(t.flush(Some(0x3000), Some(2)), 0, "addr+ASID spares global entries");
         assert_eq!(t.flush(Some(0x3000), None), 1, "addr only removes globals too");
         assert_eq!(t.flush(None, None), 1, "all");
@@ -173,12 +231,34 @@ mod tests {
 
     #[test]
     fn flush_by_address_removes_splintered_superpage() {
-        let mut t = Tlb::default();
+        let mut t = tlb(1);
         // Two 4 KiB pieces of one 2 MiB leaf at 0x20_0000.
-        t.fill(0x20_0000, ctx_tag(1), entry(1, 1));
-        t.fill(0x3f_f000, ctx_tag(1), entry(1, 1));
-        t.fill(0x40_0000, ctx_tag(1), entry(1, 0));
+        t.fill(0x20_0000, entry(1, 1));
+        t.fill(0x3f_f000, entry(1, 1));
+        t.fill(0x40_0000, entry(1, 0));
         assert_eq!(t.flush(Some(0x21_0000), None), 2);
-        assert!(t.lookup(0x40_0000, ctx_tag(1), 1).is_some());
+        assert!(t.lookup(0x40_0000, 1).is_some());
+    }
+
+    #[test]
+    fn full_flush_moves_the_generation_and_wraps_cleanly() {
+        let mut t = tlb(3);
+        for round in 0..300 {
+            t.fill(0x5000, entry(1, 0));
+            assert!(t.lookup(0x5000, 1).is_some(), "round {round}");
+            assert_eq!(t.flush_all(), 1, "round {round}");
+            assert!(t.lookup(0x5000, 1).is_none(), "round {round}: stale generation");
+        }
+    }
+
+    #[test]
+    fn many_superpages_fall_back_to_a_scan() {
+        let mut t = tlb(1);
+        for i in 0..(SUPERPAGE_SLOTS as u64 + 10) {
+            // Pieces of distinct 2 MiB leaves that land in distinct slots.
+            t.fill(0x4000_0000 + (i << 21) + (i << 12), entry(1, 1));
+        }
+        assert_eq!(t.flush(Some(0x4000_0000 + (70 << 21)), None), 1);
+        assert_eq!(t.flush(Some(0x4000_0000), None), 1);
     }
 }

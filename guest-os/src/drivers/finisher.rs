@@ -2,7 +2,7 @@
 
 use super::write32;
 use core::sync::atomic::{AtomicU64, Ordering};
-use sv39_arch::memmap::{FINISHER_FAIL, FINISHER_PASS};
+use sv39_arch::memmap::{FINISHER_FAIL, FINISHER_PASS, FINISHER_RESET};
 
 static BASE: AtomicU64 = AtomicU64::new(0);
 
@@ -13,9 +13,17 @@ pub fn init(base: u64) {
 
 /// Powers off: pass for status 0, else fail with `status` in bits 16-31.
 pub fn power_off(status: u32) -> ! {
+    finish(if status == 0 { FINISHER_PASS } else { (status << 16) | FINISHER_FAIL })
+}
+
+/// Resets the machine.
+pub fn reset() -> ! {
+    finish(FINISHER_RESET)
+}
+
+fn finish(word: u32) -> ! {
     let base = BASE.load(Ordering::Relaxed);
     if base != 0 {
-        let word = if status == 0 { FINISHER_PASS } else { (status << 16) | FINISHER_FAIL };
         // SAFETY: the finisher's register, mapped from the DTB's address.
         unsafe { write32(base, word) };
     }

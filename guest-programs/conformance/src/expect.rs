@@ -23,7 +23,7 @@ use bare::access::{read32, Access};
 use bare::check::{ensure_eq, fail, Hex, Outcome, Shown};
 use bare::trap::Taken;
 use core::fmt::{self, Display};
-use sv39_arch::cause::{exc, exception_name};
+use sv39_arch::cause::exception_name;
 use sv39_arch::csr::Priv;
 use sv39_arch::sv39::PAGE_SIZE;
 
@@ -227,9 +227,4 @@ fn check_ptes(case: &Case, before: &Snapshot, after: &Snapshot, gained: u64) -> 
         }
     }
     Ok(())
-}
-
-/// Whether `code` is a page fault (12, 13, 15).
-pub fn is_page_fault(code: u64) -> bool {
-    matches!(code, exc::INSTRUCTION_PAGE_FAULT | exc::LOAD_PAGE_FAULT | exc::STORE_PAGE_FAULT)
 }

@@ -36,8 +36,8 @@ mod space;
 pub use case::{Case, Map, Pmp};
 pub use expect::{Cause, Effect, Tval};
 pub use matrix::Matrix;
-pub use satp::{Insn, Privileged, SatpSwitch, SatpWrite};
-pub use sfence::{AsidSwitch, Change, Fence, FenceNoTrap, Remap};
+pub use satp::{AsidWarl, Insn, Privileged, SatpSwitch, SatpWrite};
+pub use sfence::{AsidSwitch, Change, Fence, FenceNoTrap, Remap, StatusSwitch};
 
 /// A runnable case.
 pub trait Scenario {

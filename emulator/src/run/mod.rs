@@ -1,0 +1,242 @@
+//! `sv39 run [OPTIONS] [PROGRAM [ARGS...]]`: boots the bundled kernel
+//! (guest-os/) with an initramfs of the bundled programs (guest-programs/
+//! programs/) and runs PROGRAM in it, as Linux would run it under
+//! `qemu-system-riscv64 -kernel ... -initrd ... -append ...`.
+//!
+//! PROGRAM is a host file (an existing path: it is installed as
+//! `/bin/<its name>`, replacing a bundled program of that name) or the name
+//! of a bundled program. The command line says
+//! `[--append text] -- /bin/PROGRAM ARGS...`, which the kernel hands to init
+//! (see `sv39_abi::bootargs`); init powers off with the program's status
+//! (`sv39_abi::reboot`), so that status is `sv39 run`'s. With `--initrd`, the
+//! user's archive replaces the bundled one and PROGRAM names a file in it.
+
+pub mod initramfs;
+
+use crate::cli::{machine_config, run_machine, BoardArgs};
+use crate::loader::elf;
+use crate::machine::Exit;
+use initramfs::Archive;
+use std::path::{Path, PathBuf};
+use sv39_abi::bootargs::{quote, BIN_DIR};
+use sv39_abi::reboot::PANIC_STATUS;
+
+/// Which file of the guest build a bundled entry is.
+macro_rules! guest_bin {
+    ($name:literal) => {
+        include_bytes!(concat!(env!("SV39_GUEST_BIN_DIR"), "/", $name))
+    };
+}
+
+/// The bundled kernel.
+pub const KERNEL: &[u8] = guest_bin!("guest-os");
+
+/// The bundled programs, installed in /bin.
+pub const PROGRAMS: &[(&str, &[u8])] = &[
+    ("init", guest_bin!("init")),
+    ("sh", guest_bin!("sh")),
+    ("hello", guest_bin!("hello")),
+    ("echo", guest_bin!("echo")),
+    ("cat", guest_bin!("cat")),
+    ("ls", guest_bin!("ls")),
+    ("tour", guest_bin!("tour")),
+    ("exitcode", guest_bin!("exitcode")),
+    ("segv", guest_bin!("segv")),
+    ("efault", guest_bin!("efault")),
+    ("forkbomb", guest_bin!("forkbomb")),
+    ("hog", guest_bin!("hog")),
+];
+
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    #[command(flatten)]
+    board: BoardArgs,
+    /// Use this cpio "newc" archive as the initramfs instead of the bundled
+    /// programs; PROGRAM is then a path (or a name in /bin) inside it.
+    #[arg(long, value_name = "FILE")]
+    initrd: Option<PathBuf>,
+    /// Boot this kernel ELF instead of the bundled one.
+    #[arg(long, value_name = "ELF")]
+    kernel: Option<PathBuf>,
+    /// A static riscv64 ELF on the host, or the name of a bundled program
+    /// (init, sh, hello, echo, cat, ls, tour, exitcode, segv, efault,
+    /// forkbomb, hog). Without it: the shell.
+    program: Option<String>,
+    /// The program's arguments.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<String>,
+}
+
+/// Runs the command; returns the program's status (see the module docs).
+pub fn run(args: &RunArgs) -> Result<i32, String> {
+    let (initrd, command) = match &args.initrd {
+        Some(path) => {
+            let archive = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            (archive, args.program.iter().chain(&args.args).cloned().collect())
+        }
+        None => bundled_initramfs(args.program.as_deref(), &args.args)?,
+    };
+    let (image, what) = match &args.kernel {
+        Some(path) => (elf::load_file(path).map_err(|e| format!("{}: {e}", path.display()))?, path.display().to_string()),
+        None => (elf::parse(KERNEL).map_err(|e| format!("the bundled kernel: {e}"))?, "the bundled kernel".into()),
+    };
+    let mut cfg = machine_config(&args.board);
+    cfg.bootargs = Some(bootargs(args.board.append.as_deref(), &command));
+    cfg.initrd = Some(initrd);
+    let (exit, status) = run_machine(&args.board, &cfg, image, &what)?;
+    if let Some(why) = match exit {
+        Exit::Fail(code) => explain(code),
+        _ => None,
+    } {
+        eprintln!("sv39: {why}");
+    }
+    Ok(status)
+}
+
+/// The bundled programs in /bin, plus PROGRAM when it is a host file; and
+/// the command init is to run.
+pub fn bundled_initramfs(program: Option<&str>, args: &[String]) -> Result<(Vec<u8>, Vec<String>), String> {
+    let mut archive = Archive::new();
+    let mut command = Vec::new();
+    let host = program.map(Path::new).filter(|p| p.is_file());
+    let host_name = host.and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned());
+    for (name, data) in PROGRAMS.iter().filter(|(name, _)| host_name.as_deref() != Some(*name)) {
+        archive.file(&format!("{BIN_DIR}/{name}"), 0o755, data);
+    }
+    if let (Some(path), Some(name)) = (host, &host_name) {
+        let data = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        archive.file(&format!("{BIN_DIR}/{name}"), 0o755, &data);
+        command.push(format!("{BIN_DIR}/{name}"));
+    } else if let Some(name) = program {
+        if !PROGRAMS.iter().any(|(n, _)| *n == name) {
+            let names: Vec<_> = PROGRAMS.iter().map(|(n, _)| *n).collect();
+            return Err(format!("{name}: no such file, and no bundled program of that name ({})", names.join(", ")));
+        }
+        command.push(format!("{BIN_DIR}/{name}"));
+    }
+    command.extend(args.iter().cloned());
+    Ok((archive.finish(), command))
+}
+
+/// The kernel command line: `append`, then `--` and the quoted command.
+pub fn bootargs(append: Option<&str>, command: &[String]) -> String {
+    let mut line = Vec::new();
+    if let Some(a) = append.filter(|a| !a.trim().is_empty()) {
+        line.extend_from_slice(a.trim().as_bytes());
+        line.push(b' ');
+    }
+    line.extend_from_slice(b"--");
+    for word in command {
+        line.push(b' ');
+        quote(word.as_bytes(), &mut |b| line.push(b));
+    }
+    String::from_utf8(line).expect("quoting keeps UTF-8")
+}
+
+/// What a machine exit status means for `sv39 run`: a kernel panic is
+/// reported as such (status 255, as QEMU shows it).
+pub fn explain(code: u64) -> Option<&'static str> {
+    (code == PANIC_STATUS as u64).then_some("the guest kernel panicked (its report is above)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sv39_abi::bootargs::{init_args, kernel_params};
+
+    fn unquoted(line: &str) -> Vec<String> {
+        init_args(line).map(|w| String::from_utf8(w.bytes().collect()).unwrap()).collect()
+    }
+
+    #[test]
+    fn bootargs_name_the_command_after_the_separator() {
+        let cmd: Vec<String> = ["/bin/echo", "a b", "", "--", "\"q\""].map(String::from).into();
+        let line = bootargs(Some(" verbose "), &cmd);
+        assert_eq!(line, r#"verbose -- /bin/echo "a b" "" "--" "\"q\"""#);
+        assert_eq!(unquoted(&line), cmd);
+        assert_eq!(kernel_params(&line).count(), 1);
+        assert_eq!(bootargs(None, &[]), "--");
+        assert_eq!(unquoted("--").len(), 0, "no command: init runs the shell");
+    }
+
+    #[test]
+    fn bundled_program_by_name() {
+        let (archive, cmd) = bundled_initramfs(Some("exitcode"), &["3".into()]).unwrap();
+        assert_eq!(cmd, ["/bin/exitcode", "3"]);
+        let text = String::from_utf8_lossy(&archive);
+        for (name, _) in PROGRAMS {
+            assert!(text.contains(&format!("bin/{name}\0")), "{name} is in the archive");
+        }
+        assert!(text.ends_with("TRAILER!!!\0\0\0\0") || text.contains("TRAILER!!!"));
+        assert!(bundled_initramfs(Some("no-such-program"), &[]).unwrap_err().contains("hello"));
+        assert_eq!(bundled_initramfs(None, &[]).unwrap().1, Vec::<String>::new());
+    }
+
+    #[test]
+    fn host_program_replaces_a_bundled_one_of_its_name() {
+        let dir = std::env::temp_dir().join(format!("sv39-run-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("hello");
+        std::fs::write(&path, b"my own hello").unwrap();
+        let (archive, cmd) = bundled_initramfs(path.to_str(), &["x".into()]).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(cmd, ["/bin/hello", "x"]);
+        let text = String::from_utf8_lossy(&archive);
+        assert_eq!(text.matches("bin/hello\0").count(), 1);
+        assert!(text.contains("my own hello"));
+    }
+
+    #[test]
+    fn initrd_lands_where_qemu_puts_it_and_chosen_says_so() {
+        use crate::machine::{Config, Machine};
+        let image = elf::load_file(&Path::new(crate::GUEST_BIN_DIR).join("hello-bare")).unwrap();
+        let initrd: Vec<u8> = (0..5000u32).map(|i| i as u8).collect();
+        let cfg = Config { initrd: Some(initrd.clone()), bootargs: Some("-- /bin/hello".into()), ..test_config() };
+        let m = Machine::new(&cfg, image, Box::new(std::io::sink())).unwrap();
+        let start = crate::board::initrd_address(sv39_arch::memmap::RAM_BASE, cfg.ram_size);
+        assert_eq!(start, 0x8400_0000);
+        let mut back = vec![0u8; initrd.len()];
+        m.bus.ram.read_bytes(start, &mut back).unwrap();
+        assert_eq!(back, initrd);
+        let mut dtb = vec![0u8; 4096];
+        m.bus.ram.read_bytes(m.harts[0].x[11], &mut dtb).unwrap();
+        let has = |needle: &[u8]| dtb.windows(needle.len()).any(|w| w == needle);
+        assert!(has(b"linux,initrd-start\0") && has(b"linux,initrd-end\0") && has(b"-- /bin/hello\0"));
+        assert!(has(&0x8400_0000u32.to_be_bytes()) && has(&(0x8400_0000u32 + 5000).to_be_bytes()));
+    }
+
+    #[test]
+    fn an_initrd_too_big_for_ram_is_refused() {
+        use crate::machine::{Config, Machine};
+        let image = elf::load_file(&Path::new(crate::GUEST_BIN_DIR).join("hello-bare")).unwrap();
+        let cfg = Config { initrd: Some(vec![0; 70 << 20]), ..test_config() };
+        let err = Machine::new(&cfg, image, Box::new(std::io::sink())).err().unwrap();
+        assert!(err.contains("does not fit") && err.contains("--mem"), "{err}");
+    }
+
+    fn test_config() -> crate::machine::Config {
+        crate::machine::Config {
+            harts: 1,
+            ram_size: 128 << 20,
+            ad: crate::mmu::walk::AdPolicy::Update,
+            strict_tlb: false,
+            realtime: false,
+            bootargs: None,
+            initrd: None,
+        }
+    }
+
+    #[test]
+    fn panic_status_is_explained() {
+        assert!(explain(PANIC_STATUS as u64).is_some());
+        assert!(explain(139).is_none());
+    }
+
+    #[test]
+    fn bundled_files_are_riscv_elf() {
+        for (name, data) in PROGRAMS.iter().chain([&("guest-os", KERNEL)]) {
+            assert_eq!(&data[..4], b"\x7fELF", "{name}");
+            assert_eq!(u16::from_le_bytes([data[18], data[19]]), 243, "{name} is EM_RISCV");
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! The file system: the ramfs tree unpacked from the initramfs, device
+//! nodes, pipes, /proc, and the VFS layer over them. The cpio reader and path
+//! handling are portable and live in the library.
+
+pub mod dev;
+pub mod pipe;
+pub mod procfs;
+pub mod ramfs;
+pub mod vfs;
+
+pub use guest_os::fs::cpio;
+
+use dev::Device;
+use sv39_abi::stat::{S_IFDIR, S_IFMT, S_IFREG};
+use sv39_abi::Errno;
+
+/// Why the initramfs could not be unpacked.
+#[derive(Debug)]
+pub enum UnpackError {
+    Archive(cpio::CpioError),
+    /// A file could not be stored (no memory, or a bad path).
+    Store(alloc::string::String, Errno),
+}
+
+/// Unpacks a newc archive into the ramfs; returns the number of entries.
+pub fn unpack(archive: &[u8]) -> Result<usize, UnpackError> {
+    let mut count = 0;
+    for entry in cpio::Reader::new(archive) {
+        let e = entry.map_err(UnpackError::Archive)?;
+        if !e.name.is_empty() {
+            store(&e).map_err(|err| UnpackError::Store(alloc::string::String::from(e.name), err))?;
+            count += 1;
+        }
+    }
+    Ok(count)
+}
+
+/// Stores one archive member (symlinks and special files as regular files).
+fn store(e: &cpio::Entry) -> Result<(), Errno> {
+    let parts = vfs::resolve("/", e.name)?;
+    if parts.is_empty() {
+        return Ok(());
+    }
+    if e.mode & S_IFMT == S_IFDIR {
+        return match vfs::mkdir(&parts, e.mode) {
+            Err(Errno::EEXIST) => Ok(()),
+            r => r,
+        };
+    }
+    let (dir, name) = vfs::parent_of(&parts)?;
+    let file = ramfs::new_inode(S_IFREG | (e.mode & 0o7777), ramfs::Body::File(Default::default()))?;
+    if let ramfs::Body::File(data) = &file.body {
+        data.borrow_mut().write_at(0, e.data)?;
+    }
+    dir.link(name, file)
+}
+
+/// Adds /dev (console, null, zero, shm), /tmp and /proc where missing.
+pub fn add_standard_nodes() -> Result<(), Errno> {
+    for dir in ["/dev", "/dev/shm", "/tmp", "/proc"] {
+        let parts = vfs::resolve("/", dir)?;
+        match vfs::mkdir(&parts, if dir == "/tmp" || dir == "/dev/shm" { 0o1777 } else { 0o755 }) {
+            Ok(()) | Err(Errno::EEXIST) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let dev = ramfs::lookup(&["dev"])?;
+    for (name, d) in [("console", Device::Console), ("null", Device::Null), ("zero", Device::Zero)] {
+        if dev.child(name).is_err() {
+            dev.link(name, ramfs::new_device(d)?)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,183 @@
+//! The process table and the scheduler: round-robin over runnable processes
+//! in pid order, preemption on the timer tick, `wfi` when nothing can run.
+//!
+//! Each process runs on its own kernel stack; giving up the hart is a
+//! `switch_context` to the scheduler's context (on the boot stack), which
+//! picks the next process and switches to it (as xv6 does).
+
+pub use super::process::Channel;
+use super::process::{Context, Pid, Process, State};
+use crate::cpu;
+use crate::sync::Global;
+use alloc::collections::BTreeMap;
+use alloc::rc::Rc;
+use alloc::vec::Vec;
+use core::arch::global_asm;
+use core::cell::UnsafeCell;
+use sv39_abi::Errno;
+
+global_asm!(include_str!("switch.S"));
+
+extern "C" {
+    fn switch_context(old: *mut Context, new: *const Context);
+}
+
+struct Table {
+    procs: BTreeMap<Pid, Rc<Process>>,
+    next_pid: Pid,
+    /// Processes created since boot (/proc/stat `processes`).
+    created: u64,
+    /// The pid that ran last, where the round-robin search resumes.
+    last: Pid,
+}
+
+static TABLE: Global<Table> = Global::new(Table { procs: BTreeMap::new(), next_pid: 1, created: 0, last: 0 });
+static CURRENT: Global<Option<Rc<Process>>> = Global::new(None);
+
+/// The scheduler's own saved registers.
+struct SchedulerContext(UnsafeCell<Context>);
+
+// SAFETY: touched only by switch_context on the one hart.
+unsafe impl Sync for SchedulerContext {}
+
+static SCHEDULER: SchedulerContext = SchedulerContext(UnsafeCell::new(Context { ra: 0, sp: 0, s: [0; 12] }));
+
+/// The process running on the hart.
+pub fn current() -> Rc<Process> {
+    CURRENT.borrow().as_ref().map(Rc::clone).expect("no current process")
+}
+
+/// A fresh pid.
+pub fn alloc_pid() -> Pid {
+    let mut t = TABLE.borrow_mut();
+    let pid = t.next_pid;
+    t.next_pid += 1;
+    pid
+}
+
+/// Adds a new process to the table.
+pub fn add(p: Process) {
+    let mut t = TABLE.borrow_mut();
+    t.created += 1;
+    t.procs.insert(p.pid, Rc::new(p));
+}
+
+/// Removes a reaped process; the caller drops it outside the table borrow.
+pub fn remove(pid: Pid) -> Option<Rc<Process>> {
+    TABLE.borrow_mut().procs.remove(&pid)
+}
+
+pub fn get(pid: Pid) -> Option<Rc<Process>> {
+    TABLE.borrow().procs.get(&pid).map(Rc::clone)
+}
+
+/// Every process, in pid order.
+pub fn all() -> Vec<Rc<Process>> {
+    TABLE.borrow().procs.values().map(Rc::clone).collect()
+}
+
+/// (processes alive, created since boot).
+pub fn counts() -> (usize, u64) {
+    let t = TABLE.borrow();
+    (t.procs.len(), t.created)
+}
+
+/// The next runnable process after the last one to run, wrapping around.
+fn pick_next() -> Option<Rc<Process>> {
+    let t = TABLE.borrow();
+    let runnable = |p: &&Rc<Process>| p.state.get() == State::Runnable;
+    let after = t.procs.range(t.last + 1..).map(|(_, p)| p).find(runnable);
+    after.or_else(|| t.procs.values().find(runnable)).map(Rc::clone)
+}
+
+/// The scheduler loop, on the boot stack: never returns.
+pub fn run() -> ! {
+    loop {
+        match pick_next() {
+            Some(p) => run_process(p),
+            None => {
+                // Interrupts are taken only here, where the kernel holds nothing.
+                cpu::interrupts_on();
+                cpu::wait_for_interrupt();
+                cpu::interrupts_off();
+            }
+        }
+    }
+}
+
+/// Runs `p` until it gives up the hart.
+fn run_process(p: Rc<Process>) {
+    p.state.set(State::Running);
+    TABLE.borrow_mut().last = p.pid;
+    if let Some(space) = &p.inner.borrow().space {
+        space.activate();
+    }
+    let ctx = p.context();
+    *CURRENT.borrow_mut() = Some(p);
+    // SAFETY: both contexts are live; no kernel borrow is held across the switch.
+    unsafe { switch_context(SCHEDULER.0.get(), ctx) };
+    let previous = CURRENT.borrow_mut().take();
+    drop(previous);
+}
+
+/// Gives the hart back to the scheduler; the caller has set its state.
+fn sched() {
+    let ctx = current().context();
+    // SAFETY: as in run_process; the Rc above is already dropped, and the
+    // table keeps the process (and so its context) alive.
+    unsafe { switch_context(ctx, SCHEDULER.0.get()) };
+}
+
+/// Gives up the hart for good: the caller is a zombie.
+pub fn leave() -> ! {
+    sched();
+    unreachable!("a zombie was scheduled");
+}
+
+/// Lets another runnable process run (timer preemption, sched_yield).
+pub fn yield_now() {
+    current().state.set(State::Runnable);
+    sched();
+}
+
+/// Sleeps until `wakeup(chan)`.
+pub fn sleep(chan: Channel) {
+    current().state.set(State::Sleeping(chan));
+    sched();
+}
+
+/// Sleeps until `wakeup(chan)`; EINTR if the process was killed.
+pub fn sleep_interruptible(chan: Channel) -> Result<(), Errno> {
+    if current().killed.get().is_some() {
+        return Err(Errno::EINTR);
+    }
+    sleep(chan);
+    if current().killed.get().is_some() {
+        return Err(Errno::EINTR);
+    }
+    Ok(())
+}
+
+/// Makes every process sleeping on `chan` runnable.
+pub fn wakeup(chan: Channel) {
+    for p in TABLE.borrow().procs.values() {
+        if p.state.get() == State::Sleeping(chan) {
+            p.state.set(State::Runnable);
+        }
+    }
+}
+
+/// Marks `p` to die of `sig` and wakes it if it sleeps.
+pub fn kill(p: &Process, sig: u32) {
+    if p.killed.get().is_none() {
+        p.killed.set(Some(sig));
+    }
+    if let State::Sleeping(_) = p.state.get() {
+        p.state.set(State::Runnable);
+    }
+}
+
+/// Marks the current process to die of `sig` (SIGPIPE).
+pub fn signal_current(sig: u32) {
+    kill(&current(), sig);
+}

@@ -1,0 +1,86 @@
+//! System calls: the Linux riscv64 ABI (number in a7, arguments in a0-a5,
+//! result or -errno in a0), numbers and errno values from sv39-abi. One file
+//! per area; unknown numbers answer ENOSYS and are reported once each.
+
+mod fs;
+mod misc;
+mod mm;
+mod proc;
+mod time;
+
+use crate::proc::scheduler;
+use crate::sync::Global;
+use crate::trap::TrapFrame;
+use sv39_abi::syscall as nr;
+use sv39_abi::{syscall_name, Errno};
+
+/// What a handler returns: a value for a0, or an error.
+pub type SysResult = Result<usize, Errno>;
+
+/// Handles the system call in `frame`; returns what goes in a0.
+pub fn dispatch(frame: &mut TrapFrame) -> usize {
+    let a = |i: usize| frame.arg(i);
+    let n = frame.regs[17] as usize;
+    let result = match n {
+        nr::READ => fs::read(a(0) as i32, a(1), a(2) as usize),
+        nr::WRITE => fs::write(a(0) as i32, a(1), a(2) as usize),
+        nr::READV => fs::readv(a(0) as i32, a(1), a(2) as usize),
+        nr::WRITEV => fs::writev(a(0) as i32, a(1), a(2) as usize),
+        nr::OPENAT => fs::openat(a(0) as i32, a(1), a(2) as u32, a(3) as u32),
+        nr::CLOSE => fs::close(a(0) as i32),
+        nr::LSEEK => fs::lseek(a(0) as i32, a(1) as i64, a(2) as u32),
+        nr::NEWFSTATAT => fs::newfstatat(a(0) as i32, a(1), a(2), a(3) as u32),
+        nr::FSTAT => fs::fstat(a(0) as i32, a(1)),
+        nr::DUP => fs::dup(a(0) as i32),
+        nr::DUP3 => fs::dup3(a(0) as i32, a(1) as i32, a(2) as u32),
+        nr::FCNTL => fs::fcntl(a(0) as i32, a(1) as u32, a(2)),
+        nr::PIPE2 => fs::pipe2(a(0), a(1) as u32),
+        nr::GETDENTS64 => fs::getdents64(a(0) as i32, a(1), a(2) as usize),
+        nr::MKDIRAT => fs::mkdirat(a(0) as i32, a(1), a(2) as u32),
+        nr::UNLINKAT => fs::unlinkat(a(0) as i32, a(1), a(2) as u32),
+        nr::FACCESSAT => fs::faccessat(a(0) as i32, a(1)),
+        nr::CHDIR => fs::chdir(a(0)),
+        nr::GETCWD => fs::getcwd(a(0), a(1) as usize),
+        nr::FTRUNCATE => fs::ftruncate(a(0) as i32, a(1)),
+        nr::IOCTL => fs::ioctl(a(0) as i32, a(1) as u32, a(2)),
+        nr::PPOLL => fs::ppoll(a(0), a(1) as usize, a(2)),
+        nr::BRK => mm::brk(a(0)),
+        nr::CLONE => proc::clone(frame, a(0)),
+        nr::EXECVE => proc::execve(frame, a(0), a(1), a(2)),
+        nr::EXIT | nr::EXIT_GROUP => proc::exit(a(0) as i32),
+        nr::WAIT4 => proc::wait4(a(0) as i32, a(1), a(2) as u32, a(3)),
+        nr::GETPID | nr::GETTID => Ok(scheduler::current().pid as usize),
+        nr::GETPPID => Ok(scheduler::current().ppid.get() as usize),
+        nr::GETUID | nr::GETEUID | nr::GETGID | nr::GETEGID => Ok(0),
+        nr::KILL => proc::kill(a(0) as i32, a(1) as u32),
+        nr::SCHED_YIELD => proc::sched_yield(),
+        nr::SET_TID_ADDRESS => proc::set_tid_address(a(0)),
+        nr::NANOSLEEP => time::nanosleep(a(0), a(1)),
+        nr::CLOCK_GETTIME => time::clock_gettime(a(0) as u32, a(1)),
+        nr::UNAME => misc::uname(a(0)),
+        nr::GETRANDOM => misc::getrandom(a(0), a(1) as usize, a(2) as u32),
+        nr::REBOOT => misc::reboot(a(0) as u32, a(1) as u32, a(2) as u32, a(3)),
+        _ => unknown(n),
+    };
+    result.unwrap_or_else(|e| e.to_ret())
+}
+
+/// System-call numbers already reported as unknown.
+static REPORTED: Global<[u64; 8]> = Global::new([0; 8]);
+
+/// ENOSYS, with one console line the first time each number is seen.
+fn unknown(n: usize) -> SysResult {
+    let first = {
+        let mut seen = REPORTED.borrow_mut();
+        let (word, bit) = ((n / 64).min(7), 1u64 << (n % 64));
+        let first = seen[word] & bit == 0;
+        seen[word] |= bit;
+        first
+    };
+    if first {
+        let p = scheduler::current();
+        let name = syscall_name(n).unwrap_or("?");
+        crate::println!("[kernel] pid {} ({}): unknown system call {n} ({name}): ENOSYS", p.pid, p.inner.borrow().name);
+    }
+    Err(Errno::ENOSYS)
+}
