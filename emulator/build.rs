@@ -38,6 +38,24 @@ fn main() {
     }
     let bins = target_dir.join(GUEST_TARGET).join("release");
     println!("cargo:rustc-env=SV39_GUEST_BIN_DIR={}", bins.display());
+    write_conformance_list(&guest, &bins);
+}
+
+/// The conformance suite (src/conformance/) embeds its cases: writes
+/// `$OUT_DIR/conformance_cases.rs`, an `include!`-able `&[(name, ELF bytes)]`
+/// with one entry per bin of guest-programs/conformance, sorted by name.
+fn write_conformance_list(guest: &Path, bins: &Path) {
+    let src = guest.join("conformance/src/bin");
+    let mut names: Vec<String> = std::fs::read_dir(&src)
+        .unwrap_or_else(|e| panic!("{}: {e}", src.display()))
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.strip_suffix(".rs").map(str::to_string))
+        .collect();
+    names.sort();
+    let entries: String =
+        names.iter().map(|n| format!("    ({n:?}, include_bytes!({:?})),\n", bins.join(n).display().to_string())).collect();
+    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("conformance_cases.rs");
+    std::fs::write(&out, format!("&[\n{entries}]\n")).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
 }
 
 /// Removes the outer build's settings from the nested cargo's environment.

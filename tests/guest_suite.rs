@@ -1,6 +1,7 @@
-//! The bare-metal guest test programs (guest-programs/hart-tests and
-//! guest-programs/mmu-tests), each judged by its exit status through the test
-//! finisher, on sv39 under both A/D policies and on QEMU 7.2.
+//! The bare-metal guest test programs (guest-programs/hart-tests,
+//! guest-programs/mmu-tests and guest-programs/fp-tests), each judged by its
+//! exit status through the test finisher, on sv39 (under both A/D policies
+//! where paging is involved) and on QEMU 7.2.
 //!
 //! Name conventions, with the spec rule behind each difference:
 //! - `adfault_*`: Svade behaviour (page fault when A = 0, or D = 0 on a
@@ -93,6 +94,35 @@ fn mmu_tests_on_sv39_with_svade() {
 fn mmu_tests_on_qemu() {
     if qemu_available() {
         check("mmu-tests", Engine::Qemu);
+    }
+}
+
+#[test]
+fn fp_tests_on_sv39() {
+    check("fp-tests", Engine::Sv39Update);
+}
+
+#[test]
+fn fp_tests_on_qemu() {
+    if qemu_available() {
+        check("fp-tests", Engine::Qemu);
+    }
+}
+
+/// The F/D sweep prints a digest per instruction: sv39 and QEMU must agree.
+#[test]
+fn fp_sweep_matches_qemu() {
+    let elf = guest_bin("sweep");
+    let ours = sv39(&[], &elf);
+    assert_eq!(ours.code, Some(0), "{}{}", ours.stdout, ours.stderr);
+    assert!(ours.stdout.lines().count() > 150, "{}", ours.stdout);
+    if qemu_available() {
+        let theirs = qemu(&elf, "128M");
+        assert_eq!(theirs.code, Some(0), "{}", theirs.stdout);
+        let differ: Vec<_> = ours.stdout.lines().zip(theirs.stdout.replace('\r', "").lines().map(str::to_owned))
+            .filter(|(a, b)| a != b).map(|(a, b)| format!("sv39: {a}\nqemu: {b}")).collect();
+        assert!(differ.is_empty(), "{}", differ.join("\n"));
+        assert_eq!(ours.stdout.lines().count(), theirs.stdout.lines().count());
     }
 }
 

@@ -25,41 +25,66 @@ fn qemu_user(prog: &str, args: &[&str], input: Option<&str>) -> Run {
     run_with_input(cmd, input.map(str::as_bytes), Duration::from_secs(60))
 }
 
-/// `sv39 run [PROGRAM ARGS...]`, with console line ends as the host's.
+/// `sv39 run [PROGRAM ARGS...]`: the console as stdout, with the host's
+/// line ends and without the kernel's own lines (`[kernel] ...`).
 fn sv39_run(command: &[&str], input: Option<&str>) -> Run {
+    sv39_run_with(&[], command, input)
+}
+
+/// `sv39 run OPTIONS [PROGRAM ARGS...]`, as [`sv39_run`].
+fn sv39_run_with(options: &[&str], command: &[&str], input: Option<&str>) -> Run {
     let mut cmd = Command::new(SV39);
-    cmd.arg("run").args(command);
+    cmd.arg("run").args(options).args(command);
+    let mut run = run_with_input(cmd, input.map(str::as_bytes), Duration::from_secs(300));
+    let console = run.stdout.replace("\r\n", "\n");
+    run.stdout = console.split_inclusive('\n').filter(|l| !l.starts_with("[kernel]")).collect();
+    run
+}
+
+/// The bundled kernel and programs on `qemu-system-riscv64 -M virt`, booted
+/// as `sv39 run` boots them (same initramfs, same command line).
+fn qemu_system(command: &[&str], input: Option<&str>) -> Run {
+    let args: Vec<String> = command[1..].iter().map(|a| a.to_string()).collect();
+    let (archive, cmdline) = sv39::run::bundled_initramfs(Some(command[0]), &args).unwrap();
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let initrd = std::env::temp_dir().join(format!("sv39-programs-{}-{n}.cpio", std::process::id()));
+    std::fs::write(&initrd, archive).unwrap();
+    let mut cmd = Command::new("qemu-system-riscv64");
+    cmd.args(["-M", "virt", "-bios", "none", "-m", "128M", "-nographic", "-kernel"]).arg(guest_bin("guest-os"));
+    cmd.arg("-initrd").arg(&initrd).arg("-append").arg(sv39::run::bootargs(None, &cmdline));
     let mut run = run_with_input(cmd, input.map(str::as_bytes), Duration::from_secs(120));
-    run.stdout = run.stdout.replace("\r\n", "\n");
+    std::fs::remove_file(initrd).unwrap();
+    run.stdout =
+        run.stdout.replace("\r\n", "\n").split_inclusive('\n').filter(|l| !l.starts_with("[kernel]")).collect();
     run
 }
 
 #[derive(Clone, Copy)]
 enum Engine {
     QemuUser,
-    Sv39,
+    QemuSystem,
+    /// `sv39 run` with these options.
+    Sv39(&'static [&'static str]),
 }
 
 impl Engine {
     fn run(self, c: &Case) -> Run {
         match self {
             Engine::QemuUser => qemu_user(c.prog, c.args, c.input),
-            Engine::Sv39 => sv39_run(&[&[c.prog], c.args].concat(), c.input),
+            Engine::QemuSystem => qemu_system(&[&[c.prog], c.args].concat(), c.input),
+            Engine::Sv39(options) => sv39_run_with(options, &[&[c.prog], c.args].concat(), c.input),
         }
     }
 
-    /// The stdout to judge. Under `sv39 run` that is the console without the
-    /// kernel's own report lines and without the lines the program writes to
-    /// stderr (which qemu-riscv64 shows apart).
+    /// The stdout to judge. On the bundled kernel that is the console without
+    /// the lines the program writes to stderr (which qemu-riscv64 shows apart).
     fn stdout(self, c: &Case, run: &Run) -> String {
         if let Engine::QemuUser = self {
             return run.stdout.clone();
         }
         let stderr = if qemu_user_available() { qemu_user(c.prog, c.args, c.input).stderr } else { String::new() };
-        run.stdout
-            .split_inclusive('\n')
-            .filter(|l| !l.starts_with("[kernel]") && !stderr.lines().any(|e| e == l.trim_end()))
-            .collect()
+        run.stdout.split_inclusive('\n').filter(|l| !stderr.lines().any(|e| e == l.trim_end())).collect()
     }
 }
 
@@ -105,7 +130,10 @@ fn judge(c: &Case, engine: Engine) -> Option<String> {
     };
     (status(&run) != c.status || !out_ok).then(|| {
         let (got, want) = (status(&run), c.status);
-        format!("{} {:?}: status {got}, want {want}\n--- stdout\n{}--- stderr\n{}", c.prog, c.args, run.stdout, run.stderr)
+        format!(
+            "{} {:?}: status {got}, want {want}\n--- stdout\n{}--- stderr\n{}",
+            c.prog, c.args, run.stdout, run.stderr
+        )
     })
 }
 
@@ -204,7 +232,10 @@ fn robustness_programs_on_qemu_user() {
     assert_eq!(status(&r), 0, "{}{}", r.stdout, r.stderr);
     assert!(r.stdout.contains(" passed, 0 failed"), "{}", r.stdout);
     let r = qemu_user("forkbomb", &["16"], None);
-    assert_eq!((status(&r), r.stdout.as_str()), (0, "forkbomb: 16 children until the limit; reaped all, 0 failed; fork works again: true\n"));
+    assert_eq!(
+        (status(&r), r.stdout.as_str()),
+        (0, "forkbomb: 16 children until the limit; reaped all, 0 failed; fork works again: true\n")
+    );
     let r = qemu_user("hog", &["8"], None);
     assert_eq!((status(&r), r.stdout.as_str()), (0, "hog: stopped at the limit of 8 MiB\n"));
     // Without a limit of its own, hog meets the one on QEMU's address space.
@@ -225,14 +256,38 @@ fn tempdir(what: &str) -> std::path::PathBuf {
 
 // ---- on the bundled kernel -------------------------------------------------
 
-#[test]
-#[ignore = "needs the bundled kernel (guest-os, issue 3) to boot"]
-fn portable_programs_on_sv39_match_qemu() {
-    check_all(PORTABLE, Engine::Sv39);
+/// `FramesFree` from each /proc/meminfo in `console`, in order.
+fn frames_free(console: &str) -> Vec<u64> {
+    console.split("MemTotal:").skip(1).filter_map(|m| sv39_abi::procfs::keyed_value(m, "FramesFree")).collect()
 }
 
 #[test]
-#[ignore = "needs the bundled kernel (guest-os, issue 3) to boot"]
+fn every_frame_is_free_again_after_the_test_programs() {
+    let line = "cat /proc/meminfo; efault; forkbomb; hog; segv; tour; exitcode 3; cat /proc/meminfo";
+    let r = sv39_run(&["sh", "-c", line], None);
+    let free = frames_free(&r.stdout);
+    assert_eq!(free.len(), 2, "two readings of FramesFree in\n{}", r.stdout);
+    assert_eq!(free[0], free[1], "frames lost by the test programs:\n{}", r.stdout);
+}
+
+#[test]
+fn portable_programs_on_sv39_match_qemu() {
+    check_all(PORTABLE, Engine::Sv39(&[]));
+}
+
+#[test]
+fn portable_programs_on_sv39_with_ad_faults() {
+    check_all(PORTABLE, Engine::Sv39(&["--ad=fault"]));
+}
+
+#[test]
+fn portable_programs_on_qemu_system() {
+    if qemu_available() {
+        check_all(PORTABLE, Engine::QemuSystem);
+    }
+}
+
+#[test]
 fn robustness_programs_on_sv39() {
     let r = sv39_run(&["efault"], None);
     assert_eq!(status(&r), 0, "{}", r.stdout);
@@ -247,7 +302,6 @@ fn robustness_programs_on_sv39() {
 }
 
 #[test]
-#[ignore = "needs the bundled kernel (guest-os, issue 3) to boot"]
 fn shell_and_init_on_sv39() {
     let r = sv39_run(&["sh", "-c", "hello; exitcode 3; echo $?; segv; echo $?; cd /bin; pwd; exit 4"], None);
     assert_eq!(status(&r), 4, "{}", r.stdout);

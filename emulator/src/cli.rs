@@ -9,6 +9,8 @@ use crate::loader::elf::{self, Image};
 use crate::machine::{Config, Exit, Machine};
 use crate::mmu::walk::AdPolicy;
 use crate::stats;
+use crate::trace::{self, config::TraceConfig, Tracer};
+use sv39_arch::csr::Priv;
 use clap::{Args, Parser, Subcommand};
 use std::io::Read;
 use std::path::PathBuf;
@@ -37,6 +39,9 @@ enum Command {
     /// Boot the bundled kernel and run PROGRAM in it (the shell without one);
     /// exits with the program's status.
     Run(crate::run::RunArgs),
+    /// Run the embedded MMU conformance suite (one bare-metal ELF per Sv39
+    /// rule) and print a table; --export writes the ELFs and a README.
+    Conformance(crate::conformance::ConformanceArgs),
 }
 
 /// Options of the machine, shared by every command that boots one.
@@ -68,6 +73,67 @@ pub(crate) struct BoardArgs {
     /// Kernel command line, placed in the device tree's /chosen/bootargs.
     #[arg(long)]
     pub(crate) append: Option<String>,
+    #[command(flatten)]
+    trace: TraceArgs,
+}
+
+/// The `--trace*` options (docs/tracing.md shows each event kind).
+#[derive(Args, Debug)]
+struct TraceArgs {
+    /// Events to trace, comma-separated: insn, trap, mmu, tlb, tlb-hit,
+    /// syscall, mem, csr, or all (everything but tlb-hit).
+    #[arg(long, value_name = "LIST", value_parser = |s: &str| trace::config::parse_kinds(s).map(Kinds))]
+    trace: Option<Kinds>,
+    /// Where the trace goes (default: stderr).
+    #[arg(long, value_name = "PATH")]
+    trace_file: Option<PathBuf>,
+    /// Only events at these privileges, e.g. `u,s`.
+    #[arg(long, value_name = "LIST", value_parser = |s: &str| trace::config::parse_privs(s).map(Privs))]
+    trace_priv: Option<Privs>,
+    /// Only events of this address space (satp.ASID).
+    #[arg(long, value_name = "N")]
+    trace_asid: Option<u16>,
+    /// Only events whose pc lies in LO..HI (inclusive).
+    #[arg(long, value_name = "LO..HI", value_parser = trace::config::parse_pc_range)]
+    trace_pc: Option<(u64, u64)>,
+    /// Skip the first N instructions.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    trace_from: u64,
+    /// Trace N instructions (after --trace-from), then run on untraced.
+    #[arg(long, value_name = "N")]
+    trace_count: Option<u64>,
+    /// text (Spike's commit-log layout for instructions) or jsonl.
+    #[arg(long, value_enum, default_value_t = trace::config::Format::Text)]
+    trace_format: trace::config::Format,
+}
+
+/// Lists as single option values (clap would read a bare Vec as repeated values).
+#[derive(Clone, Debug)]
+struct Kinds(Vec<trace::config::Kind>);
+#[derive(Clone, Debug)]
+struct Privs(Vec<Priv>);
+
+impl TraceArgs {
+    /// The tracer these options ask for, if any.
+    fn tracer(&self) -> Result<Option<Tracer>, String> {
+        let Some(Kinds(kinds)) = self.trace.clone() else { return Ok(None) };
+        let out: Box<dyn std::io::Write + Send> = match &self.trace_file {
+            Some(path) => Box::new(
+                std::fs::File::create(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?,
+            ),
+            None => Box::new(std::io::stderr()),
+        };
+        let cfg = TraceConfig {
+            kinds,
+            privs: self.trace_priv.clone().map(|p| p.0),
+            asid: self.trace_asid,
+            pc: self.trace_pc,
+            from: self.trace_from,
+            count: self.trace_count,
+            format: self.trace_format,
+        };
+        Ok(Some(Tracer::new(cfg, out)))
+    }
 }
 
 /// Parses `4096`, `64K`, `128M`, `2G` (binary units, optional `iB`/`B`).
@@ -100,6 +166,10 @@ pub fn main() -> i32 {
             eprintln!("sv39: error: {e}");
             EXIT_TOOL_ERROR
         }),
+        Command::Conformance(args) => crate::conformance::main(&args).unwrap_or_else(|e| {
+            eprintln!("sv39: error: {e}");
+            EXIT_TOOL_ERROR
+        }),
     }
 }
 
@@ -124,8 +194,12 @@ pub(crate) fn machine_config(args: &BoardArgs) -> Config {
 /// Runs `image` (named `what` in errors) on a machine built as `cfg`, with
 /// the terminal as its console; returns how it ended and the exit status.
 pub(crate) fn run_machine(args: &BoardArgs, cfg: &Config, image: Image, what: &str) -> Result<(Exit, i32), String> {
+    let tracer = args.trace.tracer()?;
     let mut machine = Machine::new(cfg, image, Box::new(std::io::stdout())).map_err(|e| format!("{what}: {e}"))?;
     machine.connect_input(stdin_reader());
+    if let Some(t) = tracer {
+        machine.set_tracer(t);
+    }
     let start = Instant::now();
     let exit = machine.run(args.max_insns);
     machine.finish();

@@ -5,6 +5,7 @@
 pub mod board;
 pub mod bus;
 pub mod cli;
+pub mod conformance;
 pub mod devices;
 pub mod hart;
 pub mod loader;

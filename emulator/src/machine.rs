@@ -15,6 +15,7 @@ use crate::loader::elf::Image;
 use crate::loader::htif::{self, Htif};
 use crate::mmu::walk::AdPolicy;
 use crate::mmu::Mmu;
+use crate::trace::Tracer;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
 use std::time::Duration;
 use sv39_arch::memmap::RAM_BASE;
@@ -56,6 +57,7 @@ pub struct Machine {
     /// The initrd and its address.
     initrd: Option<(u64, Vec<u8>)>,
     input: Option<Receiver<u8>>,
+    tracer: Option<Tracer>,
 }
 
 impl Machine {
@@ -88,7 +90,11 @@ impl Machine {
         let dtb_addr = board::dtb_address(cfg.ram_size, dtb.len() as u64);
         if let Some((start, data)) = &initrd {
             if start + data.len() as u64 > dtb_addr {
-                return Err(format!("the initrd ({} bytes at {start:#x}) does not fit below the device tree at {dtb_addr:#x}: give the machine more RAM (--mem)", data.len()));
+                let len = data.len();
+                return Err(format!(
+                    "the initrd ({len} bytes at {start:#x}) does not fit below the device tree at {dtb_addr:#x}: \
+                     give the machine more RAM (--mem)"
+                ));
             }
         }
         if let Some(tohost) = image.tohost {
@@ -98,7 +104,7 @@ impl Machine {
             }
         }
         let harts = (0..cfg.harts).map(|id| Hart::new(id, Mmu::new(cfg.ad, cfg.strict_tlb))).collect();
-        let mut m = Machine { harts, bus, image, dtb, dtb_addr, initrd, input: None };
+        let mut m = Machine { harts, bus, image, dtb, dtb_addr, initrd, input: None, tracer: None };
         m.reset();
         Ok(m)
     }
@@ -173,7 +179,22 @@ impl Machine {
             h.take_interrupt();
             let stop = deadline(h, bus).map_or(end, |d| d.clamp(h.cycle + 1, end));
             bus.event = false;
-            h.run(bus, stop);
+            match &mut self.tracer {
+                Some(t) if t.wants_steps(h) => {
+                    let before = t.before_step(h, bus);
+                    h.run(bus, h.cycle + 1);
+                    t.after_step(h, bus, &before);
+                }
+                Some(t) => {
+                    h.run(bus, t.batch_end(h, stop));
+                }
+                None => {
+                    h.run(bus, stop);
+                }
+            }
+            if let Some(t) = &mut self.tracer {
+                t.drain(h, bus);
+            }
             ran = true;
             if self.bus.event {
                 if let Some(exit) = self.check_exit() {
@@ -249,8 +270,17 @@ impl Machine {
         self.bus.forward_uart_irq();
     }
 
-    /// Flushes console output.
+    /// Traces the run as `tracer` says.
+    pub fn set_tracer(&mut self, tracer: Tracer) {
+        self.harts.iter_mut().for_each(|h| tracer.observe(h));
+        self.tracer = Some(tracer);
+    }
+
+    /// Flushes console and trace output.
     pub fn finish(&mut self) {
+        if let Some(t) = &mut self.tracer {
+            t.flush();
+        }
         self.bus.uart.flush();
     }
 }

@@ -36,10 +36,6 @@ pub fn sepc() -> u64 {
     csr_read!(csr::SEPC)
 }
 
-pub fn sstatus() -> u64 {
-    csr_read!(csr::SSTATUS)
-}
-
 pub fn satp() -> u64 {
     csr_read!(csr::SATP)
 }

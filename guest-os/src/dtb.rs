@@ -115,7 +115,8 @@ fn plic_context(plic: &FdtNode, cpu: &FdtNode) -> usize {
     let intc = cpu.children().find(|c| c.name.starts_with("interrupt-controller"));
     let phandle = intc.and_then(|n| prop_u64(&n, "phandle")).expect("the boot cpu has no interrupt controller");
     let cells = plic.property("interrupts-extended").expect("the PLIC has no interrupts-extended").value;
-    let word = |i: usize| u32::from_be_bytes([cells[4 * i], cells[4 * i + 1], cells[4 * i + 2], cells[4 * i + 3]]) as u64;
+    let word =
+        |i: usize| u32::from_be_bytes([cells[4 * i], cells[4 * i + 1], cells[4 * i + 2], cells[4 * i + 3]]) as u64;
     (0..cells.len() / 8)
         .position(|k| word(2 * k) == phandle && word(2 * k + 1) == sv39_arch::cause::irq::SEI)
         .expect("the PLIC has no S-mode context for the boot hart")

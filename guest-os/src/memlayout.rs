@@ -52,6 +52,7 @@ use sv39_arch::{PhysAddr, VirtAddr};
 pub const PHYS_OFFSET: u64 = 0xffff_ffc0_0000_0000;
 /// Where the kernel is linked: the direct-map address of the RAM base (link.ld).
 pub const KERNEL_BASE: u64 = 0xffff_ffc0_8000_0000;
+const _: () = assert!(KERNEL_BASE == PHYS_OFFSET + sv39_arch::memmap::RAM_BASE);
 
 /// Kernel stacks: one slot per process.
 pub const KSTACK_BASE: u64 = 0xffff_ffd0_0000_0000;
@@ -97,7 +98,7 @@ pub fn phys_to_virt(pa: PhysAddr) -> VirtAddr {
 
 /// The physical address of a direct-mapped kernel address.
 pub fn virt_to_phys(va: u64) -> PhysAddr {
-    assert!(va >= PHYS_OFFSET && va < KSTACK_BASE, "{va:#x} is not in the direct map");
+    assert!((PHYS_OFFSET..KSTACK_BASE).contains(&va), "{va:#x} is not in the direct map");
     PhysAddr(va - PHYS_OFFSET)
 }
 
@@ -107,7 +108,6 @@ mod linker {
         pub static __kernel_start: u8;
         pub static __text_end: u8;
         pub static __rodata_end: u8;
-        pub static __bss_start: u8;
         pub static __kernel_end: u8;
     }
 }
@@ -117,20 +117,15 @@ pub struct KernelSections {
     pub start: u64,
     pub text_end: u64,
     pub rodata_end: u64,
-    pub bss_start: u64,
     pub end: u64,
 }
 
 /// Where link.ld put each section.
 pub fn kernel_sections() -> KernelSections {
-    // SAFETY: only the addresses of the linker symbols are taken.
-    unsafe {
-        KernelSections {
-            start: core::ptr::addr_of!(linker::__kernel_start) as u64,
-            text_end: core::ptr::addr_of!(linker::__text_end) as u64,
-            rodata_end: core::ptr::addr_of!(linker::__rodata_end) as u64,
-            bss_start: core::ptr::addr_of!(linker::__bss_start) as u64,
-            end: core::ptr::addr_of!(linker::__kernel_end) as u64,
-        }
+    KernelSections {
+        start: core::ptr::addr_of!(linker::__kernel_start) as u64,
+        text_end: core::ptr::addr_of!(linker::__text_end) as u64,
+        rodata_end: core::ptr::addr_of!(linker::__rodata_end) as u64,
+        end: core::ptr::addr_of!(linker::__kernel_end) as u64,
     }
 }

@@ -395,6 +395,39 @@ impl Hart {
         }
     }
 
+    /// Translates `va` as an access of privilege `prv` would, with no side
+    /// effect: no TLB change, no A/D update, no event (for tracers, debuggers
+    /// and pictures). Uses the current satp.
+    pub fn probe(&self, bus: &mut Bus, va: u64, access: Access, prv: Priv) -> Result<u64, TranslateFault> {
+        let pa = if prv == Priv::M || !self.mmu.sv39 {
+            va
+        } else if !VirtAddr::is_canonical(va) {
+            return Err(TranslateFault::NonCanonical);
+        } else {
+            let req = WalkRequest { prv, update_ad: false, ..self.mmu.request(access, false) };
+            walk::walk(bus, &self.csr.pmp, va, &req, &mut WalkSteps::default()).map_err(TranslateFault::Walk)?.pa
+        };
+        if self.csr.pmp.allows(pa, 1, access, prv) { Ok(pa) } else { Err(TranslateFault::Pmp) }
+    }
+
+    /// Reads guest memory at `va` through `probe`, up to the first byte that
+    /// does not translate; device memory is not read.
+    pub fn probe_read(&self, bus: &mut Bus, va: u64, prv: Priv, out: &mut Vec<u8>, max: usize) {
+        let mut va = va;
+        while out.len() < max {
+            let Ok(pa) = self.probe(bus, va, Access::Load, prv) else { return };
+            let in_page = (PAGE_SIZE - (va & (PAGE_SIZE - 1))) as usize;
+            let n = in_page.min(max - out.len());
+            let start = out.len();
+            out.resize(start + n, 0);
+            if bus.ram.read_bytes(pa, &mut out[start..]).is_none() {
+                out.truncate(start);
+                return;
+            }
+            va = va.wrapping_add(n as u64);
+        }
+    }
+
     /// `sfence.vma rs1, rs2` (spec 4.2.1).
     pub fn sfence_vma(&mut self, va: Option<u64>, asid: Option<u64>) {
         let removed = self.mmu.sfence(va, asid);

@@ -83,7 +83,9 @@ mod tests {
 
     /// (name, mode, data) of each entry, read back with the layout above.
     fn parse(mut a: &[u8]) -> Vec<(String, u32, Vec<u8>)> {
-        let field = |h: &[u8], i: usize| u32::from_str_radix(std::str::from_utf8(&h[6 + 8 * i..14 + 8 * i]).unwrap(), 16).unwrap();
+        let field = |h: &[u8], i: usize| {
+            u32::from_str_radix(std::str::from_utf8(&h[6 + 8 * i..14 + 8 * i]).unwrap(), 16).unwrap()
+        };
         let mut entries = Vec::new();
         let mut offset = 0;
         loop {

@@ -77,7 +77,9 @@ pub fn run(args: &RunArgs) -> Result<i32, String> {
         None => bundled_initramfs(args.program.as_deref(), &args.args)?,
     };
     let (image, what) = match &args.kernel {
-        Some(path) => (elf::load_file(path).map_err(|e| format!("{}: {e}", path.display()))?, path.display().to_string()),
+        Some(path) => {
+            (elf::load_file(path).map_err(|e| format!("{}: {e}", path.display()))?, path.display().to_string())
+        }
         None => (elf::parse(KERNEL).map_err(|e| format!("the bundled kernel: {e}"))?, "the bundled kernel".into()),
     };
     let mut cfg = machine_config(&args.board);

@@ -7,7 +7,7 @@
     .globl _start
 _start:
     csrr    t0, mhartid
-    bnez    t0, park                /* one hart runs the kernel; the others park */
+    bnez    t0, park                    # one hart runs the kernel; the others park
 
     /* PMP entry 0: NAPOT over all of memory, RWX, or S and U cannot run. */
     li      t0, -1
@@ -21,7 +21,7 @@ _start:
     csrw    medeleg, t0
     li      t0, 0x222
     csrw    mideleg, t0
-    li      t0, 7                   /* cycle, time, instret readable from S */
+    li      t0, 7                       # cycle, time, instret readable from S
     csrw    mcounteren, t0
     lla     t0, m_trap
     csrw    mtvec, t0
@@ -56,12 +56,12 @@ s_entry:
      * and PHYS_OFFSET + PA -> PA for PA 0-4 GiB (devices and RAM). kmain
      * replaces it with the real kernel page table at once. */
     lla     t0, boot_page_table
-    li      t1, (0x80000000 >> 2) | 0xcf    /* V R W X A D */
-    sd      t1, 16(t0)                      /* VPN[2] of 0x8000_0000 is 2 */
-    li      t3, 0xef                        /* V R W X G A D, PA 0 */
-    li      t4, 0x10000000                  /* 1 GiB in PTE units */
+    li      t1, (0x80000000 >> 2) | 0xcf# V R W X A D
+    sd      t1, 16(t0)                  # VPN[2] of 0x8000_0000 is 2
+    li      t3, 0xef                    # V R W X G A D, PA 0
+    li      t4, 0x10000000              # 1 GiB in PTE units
     addi    t5, t0, 2047
-    addi    t5, t5, 1                       /* entry 256: PHYS_OFFSET */
+    addi    t5, t5, 1                   # entry 256: PHYS_OFFSET
     li      t6, 4
 3:  sd      t3, 0(t5)
     add     t3, t3, t4
@@ -70,7 +70,7 @@ s_entry:
     bnez    t6, 3b
     srli    t0, t0, 12
     li      t1, 8
-    slli    t1, t1, 60                      /* MODE = Sv39 */
+    slli    t1, t1, 60                  # MODE = Sv39
     or      t0, t0, t1
     csrw    satp, t0
     sfence.vma

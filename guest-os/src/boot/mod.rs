@@ -49,7 +49,12 @@ extern "C" fn kmain(hartid: u64, dtb_pa: u64) -> ! {
     let board = unsafe { dtb::parse(phys_to_virt(PhysAddr(dtb_pa)).as_u64(), dtb_pa, hartid) };
     drivers::init(&board);
     VERBOSE.store(bootargs::flag(board.bootargs, "verbose"), core::sync::atomic::Ordering::Relaxed);
-    log!("sv39 guest-os on hart {hartid}: {} MiB RAM at {:#x}, isa {}", board.ram.size >> 20, board.ram.base, board.isa);
+    log!(
+        "sv39 guest-os on hart {hartid}: {} MiB RAM at {:#x}, isa {}",
+        board.ram.size >> 20,
+        board.ram.base,
+        board.isa
+    );
     init_memory(&board);
     trap::init();
     address_space::init_asids(cpu::probe_asid_bits());
@@ -112,10 +117,12 @@ fn unpack_initrd(board: &Board) {
         drivers::finisher::power_off(1);
     };
     // SAFETY: the initrd is RAM in the direct map, reserved from the frame pool.
-    let archive = unsafe { core::slice::from_raw_parts(phys_to_virt(PhysAddr(start)).as_u64() as *const u8, (end - start) as usize) };
+    let archive = unsafe {
+        core::slice::from_raw_parts(phys_to_virt(PhysAddr(start)).as_u64() as *const u8, (end - start) as usize)
+    };
     match fs::unpack(archive) {
         Ok(n) => log!("initramfs: {n} entries, {} KiB", (end - start) / 1024),
-        Err(e) => panic!("bad initramfs: {e:?}"),
+        Err(e) => panic!("bad initramfs: {e}"),
     }
     if let Err(e) = fs::add_standard_nodes() {
         panic!("cannot create /dev, /tmp, /proc: {e:?}");

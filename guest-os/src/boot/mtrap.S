@@ -20,7 +20,7 @@ m_trap:
     sd      t2, 32(sp)
     csrr    t0, mcause
     bltz    t0, m_interrupt
-    li      t1, 9                       /* environment call from S-mode */
+    li      t1, 9                       # environment call from S-mode
     bne     t0, t1, m_fatal
     csrr    t1, mepc
     addi    t1, t1, 4
@@ -33,12 +33,12 @@ m_trap:
 
 m_set_timer:
     ld      t0, 0(sp)
-    beqz    t0, 1f                      /* Sstc mode: S-mode owns stimecmp */
+    beqz    t0, 1f                      # Sstc mode: S-mode owns stimecmp
     sd      a0, 0(t0)
     li      t1, 1 << 5
-    csrc    mip, t1                     /* STIP: this tick is served */
+    csrc    mip, t1                     # STIP: this tick is served
     li      t1, 1 << 7
-    csrs    mie, t1                     /* MTIE */
+    csrs    mie, t1                     # MTIE
     mv      a0, zero
     j       m_return
 1:  li      a0, -1
@@ -48,28 +48,28 @@ m_timer_init:
     sd      a2, 8(sp)
     beqz    a0, 1f
     li      t1, 1
-    slli    t1, t1, 63                  /* menvcfg.STCE */
+    slli    t1, t1, 63                  # menvcfg.STCE
     csrs    menvcfg, t1
     sd      zero, 0(sp)
     mv      a0, zero
     j       m_return
 1:  sd      a1, 0(sp)
     li      t1, -1
-    sd      t1, 0(a1)                   /* no deadline yet */
+    sd      t1, 0(a1)                   # no deadline yet
     li      t1, 1 << 7
-    csrs    mie, t1                     /* MTIE */
+    csrs    mie, t1                     # MTIE
     mv      a0, zero
     j       m_return
 
 m_interrupt:
     slli    t0, t0, 1
     srli    t0, t0, 1
-    li      t1, 7                       /* machine timer interrupt */
+    li      t1, 7                       # machine timer interrupt
     bne     t0, t1, m_fatal
     li      t1, 1 << 7
-    csrc    mie, t1                     /* MTIE off until the next SET_TIMER */
+    csrc    mie, t1                     # MTIE off until the next SET_TIMER
     li      t1, 1 << 5
-    csrs    mip, t1                     /* STIP for S-mode */
+    csrs    mip, t1                     # STIP for S-mode
 
 m_return:
     ld      t0, 16(sp)
@@ -81,7 +81,7 @@ m_return:
 m_fatal:
     ld      t0, 8(sp)
     beqz    t0, 2f
-    li      t1, (0x1ff << 16) | 0x3333  /* FINISHER_FAIL with the panic status */
+    li      t1, (0x1ff << 16) | 0x3333  # FINISHER_FAIL with the panic status
     sw      t1, 0(t0)
 2:  wfi
     j       2b

@@ -15,11 +15,19 @@ use sv39_abi::stat::{S_IFDIR, S_IFMT, S_IFREG};
 use sv39_abi::Errno;
 
 /// Why the initramfs could not be unpacked.
-#[derive(Debug)]
 pub enum UnpackError {
     Archive(cpio::CpioError),
     /// A file could not be stored (no memory, or a bad path).
     Store(alloc::string::String, Errno),
+}
+
+impl core::fmt::Display for UnpackError {
+    fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+        match self {
+            UnpackError::Archive(e) => write!(f, "{e:?}"),
+            UnpackError::Store(name, e) => write!(f, "{name}: {}", e.description()),
+        }
+    }
 }
 
 /// Unpacks a newc archive into the ramfs; returns the number of entries.

@@ -130,7 +130,12 @@ fn process_status(p: &Process) -> String {
     let name = p.inner.borrow().name.clone();
     format!(
         "Name:\t{}\nState:\t{}\nPid:\t{}\nPPid:\t{}\nVmSize:\t{:8} kB\nVmRSS:\t{:8} kB\n",
-        name, state_letter(p), p.pid, p.ppid.get(), vsize / 1024, rss * 4
+        name,
+        state_letter(p),
+        p.pid,
+        p.ppid.get(),
+        vsize / 1024,
+        rss * 4
     )
 }
 

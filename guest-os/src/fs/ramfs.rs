@@ -217,7 +217,7 @@ impl FileData {
         if keep < self.pages.len() {
             self.pages.truncate(keep);
         }
-        if len % PAGE_SIZE != 0 && len < self.size {
+        if !len.is_multiple_of(PAGE_SIZE) && len < self.size {
             if let Some(Some(f)) = self.pages.get_mut(keep - 1) {
                 f.bytes_mut()[(len % PAGE_SIZE) as usize..].fill(0);
             }

@@ -306,7 +306,7 @@ impl AddressSpace {
                 Access::Read => "read of unreadable memory",
             },
             Some(_) => "page not present",
-            None if va < USER_STACK_TOP && va >= USER_STACK_TOP - USER_STACK_SIZE - PAGE_SIZE => "stack guard page",
+            None if (USER_STACK_TOP - USER_STACK_SIZE - PAGE_SIZE..USER_STACK_TOP).contains(&va) => "stack guard page",
             None => "no mapping",
         }
     }

@@ -27,7 +27,7 @@ fn with_pool<R>(f: impl FnOnce(&mut FramePool) -> R) -> R {
 
 /// Hands the physical range `[start, end)` (page-aligned inward) to the pool.
 pub fn release(start: PhysAddr, end: PhysAddr) {
-    let first = Ppn((start.as_u64() + PAGE_SIZE - 1) / PAGE_SIZE);
+    let first = Ppn(start.as_u64().div_ceil(PAGE_SIZE));
     let last = end.ppn();
     if first < last {
         with_pool(|p| p.release_range(first, last));
@@ -54,10 +54,6 @@ impl Frame {
         Ok(frame)
     }
 
-    pub fn ppn(&self) -> Ppn {
-        self.ppn
-    }
-
     pub fn pa(&self) -> PhysAddr {
         self.ppn.addr()
     }
@@ -77,7 +73,9 @@ impl Frame {
         unsafe { &mut *(phys_to_virt(self.pa()).as_u64() as *mut [u8; PAGE_SIZE as usize]) }
     }
 
-    /// Another reference to the same frame.
+    /// Another reference to the same frame (page cache and copy-on-write
+    /// sharing, issue 4).
+    #[allow(dead_code)]
     pub fn share(&self) -> Frame {
         with_pool(|p| p.get(self.ppn));
         Frame { ppn: self.ppn }

@@ -127,7 +127,8 @@ impl KernelStack {
         for i in 0..KSTACK_PAGES {
             let frame = Frame::alloc()?;
             let va = kva(stack.bottom() + i * PAGE_SIZE);
-            let mapped = with_kernel(|pt| pt.map(&mut FrameTables, va, frame.pa(), PageSize::Size4K, PTE_R | PTE_W | PTE_G));
+            let mapped =
+                with_kernel(|pt| pt.map(&mut FrameTables, va, frame.pa(), PageSize::Size4K, PTE_R | PTE_W | PTE_G));
             match mapped {
                 Ok(flush) => flush_global(flush),
                 Err(_) => return Err(super::frame::OutOfMemory),

@@ -145,7 +145,7 @@ impl PageTable {
         flags: u64,
     ) -> Result<Flush, MapError> {
         let bytes = size.bytes();
-        if va.as_u64() % bytes != 0 || pa.as_u64() % bytes != 0 {
+        if !va.as_u64().is_multiple_of(bytes) || !pa.as_u64().is_multiple_of(bytes) {
             return Err(MapError::Misaligned);
         }
         let (table, index) = self.slot(mem, va, size as usize, true)?;
@@ -205,7 +205,12 @@ impl PageTable {
 
     /// Copies root entries `range` from `other` (the kernel's half, whose
     /// lower tables are then shared by every address space).
-    pub fn share_root_entries(&mut self, mem: &mut impl TableMemory, other: &PageTable, range: core::ops::Range<usize>) {
+    pub fn share_root_entries(
+        &mut self,
+        mem: &mut impl TableMemory,
+        other: &PageTable,
+        range: core::ops::Range<usize>,
+    ) {
         for index in range {
             let pte = mem.read_pte(other.root, index);
             mem.write_pte(self.root, index, pte);
@@ -213,7 +218,12 @@ impl PageTable {
     }
 
     /// Calls `f(va, pte)` for every leaf under root entries `range`.
-    pub fn for_each_leaf(&self, mem: &impl TableMemory, range: core::ops::Range<usize>, f: &mut impl FnMut(VirtAddr, u64)) {
+    pub fn for_each_leaf(
+        &self,
+        mem: &impl TableMemory,
+        range: core::ops::Range<usize>,
+        f: &mut impl FnMut(VirtAddr, u64),
+    ) {
         for index in range {
             visit(mem, self.root, LEVELS - 1, index, 0, f);
         }
@@ -221,7 +231,12 @@ impl PageTable {
 
     /// Frees the tables under root entries `range` and clears those entries,
     /// calling `on_leaf(va, pte)` for each leaf still mapped there.
-    pub fn free_range(&mut self, mem: &mut impl TableMemory, range: core::ops::Range<usize>, on_leaf: &mut impl FnMut(VirtAddr, u64)) {
+    pub fn free_range(
+        &mut self,
+        mem: &mut impl TableMemory,
+        range: core::ops::Range<usize>,
+        on_leaf: &mut impl FnMut(VirtAddr, u64),
+    ) {
         for index in range {
             let pte = mem.read_pte(self.root, index);
             if pte & PTE_V != 0 {
@@ -246,7 +261,14 @@ fn sign_extend(va: u64) -> VirtAddr {
 }
 
 /// Visits entry `index` of `table` at `level`, whose region starts at `base`.
-fn visit(mem: &impl TableMemory, table: PhysAddr, level: usize, index: usize, base: u64, f: &mut impl FnMut(VirtAddr, u64)) {
+fn visit(
+    mem: &impl TableMemory,
+    table: PhysAddr,
+    level: usize,
+    index: usize,
+    base: u64,
+    f: &mut impl FnMut(VirtAddr, u64),
+) {
     let pte = mem.read_pte(table, index);
     if pte & PTE_V == 0 {
         return;
@@ -288,7 +310,7 @@ pub fn permits(pte: u64, access: u64) -> bool {
 pub fn best_size(va: u64, pa: u64, len: u64) -> PageSize {
     for size in [PageSize::Size1G, PageSize::Size2M] {
         let b = size.bytes();
-        if va % b == 0 && pa % b == 0 && len >= b {
+        if va.is_multiple_of(b) && pa.is_multiple_of(b) && len >= b {
             return size;
         }
     }
@@ -350,7 +372,9 @@ mod tests {
     fn map_translate_unmap_4k() {
         let mut mem = FakeMemory::new(16);
         let mut pt = PageTable::new(&mut mem).unwrap();
-        pt.map(&mut mem, va(0x1_2345_6000), PhysAddr(0x8765_4000), PageSize::Size4K, PTE_R | PTE_W | PTE_U).unwrap().ignore();
+        pt.map(&mut mem, va(0x1_2345_6000), PhysAddr(0x8765_4000), PageSize::Size4K, PTE_R | PTE_W | PTE_U)
+            .unwrap()
+            .ignore();
         assert_eq!(mem.pages.len(), 3, "root plus two intermediate tables");
         assert_eq!(pt.translate(&mem, va(0x1_2345_6abc)), Some(PhysAddr(0x8765_4abc)));
         assert_eq!(pt.translate(&mem, va(0x1_2345_7000)), None);
@@ -378,9 +402,19 @@ mod tests {
         let mut mem = FakeMemory::new(16);
         let mut pt = PageTable::new(&mut mem).unwrap();
         pt.map(&mut mem, va(0x20_0000), PhysAddr(0x8020_0000), PageSize::Size2M, PTE_R).unwrap().ignore();
-        assert_eq!(pt.map(&mut mem, va(0x20_0000), PhysAddr(0x8000_0000), PageSize::Size2M, PTE_R).unwrap_err(), MapError::AlreadyMapped);
-        assert_eq!(pt.map(&mut mem, va(0x20_1000), PhysAddr(0x8000_0000), PageSize::Size4K, PTE_R).unwrap_err(), MapError::AlreadyMapped, "inside a superpage");
-        assert_eq!(pt.map(&mut mem, va(0x40_1000), PhysAddr(0x8000_0000), PageSize::Size2M, PTE_R).unwrap_err(), MapError::Misaligned);
+        assert_eq!(
+            pt.map(&mut mem, va(0x20_0000), PhysAddr(0x8000_0000), PageSize::Size2M, PTE_R).unwrap_err(),
+            MapError::AlreadyMapped
+        );
+        assert_eq!(
+            pt.map(&mut mem, va(0x20_1000), PhysAddr(0x8000_0000), PageSize::Size4K, PTE_R).unwrap_err(),
+            MapError::AlreadyMapped,
+            "inside a superpage"
+        );
+        assert_eq!(
+            pt.map(&mut mem, va(0x40_1000), PhysAddr(0x8000_0000), PageSize::Size2M, PTE_R).unwrap_err(),
+            MapError::Misaligned
+        );
         assert_eq!(pt.translate(&mem, va(0x3f_fff8)), Some(PhysAddr(0x803f_fff8)));
     }
 
@@ -420,7 +454,9 @@ mod tests {
         let mut pt = PageTable::new(&mut mem).unwrap();
         let addrs = [0x1000, 0x2000, 0x40_0000, 0x10_0000_0000, 0x3f_ffff_f000];
         for (i, &a) in addrs.iter().enumerate() {
-            pt.map(&mut mem, va(a), PhysAddr(0x8000_0000 + i as u64 * 4096), PageSize::Size4K, PTE_R | PTE_U).unwrap().ignore();
+            pt.map(&mut mem, va(a), PhysAddr(0x8000_0000 + i as u64 * 4096), PageSize::Size4K, PTE_R | PTE_U)
+                .unwrap()
+                .ignore();
         }
         let mut seen = Vec::new();
         pt.for_each_leaf(&mem, 0..256, &mut |v, _| seen.push(v.as_u64()));

@@ -56,9 +56,9 @@ extern "C" {
 /// Where the trap handler resumes after a fault at `pc`, if `pc` is inside
 /// the copy routine.
 pub fn fixup(pc: u64) -> Option<u64> {
-    let start = __copy_user as usize as u64;
-    let end = __copy_user_end as usize as u64;
-    (start <= pc && pc < end).then_some(__copy_user_fault as usize as u64)
+    let start = __copy_user as *const () as u64;
+    let end = __copy_user_end as *const () as u64;
+    (start <= pc && pc < end).then_some(__copy_user_fault as *const () as u64)
 }
 
 /// EFAULT unless `[addr, addr + len)` lies in the user half.
@@ -162,7 +162,7 @@ pub fn read_cstr_array(addr: u64, max_total: usize) -> Result<Vec<Vec<u8>>, Errn
         return Ok(out);
     }
     for i in 0.. {
-        let ptr: u64 = read_value(addr + 8 * i)?;
+        let ptr: u64 = read_value(addr.checked_add(8 * i).ok_or(Errno::EFAULT)?)?;
         if ptr == 0 {
             break;
         }

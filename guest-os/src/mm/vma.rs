@@ -83,7 +83,7 @@ impl<B> Default for VmaSet<B> {
 }
 
 fn aligned(x: u64) -> bool {
-    x % PAGE_SIZE == 0
+    x.is_multiple_of(PAGE_SIZE)
 }
 
 impl<B> VmaSet<B> {

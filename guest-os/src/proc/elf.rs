@@ -139,7 +139,13 @@ pub fn read_header(head: &[u8]) -> Result<ElfHeader, ElfError> {
 /// Plans the load of a file of `file_len` bytes whose program headers are
 /// `phdrs`; ET_DYN files are moved so their lowest page lands at `dyn_base`.
 /// Every segment must end at or below `user_top`.
-pub fn plan(header: &ElfHeader, phdrs: &[u8], file_len: u64, dyn_base: u64, user_top: u64) -> Result<LoadPlan, ElfError> {
+pub fn plan(
+    header: &ElfHeader,
+    phdrs: &[u8],
+    file_len: u64,
+    dyn_base: u64,
+    user_top: u64,
+) -> Result<LoadPlan, ElfError> {
     let (table, _) = object::pod::slice_from_bytes::<ProgramHeader64<LE>>(phdrs, header.phnum as usize)
         .map_err(|_| ElfError::BadProgramHeaders)?;
     if table.iter().any(|p| p.p_type.get(LE) == PT_INTERP) {
@@ -292,7 +298,7 @@ mod tests {
         assert_eq!(bad(phdr(1, 4, 0, 0, 0x20, 0x20), 0x100), ElfError::OutOfRange, "page zero");
         assert_eq!(bad(phdr(1, 4, 0, TOP - 0x1000, 0x20, 0x2000), 0x100), ElfError::OutOfRange);
         assert_eq!(bad(phdr(1, 4, u64::MAX, 0x10000, 2, 2), 0x100), ElfError::BadSegment, "offset overflow");
-        assert_eq!(bad(phdr(1, 4, 0, u64::MAX & !0xfff, 2, 0x2000), 0x100), ElfError::OutOfRange, "vaddr overflow");
+        assert_eq!(bad(phdr(1, 4, 0, 0xffff_ffff_ffff_f000, 2, 0x2000), 0x100), ElfError::OutOfRange, "vaddr overflow");
         assert_eq!(bad(phdr(3, 4, 0, 0x10000, 2, 2), 0x100), ElfError::NeedsInterpreter);
         assert_eq!(bad(phdr(6, 4, 0, 0x10000, 2, 2), 0x100), ElfError::NoSegments);
         assert_eq!(plan(&h, &[0u8; 10], 0x100, 0, TOP).unwrap_err(), ElfError::BadProgramHeaders);

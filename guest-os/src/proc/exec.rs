@@ -19,8 +19,16 @@ use sv39_abi::auxv::*;
 use sv39_abi::Errno;
 use sv39_arch::sv39::PAGE_SIZE;
 
-/// `AT_HWCAP` for RV64IMAC: one bit per extension letter, as Linux reports.
-const HWCAP_IMAC: u64 = (1 << (b'i' - b'a')) | (1 << (b'm' - b'a')) | (1 << (b'a' - b'a')) | (1 << (b'c' - b'a'));
+/// `AT_HWCAP`: one bit per single-letter extension, as Linux reports them.
+const fn hwcap(letters: &[u8]) -> u64 {
+    let (mut bits, mut i) = (0, 0);
+    while i < letters.len() {
+        bits |= 1 << (letters[i] - b'a');
+        i += 1;
+    }
+    bits
+}
+const HWCAP_IMAC: u64 = hwcap(b"imac");
 /// `AT_CLKTCK`: the USER_HZ of `times`.
 const CLOCK_TICKS: u64 = 100;
 
@@ -42,7 +50,13 @@ struct Loaded {
 
 /// Runs the program at absolute components `parts` in process `p`, whose
 /// trap frame is `frame`, with `argv` and `envp`.
-pub fn exec(p: &Process, frame: &mut TrapFrame, parts: &[&str], argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), Errno> {
+pub fn exec(
+    p: &Process,
+    frame: &mut TrapFrame,
+    parts: &[&str],
+    argv: &[Vec<u8>],
+    envp: &[Vec<u8>],
+) -> Result<(), Errno> {
     if parts.first() == Some(&"proc") {
         return Err(Errno::EACCES);
     }
@@ -132,7 +146,13 @@ fn load_segment(space: &mut AddressSpace, file: &FileData, seg: &Segment) -> Res
 }
 
 /// Lays out argv, envp and the auxiliary vector on the new stack; returns sp.
-fn build_stack(space: &mut AddressSpace, plan: &LoadPlan, path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<u64, LoadError> {
+fn build_stack(
+    space: &mut AddressSpace,
+    plan: &LoadPlan,
+    path: &str,
+    argv: &[Vec<u8>],
+    envp: &[Vec<u8>],
+) -> Result<u64, LoadError> {
     let auxv = [
         (AT_PHDR, plan.phdr),
         (AT_PHENT, PHENT),

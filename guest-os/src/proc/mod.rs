@@ -33,7 +33,8 @@ impl From<SpawnError> for Errno {
 /// Makes pid 1 with an empty address space and `files`; exec fills it.
 pub fn create_init(files: FdTable) -> Result<Rc<Process>, Errno> {
     let space = AddressSpace::new().map_err(|_| Errno::ENOMEM)?;
-    let inner = Inner { name: String::from("init"), space: Some(space), files, cwd: String::from("/"), clear_child_tid: 0, deadline: 0 };
+    let inner =
+        Inner { name: String::from("init"), space: Some(space), files, cwd: String::from("/"), clear_child_tid: 0 };
     let pid = scheduler::alloc_pid();
     scheduler::add(Process::new(pid, 0, &TrapFrame::default(), inner)?);
     scheduler::get(pid).ok_or(Errno::ESRCH)
@@ -45,7 +46,13 @@ pub fn fork(frame: &TrapFrame) -> Result<Pid, Errno> {
     let inner = {
         let p = parent.inner.borrow();
         let space = p.space.as_ref().ok_or(Errno::ESRCH)?.fork().map_err(|_| Errno::ENOMEM)?;
-        Inner { name: p.name.clone(), space: Some(space), files: p.files.clone(), cwd: p.cwd.clone(), clear_child_tid: 0, deadline: 0 }
+        Inner {
+            name: p.name.clone(),
+            space: Some(space),
+            files: p.files.clone(),
+            cwd: p.cwd.clone(),
+            clear_child_tid: 0,
+        }
     };
     let mut child_frame = *frame;
     child_frame.regs[10] = 0;
@@ -92,10 +99,8 @@ fn reparent_children(pid: Pid) {
 pub fn wait(pid: i32, options: u32) -> Result<(Pid, i32), Errno> {
     let me = scheduler::current().pid;
     loop {
-        let children: alloc::vec::Vec<_> = scheduler::all()
-            .into_iter()
-            .filter(|c| c.ppid.get() == me && (pid == -1 || c.pid as i32 == pid))
-            .collect();
+        let children: alloc::vec::Vec<_> =
+            scheduler::all().into_iter().filter(|c| c.ppid.get() == me && (pid == -1 || c.pid as i32 == pid)).collect();
         if children.is_empty() {
             return Err(Errno::ECHILD);
         }

@@ -55,8 +55,6 @@ pub struct Inner {
     pub cwd: String,
     /// set_tid_address: cleared (and futex-woken, issue 4) at exit.
     pub clear_child_tid: u64,
-    /// nanosleep's wake-up time (ns since boot).
-    pub deadline: u64,
 }
 
 pub struct Process {
@@ -130,9 +128,11 @@ impl Process {
         let tf = p.trap_frame();
         // SAFETY: the trap frame lies at the top of the new, mapped kernel stack.
         unsafe {
-            tf.write(TrapFrame { kernel_sp: tf as u64, ..*frame });
+            let mut first = *frame;
+            first.kernel_sp = tf as u64;
+            tf.write(first);
             let ctx = &mut *p.context.get();
-            ctx.ra = first_return as usize as u64;
+            ctx.ra = first_return as *const () as u64;
             ctx.sp = tf as u64;
         }
         Ok(p)

@@ -61,13 +61,21 @@ pub fn build(top: u64, args: &StackArgs, limit: usize) -> Result<InitialStack, T
     words.push(0);
     words.extend(&envp);
     words.push(0);
-    for &(key, value) in args.auxv.iter().chain(&[(auxv::AT_RANDOM, random), (auxv::AT_EXECFN, execfn), (auxv::AT_NULL, 0)]) {
+    for &(key, value) in
+        args.auxv.iter().chain(&[(auxv::AT_RANDOM, random), (auxv::AT_EXECFN, execfn), (auxv::AT_NULL, 0)])
+    {
         words.push(key);
         words.push(value);
     }
     image.put_words(sp, &words);
     let argv_at = sp + 8;
-    Ok(InitialStack { bytes: image.bytes, sp, argc: args.argv.len() as u64, argv: argv_at, envp: argv_at + 8 * (argv.len() as u64 + 1) })
+    Ok(InitialStack {
+        bytes: image.bytes,
+        sp,
+        argc: args.argv.len() as u64,
+        argv: argv_at,
+        envp: argv_at + 8 * (argv.len() as u64 + 1),
+    })
 }
 
 /// Bytes being filled from the top down.

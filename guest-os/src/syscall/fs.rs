@@ -235,8 +235,12 @@ pub fn pipe2(fds: u64, flags: u32) -> SysResult {
 pub fn getdents64(fd: i32, buf: u64, len: usize) -> SysResult {
     let f = file(fd)?;
     let mut kbuf = vec![0u8; len.min(CHUNK)];
+    let before = f.offset.get();
     let n = f.getdents(&mut kbuf)?;
-    copy_to_user(buf, &kbuf[..n])?;
+    if let Err(e) = copy_to_user(buf, &kbuf[..n]) {
+        f.offset.set(before);
+        return Err(e);
+    }
     Ok(n)
 }
 

@@ -10,7 +10,7 @@ use alloc::string::String;
 use sv39_abi::fcntl::PATH_MAX;
 use sv39_abi::sched::CSIGNAL;
 use sv39_abi::signal::SIGCHLD;
-use sv39_abi::wait::{W_EXITCODE, WNOHANG, WUNTRACED};
+use sv39_abi::wait::{WNOHANG, WUNTRACED, W_EXITCODE};
 use sv39_abi::Errno;
 
 /// clone with fork semantics: only `SIGCHLD` as the exit signal (issue 7
@@ -23,7 +23,8 @@ pub fn clone(frame: &TrapFrame, flags: u64) -> SysResult {
 }
 
 pub fn execve(frame: &mut TrapFrame, path: u64, argv: u64, envp: u64) -> SysResult {
-    let path = String::from_utf8(uaccess::read_cstr(path, PATH_MAX, Errno::ENAMETOOLONG)?).map_err(|_| Errno::ENOENT)?;
+    let path =
+        String::from_utf8(uaccess::read_cstr(path, PATH_MAX, Errno::ENAMETOOLONG)?).map_err(|_| Errno::ENOENT)?;
     let argv = uaccess::read_cstr_array(argv, ARG_MAX)?;
     let envp = uaccess::read_cstr_array(envp, ARG_MAX)?;
     let p = scheduler::current();

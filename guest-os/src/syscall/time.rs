@@ -4,7 +4,10 @@ use super::SysResult;
 use crate::mm::uaccess::{read_value, write_value};
 use crate::proc::scheduler::{self, Channel};
 use crate::timer;
-use sv39_abi::time::{Timespec, CLOCK_BOOTTIME, CLOCK_MONOTONIC, CLOCK_MONOTONIC_COARSE, CLOCK_MONOTONIC_RAW, CLOCK_PROCESS_CPUTIME_ID, CLOCK_REALTIME, CLOCK_REALTIME_COARSE, CLOCK_THREAD_CPUTIME_ID};
+use sv39_abi::time::{
+    Timespec, CLOCK_BOOTTIME, CLOCK_MONOTONIC, CLOCK_MONOTONIC_COARSE, CLOCK_MONOTONIC_RAW, CLOCK_PROCESS_CPUTIME_ID,
+    CLOCK_REALTIME, CLOCK_REALTIME_COARSE, CLOCK_THREAD_CPUTIME_ID,
+};
 use sv39_abi::Errno;
 
 const NS_PER_S: u64 = 1_000_000_000;
@@ -16,8 +19,14 @@ fn timespec(ns: u64) -> Timespec {
 /// Every clock counts from boot (the board has no real-time clock).
 pub fn clock_gettime(clock: u32, tp: u64) -> SysResult {
     match clock {
-        CLOCK_REALTIME | CLOCK_MONOTONIC | CLOCK_PROCESS_CPUTIME_ID | CLOCK_THREAD_CPUTIME_ID | CLOCK_MONOTONIC_RAW
-        | CLOCK_REALTIME_COARSE | CLOCK_MONOTONIC_COARSE | CLOCK_BOOTTIME => {}
+        CLOCK_REALTIME
+        | CLOCK_MONOTONIC
+        | CLOCK_PROCESS_CPUTIME_ID
+        | CLOCK_THREAD_CPUTIME_ID
+        | CLOCK_MONOTONIC_RAW
+        | CLOCK_REALTIME_COARSE
+        | CLOCK_MONOTONIC_COARSE
+        | CLOCK_BOOTTIME => {}
         _ => return Err(Errno::EINVAL),
     }
     write_value(tp, &timespec(timer::now_ns()))?;

@@ -52,7 +52,7 @@ trap_vector:
     csrw    sscratch, zero
     mv      a0, sp
     ld      sp, 272(sp)
-    call    user_trap               /* never returns; leaves by return_to_user */
+    call    user_trap                   # never returns; leaves by return_to_user
 1:  j       1b
 
 /* return_to_user(frame): resumes the process whose trap frame is a0. */

@@ -34,7 +34,13 @@ pub fn user_fault(frame: &TrapFrame, scause: u64, stval: u64) {
             };
             crate::println!(
                 "[kernel] pid {} ({}): {}: {} at {:#x}, pc {:#x}: {}",
-                p.pid, inner.name, signal_name(sig).unwrap_or("?"), access.name(), stval, frame.sepc, reason
+                p.pid,
+                inner.name,
+                signal_name(sig).unwrap_or("?"),
+                access.name(),
+                stval,
+                frame.sepc,
+                reason
             );
             return scheduler::kill(&p, sig);
         }
@@ -43,7 +49,12 @@ pub fn user_fault(frame: &TrapFrame, scause: u64, stval: u64) {
     };
     crate::println!(
         "[kernel] pid {} ({}): {}: {} at pc {:#x} (stval {:#x})",
-        p.pid, p.inner.borrow().name, signal_name(signal).unwrap_or("?"), what, frame.sepc, stval
+        p.pid,
+        p.inner.borrow().name,
+        signal_name(signal).unwrap_or("?"),
+        what,
+        frame.sepc,
+        stval
     );
     scheduler::kill(&p, signal);
 }

@@ -51,7 +51,7 @@ impl TrapFrame {
 /// interrupt sources (taken only while SIE is set: in U-mode and when idle).
 pub fn init() {
     cpu::set_sscratch(0);
-    cpu::set_stvec(trap_vector as usize as u64);
+    cpu::set_stvec(trap_vector as *const () as u64);
     cpu::enable_interrupt_sources(mip::STIP | mip::SEIP);
 }
 
@@ -105,7 +105,10 @@ extern "C" fn kernel_trap(frame: &mut TrapFrame) {
         interrupt(scause & !INTERRUPT_BIT);
         return;
     }
-    let page_fault = matches!(scause, exc::LOAD_PAGE_FAULT | exc::STORE_PAGE_FAULT | exc::LOAD_ACCESS_FAULT | exc::STORE_ACCESS_FAULT);
+    let page_fault = matches!(
+        scause,
+        exc::LOAD_PAGE_FAULT | exc::STORE_PAGE_FAULT | exc::LOAD_ACCESS_FAULT | exc::STORE_ACCESS_FAULT
+    );
     match crate::mm::uaccess::fixup(frame.sepc) {
         Some(recover) if page_fault => frame.sepc = recover,
         _ => panic!("unexpected kernel trap: {}", sv39_arch::cause::exception_name(scause)),

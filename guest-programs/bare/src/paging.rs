@@ -91,7 +91,8 @@ impl PageTable {
     }
 
     /// Address of the PTE that translates `va` at `level`, creating the tables above
-    /// it when `create`; None when the walk meets an invalid PTE (and not `create`).
+    /// it when `create`; None when the walk meets an invalid PTE or one pointing
+    /// outside RAM (and not `create`).
     ///
     /// # Panics
     /// When a leaf above `level` is in the way.
@@ -112,6 +113,10 @@ impl PageTable {
             } else {
                 assert!(!is_leaf(val), "walk: leaf at level {l} above level {level} for {va:#x}");
                 table = pte_ppn(val) << 12;
+                // A test may point a PTE outside RAM; reading there would trap.
+                if !create && !(RAM_BASE..RAM_BASE + DEFAULT_RAM_SIZE).contains(&table) {
+                    return None;
+                }
             }
         }
         Some(entry(table, vpn_index(va, level)))

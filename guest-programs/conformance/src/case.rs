@@ -48,8 +48,11 @@ pub struct Case {
     /// `mstatus` bits set during the access (SUM, MXR).
     pub status: u64,
     pub map: Map,
-    /// Bits flipped in the pointer PTE (`V` alone) at `.0` on the way to the leaf.
-    pub pointer: Option<(usize, u64)>,
+    /// Bits flipped in the PTE at level `.0` on the way to the address (a
+    /// pointer, which holds V alone, or the leaf).
+    pub flip: Option<(usize, u64)>,
+    /// An access done first, which must complete: (mode, access, status).
+    pub warm: Option<(Priv, Access, u64)>,
     /// A 4 KiB leaf with these flags for the page after the accessed one.
     pub next: Option<u64>,
     /// The address accessed (default: `TEST_VA` + offset); non-canonical
@@ -83,7 +86,8 @@ impl Case {
             mprv: None,
             status: 0,
             map: Map::Leaf { level: 0, flags: RWX_AD, ppn_offset: 0 },
-            pointer: None,
+            flip: None,
+            warm: None,
             next: None,
             va: None,
             va_pa: false,
@@ -133,10 +137,18 @@ impl Case {
         Case { map: Map::Bare, va_pa: true, ..self }
     }
 
-    /// Flips `bits` in the pointer PTE at `level` above the leaf (which holds
-    /// V alone, so A sets A and V clears V).
-    pub fn pointer(self, level: usize, bits: u64) -> Case {
-        Case { pointer: Some((level, bits)), ..self }
+    /// Flips `bits` in the PTE at `level` on the way to the address: a pointer
+    /// (which holds V alone, so A sets A and V clears V) or the leaf.
+    pub fn flip(self, level: usize, bits: u64) -> Case {
+        Case { flip: Some((level, bits)), ..self }
+    }
+
+    /// First does `access` in `mode` with `status` at the same address, which
+    /// must complete: the translation may then be cached when the case's own
+    /// access is checked (in S or U directly when the image is executable
+    /// there, else from M with MPRV).
+    pub fn cached(self, mode: Priv, access: Access, status: u64) -> Case {
+        Case { warm: Some((mode, access, status)), ..self }
     }
 
     /// Maps the following 4 KiB page (to another fresh page) with `flags`.
@@ -200,6 +212,7 @@ impl Case {
 impl Scenario for Case {
     fn run(&self) -> Outcome {
         let space = Space::build(self);
+        space.warm(self)?;
         let before = space.snapshot();
         let result = space.perform(self);
         let after = space.snapshot();

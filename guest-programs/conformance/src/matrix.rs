@@ -54,10 +54,10 @@ fn label(pte: u64, mode: Priv, mprv: Option<Priv>, status: u64) {
         Some(mpp) => ["MPRV MPP=", mpp_name(mpp)],
         None => [mpp_name(mode), "-mode"],
     };
-    let sum = if status & mstatus::SUM != 0 { " SUM" } else { "" };
-    let mxr = if status & mstatus::MXR != 0 { " MXR" } else { "" };
+    let sum = if status & mstatus::SUM != 0 { ", SUM" } else { "" };
+    let mxr = if status & mstatus::MXR != 0 { ", MXR" } else { "" };
     set_context(format_args!(
-        "{}{}{} U={}, {}{},{sum}{mxr}",
+        "{}{}{} U={}, {}{}{sum}{mxr}",
         bit(PTE_R, 'R'),
         bit(PTE_W, 'W'),
         bit(PTE_X, 'X'),

@@ -24,19 +24,19 @@ use crate::space::{pattern, prepare_hart};
 use crate::Scenario;
 use bare::access::{addr_of, write64};
 use bare::check::{ensure, ensure_eq, fail, Hex, Outcome, Shown};
-use bare::paging::{alloc_page, identity_map_image, satp, set_satp, write_satp, PageTable, S_RWX, TEST_VA};
+use bare::paging::{alloc_page, identity_map_image, satp, set_satp, write_satp, PageTable, S_RWX, TEST_VA, U_RWX};
 use bare::trap::{run_in, Trap};
 use core::arch::naked_asm;
 use sv39_arch::cause::exc::ILLEGAL_INSTRUCTION;
 use sv39_arch::csr::{mstatus, satp as f, Priv};
 use sv39_arch::pte::make_pte;
 
-/// A page table with the image mapped for S and `TEST_VA` -> a fresh page;
-/// returns it with the page.
-fn table() -> (PageTable, u64) {
+/// A page table with the image mapped for `mode` and `TEST_VA` -> a fresh
+/// page; returns it with the page.
+fn table(mode: Priv) -> (PageTable, u64) {
     prepare_hart();
     let mut pt = PageTable::new();
-    identity_map_image(&mut pt, S_RWX);
+    identity_map_image(&mut pt, if mode == Priv::U { U_RWX } else { S_RWX });
     let page = alloc_page();
     write64(page + 0x800, pattern(page + 0x800));
     pt.set_pte(TEST_VA, 0, make_pte(page, RWX_AD));
@@ -61,7 +61,7 @@ impl SatpWrite {
 
 impl Scenario for SatpWrite {
     fn run(&self) -> Outcome {
-        let (pt, _) = table();
+        let (pt, _) = table(Priv::S);
         let good = pt.satp(0);
         write_satp(good);
         ensure_eq(10, satp(), good, "Sv39 satp read back")?;
@@ -90,7 +90,7 @@ pub struct AsidWarl;
 
 impl Scenario for AsidWarl {
     fn run(&self) -> Outcome {
-        let (pt, _) = table();
+        let (pt, _) = table(Priv::S);
         write_satp(pt.satp(0xffff));
         let got = satp();
         let asid = (got & f::ASID) >> f::ASID_SHIFT;
@@ -124,7 +124,7 @@ pub struct SatpSwitch {
 
 impl Scenario for SatpSwitch {
     fn run(&self) -> Outcome {
-        let (pt, page) = table();
+        let (pt, page) = table(Priv::S);
         let (from, to, va) = match self.enable {
             true => (0, pt.satp(0), TEST_VA + 0x800),
             false => (pt.satp(0), 0, page + 0x800),
@@ -177,7 +177,7 @@ pub struct Privileged {
 
 impl Scenario for Privileged {
     fn run(&self) -> Outcome {
-        let (pt, _) = table();
+        let (pt, _) = table(self.mode);
         let value = pt.satp(0);
         set_satp(value);
         let routine = match self.insn {

@@ -10,6 +10,7 @@
 
 use crate::case::{Case, Map, Pmp};
 use bare::access::{acc_mprv, addr_of, fence_i, read8, write64, write8, Access};
+use bare::check::{expect_ok, Outcome};
 use bare::paging::{alloc_page, alloc_pages_aligned, identity_map_image, set_satp, write_satp, PageTable};
 use bare::paging::{S_RWX, TEST_VA, U_RWX};
 use bare::trap::{self, Taken};
@@ -78,7 +79,7 @@ impl Space {
             space.pt.set_pte(base, level, make_pte(region + ppn_offset * PAGE_SIZE, flags));
             space.leaf = Some(Leaf { va: base, pa: region, size: level_size(level), level });
         }
-        if let Some((level, bits)) = case.pointer {
+        if let Some((level, bits)) = case.flip {
             // SAFETY: the PTE is in a table of `pt`, on the path just built.
             unsafe { *space.pt.pte_ptr(base, level) ^= bits };
         }
@@ -123,7 +124,7 @@ impl Space {
                 (page..page + PAGE_SIZE).step_by(8).for_each(|pa| write64(pa, pattern(pa)));
             }
         }
-        if case.access == Access::Fetch {
+        if case.access == Access::Fetch || case.warm.is_some_and(|(_, access, _)| access == Access::Fetch) {
             let code = fetch_code(self.fetch_tag(case.compressed), case.compressed);
             for (i, byte) in code.iter().enumerate() {
                 if let Some(pa) = self.pa_of(self.va + i as u64).filter(|&pa| self.owns(pa)) {
@@ -169,22 +170,42 @@ impl Space {
 
     /// Does the case's access and returns what `bare::trap::run` saw.
     pub fn perform(&self, case: &Case) -> Result<u64, Taken> {
-        bare::mstatus_set(case.status);
         if case.delegated {
             set_medeleg(FAULTS);
         }
-        let routine = case.access.routine(self.va);
-        let result = match case.mprv {
-            None => trap::run(case.mode, routine, self.va),
+        let result = self.access(case.mode, case.mprv, case.access, case.status);
+        set_medeleg(0);
+        bare::pmp_allow_all();
+        result
+    }
+
+    /// Check 10: the case's first access (`Case::cached`), if any, completes.
+    /// It runs in its mode when the image is executable there, else from M
+    /// with MPRV.
+    pub fn warm(&self, case: &Case) -> Outcome {
+        let Some((mode, access, status)) = case.warm else { return Ok(()) };
+        let direct = (mode == Priv::U) == (case.mode == Priv::U);
+        let r = match direct {
+            true => self.access(mode, None, access, status),
+            false => self.access(Priv::M, Some(mode), access, status),
+        };
+        expect_ok(10, r.map_err(|t| t.trap), "the access caching the translation").map(|_| ())
+    }
+
+    /// `access` at the address from `mode` (M with MPRV and MPP = `mprv`)
+    /// with `status` set in mstatus meanwhile.
+    fn access(&self, mode: Priv, mprv: Option<Priv>, access: Access, status: u64) -> Result<u64, Taken> {
+        bare::mstatus_set(status);
+        let routine = access.routine(self.va);
+        let result = match mprv {
+            None => trap::run(mode, routine, self.va),
             Some(mpp) => {
                 let bits = mstatus::MPRV | (mpp as u64) << mstatus::MPP_SHIFT;
                 let args = [addr_of(routine), self.va, bits];
                 trap::run(Priv::M, acc_mprv, args.as_ptr() as u64)
             }
         };
-        set_medeleg(0);
-        bare::mstatus_clear(case.status);
-        bare::pmp_allow_all();
+        bare::mstatus_clear(status);
         result
     }
 }

@@ -147,9 +147,20 @@ pub mod dp {
     pub const TIE_INT_UP: u64 = 0x4340_0000_0000_0001;
 }
 
-/// `v` (either format, as a register holds it) with its sign bit set.
+/// The sign bit of `v` (either format, as a register holds it: a value whose
+/// upper half is all ones is taken as a boxed single).
+const fn sign_bit(v: u64) -> u64 {
+    if v >> 32 == 0xffff_ffff { 0x8000_0000 } else { 1 << 63 }
+}
+
+/// `v` with its sign bit set.
 pub const fn neg(v: u64) -> u64 {
-    if v >> 32 == 0xffff_ffff { v | 0x8000_0000 } else { v | 1 << 63 }
+    v | sign_bit(v)
+}
+
+/// `v` with its sign bit clear.
+pub const fn abs(v: u64) -> u64 {
+    v & !sign_bit(v)
 }
 
 /// Runs one F/D instruction (a string literal using ft0-ft3, t5, t6) on

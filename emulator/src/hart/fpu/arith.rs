@@ -5,7 +5,7 @@
 use super::super::exception::Exception;
 use super::super::op::Decoded;
 use super::super::Hart;
-use super::softfloat::{rounded, Ieee};
+use super::softfloat::Ieee;
 
 /// Which of the fused multiply-adds: fmadd computes (a × b) + c; fmsub
 /// (a × b) − c; fnmsub −(a × b) + c; fnmadd −(a × b) − c.
@@ -33,31 +33,25 @@ pub(super) fn fused<F: Ieee>(a: u64, b: u64, c: u64, how: Fused) -> u64 {
 impl Hart {
     /// fadd/fsub/fmul/fdiv: `op` on rs1 and rs2.
     pub(super) fn fp_binary<F: Ieee>(&mut self, d: Decoded, op: fn(u64, u64) -> u64) -> Result<(), Exception> {
-        let rm = self.rounding_mode(d)?;
         let (a, b) = (self.fp_read::<F>(d.rs1), self.fp_read::<F>(d.rs2));
-        let (v, flags) = rounded(rm, || op(a, b));
+        let v = self.round(d, |_| op(a, b))?;
         self.fp_write::<F>(d.rd, v);
-        self.accrue(flags);
         Ok(())
     }
 
     /// fsqrt.
     pub(super) fn fp_sqrt<F: Ieee>(&mut self, d: Decoded) -> Result<(), Exception> {
-        let rm = self.rounding_mode(d)?;
         let a = self.fp_read::<F>(d.rs1);
-        let (v, flags) = rounded(rm, || F::sqrt(a));
+        let v = self.round(d, |_| F::sqrt(a))?;
         self.fp_write::<F>(d.rd, v);
-        self.accrue(flags);
         Ok(())
     }
 
     /// fmadd/fmsub/fnmsub/fnmadd (R4 format).
     pub(super) fn fp_fused<F: Ieee>(&mut self, d: Decoded, how: Fused) -> Result<(), Exception> {
-        let rm = self.rounding_mode(d)?;
         let (a, b, c) = (self.fp_read::<F>(d.rs1), self.fp_read::<F>(d.rs2), self.fp_read::<F>(d.rs3()));
-        let (v, flags) = rounded(rm, || fused::<F>(a, b, c, how));
+        let v = self.round(d, |_| fused::<F>(a, b, c, how))?;
         self.fp_write::<F>(d.rd, v);
-        self.accrue(flags);
         Ok(())
     }
 }
@@ -65,10 +59,9 @@ impl Hart {
 #[cfg(test)]
 mod tests {
     use super::super::regs::{Format, D, S};
+    use super::super::softfloat::{rounded, MODES};
     use super::*;
-    use sv39_arch::csr::fcsr::{DZ, NV, NX, OF, RDN, RMM, RNE, RTZ, RUP, UF};
-
-    const MODES: [u8; 5] = [RNE, RTZ, RDN, RUP, RMM];
+    use sv39_arch::csr::fcsr::{DZ, NV, NX, OF, RDN, RNE, RTZ, RUP, UF};
     const ONE_S: u64 = 0x3f80_0000;
     const THREE_S: u64 = 0x4040_0000;
     const MAX_S: u64 = 0x7f7f_ffff;
@@ -181,7 +174,10 @@ mod tests {
     #[test]
     fn fused_invalid() {
         assert_eq!(rounded(RNE, || fused::<S>(INF_S, 0, QNAN_S, FMADD)), (QNAN_S, NV));
-        assert_eq!(rounded(RNE, || fused::<D>(0, 0xfff0_0000_0000_0000, D::CANONICAL_NAN, FNMSUB)), (D::CANONICAL_NAN, NV));
+        assert_eq!(
+            rounded(RNE, || fused::<D>(0, 0xfff0_0000_0000_0000, D::CANONICAL_NAN, FNMSUB)),
+            (D::CANONICAL_NAN, NV)
+        );
         assert_eq!(rounded(RNE, || fused::<S>(ONE_S, ONE_S, 0x7f80_0001, FMADD)), (QNAN_S, NV));
         assert_eq!(rounded(RNE, || fused::<S>(INF_S, ONE_S, INF_S | S::SIGN, FMADD)), (QNAN_S, NV));
         assert_eq!(rounded(RNE, || fused::<S>(ONE_S, 0xffc0_0000, ONE_S, FMADD)), (QNAN_S, 0));

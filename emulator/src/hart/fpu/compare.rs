@@ -62,13 +62,14 @@ pub(super) fn compare<F: Ordered>(a: u64, b: u64, how: Compare) -> (u64, u8) {
 /// even when the result is a number.
 pub(super) fn min_max<F: Ordered>(a: u64, b: u64, max: bool) -> (u64, u8) {
     let flags = if F::is_snan(a) || F::is_snan(b) { fcsr::NV } else { 0 };
-    let less = |x: u64, y: u64| F::lt(x, y) || (F::is_zero(x) && F::is_zero(y) && F::is_negative(x) && !F::is_negative(y));
+    let less =
+        |x: u64, y: u64| F::lt(x, y) || (F::is_zero(x) && F::is_zero(y) && F::is_negative(x) && !F::is_negative(y));
     let result = match (F::is_nan(a), F::is_nan(b)) {
         (true, true) => F::CANONICAL_NAN,
         (true, false) => b,
         (false, true) => a,
-        _ if max => if less(a, b) { b } else { a },
-        _ => if less(b, a) { b } else { a },
+        _ if (max && less(a, b)) || (!max && less(b, a)) => b,
+        _ => a,
     };
     (result, flags)
 }
@@ -108,6 +109,7 @@ mod tests {
         assert_eq!(compare::<S>(NEG_ZERO, 0, Compare::Le), (1, 0));
         assert_eq!(compare::<S>(ONE, ONE, Compare::Eq), (1, 0));
         assert_eq!(compare::<S>(0xff80_0000, ONE, Compare::Lt), (1, 0)); // -inf < 1
+
         // feq is quiet: NV only for signaling NaNs; flt/fle signal on any NaN.
         assert_eq!(compare::<S>(QNAN, QNAN, Compare::Eq), (0, 0));
         assert_eq!(compare::<S>(SNAN, ONE, Compare::Eq), (0, NV));

@@ -8,43 +8,36 @@ use super::super::exception::Exception;
 use super::super::op::Decoded;
 use super::super::Hart;
 use super::regs::{D, S};
-use super::softfloat::{narrow, rounded, widen, Ieee, Int};
+use super::softfloat::{narrow, widen, Ieee, Int};
 
 impl Hart {
     /// fcvt.{w,wu,l,lu}.{s,d}: f register to x register.
     pub(super) fn fcvt_to_int<F: Ieee>(&mut self, d: Decoded, to: Int) -> Result<(), Exception> {
-        let rm = self.rounding_mode(d)?;
         let a = self.fp_read::<F>(d.rs1);
-        let (v, flags) = rounded(rm, || F::to_int(a, to, rm));
+        let v = self.round(d, |rm| F::to_int(a, to, rm))?;
         self.set_reg(d.rd, v);
-        self.accrue(flags);
         Ok(())
     }
 
     /// fcvt.{s,d}.{w,wu,l,lu}: x register to f register.
     pub(super) fn fcvt_from_int<F: Ieee>(&mut self, d: Decoded, from: Int) -> Result<(), Exception> {
-        let rm = self.rounding_mode(d)?;
         let x = self.reg(d.rs1);
-        let (v, flags) = rounded(rm, || F::from_int(x, from));
+        let v = self.round(d, |_| F::from_int(x, from))?;
         self.fp_write::<F>(d.rd, v);
-        self.accrue(flags);
         Ok(())
     }
 
     /// fcvt.s.d (rounds) and fcvt.d.s (exact; rm is still checked, as the F
     /// chapter requires of instructions whose result it cannot change).
     pub(super) fn fcvt_precision(&mut self, d: Decoded, to_single: bool) -> Result<(), Exception> {
-        let rm = self.rounding_mode(d)?;
         if to_single {
             let a = self.fp_read::<D>(d.rs1);
-            let (v, flags) = rounded(rm, || narrow(a));
+            let v = self.round(d, |_| narrow(a))?;
             self.fp_write::<S>(d.rd, v);
-            self.accrue(flags);
         } else {
             let a = self.fp_read::<S>(d.rs1);
-            let (v, flags) = rounded(rm, || widen(a));
+            let v = self.round(d, |_| widen(a))?;
             self.fp_write::<D>(d.rd, v);
-            self.accrue(flags);
         }
         Ok(())
     }
@@ -53,10 +46,9 @@ impl Hart {
 #[cfg(test)]
 mod tests {
     use super::super::regs::Format;
+    use super::super::softfloat::{rounded, MODES};
     use super::*;
-    use sv39_arch::csr::fcsr::{NV, NX, OF, RDN, RMM, RNE, RTZ, RUP, UF};
-
-    const MODES: [u8; 5] = [RNE, RTZ, RDN, RUP, RMM];
+    use sv39_arch::csr::fcsr::{NV, NX, OF, RDN, RNE, RTZ, UF};
     const NAN_S: u64 = 0x7fc0_0000;
     const INF_S: u64 = 0x7f80_0000;
     const MIN_W: u64 = 0xffff_ffff_8000_0000;
@@ -74,14 +66,20 @@ mod tests {
     #[test]
     fn saturation() {
         let cases = [
-            (NAN_S, Int::W, 0x7fff_ffff), (INF_S, Int::W, 0x7fff_ffff), (INF_S | S::SIGN, Int::W, MIN_W),
+            (NAN_S, Int::W, 0x7fff_ffff),
+            (INF_S, Int::W, 0x7fff_ffff),
+            (INF_S | S::SIGN, Int::W, MIN_W),
             (0x4f00_0000, Int::W, 0x7fff_ffff), // 2^31
             (0xcf00_0001, Int::W, MIN_W),       // just below -2^31
-            (NAN_S, Int::Wu, u64::MAX), (0xbf80_0000, Int::Wu, 0), // -1.0
+            (NAN_S, Int::Wu, u64::MAX),
+            (0xbf80_0000, Int::Wu, 0),        // -1.0
             (0x4f80_0000, Int::Wu, u64::MAX), // 2^32
-            (0x7f80_0001, Int::L, i64::MAX as u64), (0x5f00_0000, Int::L, i64::MAX as u64), // 2^63
+            (0x7f80_0001, Int::L, i64::MAX as u64),
+            (0x5f00_0000, Int::L, i64::MAX as u64), // 2^63
             (INF_S | S::SIGN, Int::L, i64::MIN as u64),
-            (NAN_S, Int::Lu, u64::MAX), (0x5f80_0000, Int::Lu, u64::MAX), (INF_S | S::SIGN, Int::Lu, 0),
+            (NAN_S, Int::Lu, u64::MAX),
+            (0x5f80_0000, Int::Lu, u64::MAX),
+            (INF_S | S::SIGN, Int::Lu, 0),
         ];
         for (a, to, want) in cases {
             assert_eq!(to_int::<S>(a, to, RNE), (want, NV), "{a:#x} {to:?}");
@@ -136,6 +134,7 @@ mod tests {
         assert_eq!(rounded(RTZ, || narrow(0x380f_ffff_e800_0000)), (0x007f_ffff, UF | NX));
         assert_eq!(rounded(RNE, || widen(0x7f80_0001)), (D::CANONICAL_NAN, NV));
         assert_eq!(rounded(RNE, || widen(0xffc0_1234)), (D::CANONICAL_NAN, 0));
-        assert_eq!(rounded(RNE, || widen(0x0000_0001)), (0x36a0_0000_0000_0000, 0)); // 2^-149 exactly
+        assert_eq!(rounded(RNE, || widen(0x0000_0001)), (0x36a0_0000_0000_0000, 0));
+        // 2^-149 exactly
     }
 }

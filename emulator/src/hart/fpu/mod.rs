@@ -74,7 +74,20 @@ impl Hart {
     /// mode raises illegal-instruction (F chapter, "Rounding mode encoding").
     fn rounding_mode(&self, d: Decoded) -> Result<u8, Exception> {
         let rm = if d.rm() == fcsr::DYN { self.fp.frm } else { d.rm() };
-        if rm <= fcsr::RMM { Ok(rm) } else { Err(Exception::IllegalInstruction(d.raw as u64)) }
+        if rm <= fcsr::RMM {
+            Ok(rm)
+        } else {
+            Err(Exception::IllegalInstruction(d.raw as u64))
+        }
+    }
+
+    /// Runs `op` (which is given the mode) in the rounding mode of `d`,
+    /// accrues the flags it raised and returns its result.
+    fn round(&mut self, d: Decoded, op: impl FnOnce(u8) -> u64) -> Result<u64, Exception> {
+        let rm = self.rounding_mode(d)?;
+        let (v, flags) = softfloat::rounded(rm, || op(rm));
+        self.accrue(flags);
+        Ok(v)
     }
 
     /// A write to fflags, frm or fcsr (CSR numbers); the FP state becomes Dirty.

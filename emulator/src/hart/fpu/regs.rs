@@ -68,7 +68,11 @@ impl Format for S {
     }
 
     fn unbox(reg: u64) -> u64 {
-        if reg & BOX == BOX { reg & 0xffff_ffff } else { Self::CANONICAL_NAN }
+        if reg & BOX == BOX {
+            reg & 0xffff_ffff
+        } else {
+            Self::CANONICAL_NAN
+        }
     }
 }
 
@@ -110,12 +114,28 @@ pub(super) fn inject_sign<F: Format>(a: u64, b: u64, how: Sign) -> u64 {
 /// 7 +inf, 8 signaling NaN, 9 quiet NaN.
 pub(super) fn classify<F: Format>(v: u64) -> u64 {
     let bit = if F::is_nan(v) {
-        if F::is_snan(v) { 8 } else { 9 }
+        if F::is_snan(v) {
+            8
+        } else {
+            9
+        }
     } else {
         let (exp, frac) = (v & F::EXP, v & F::FRAC);
         // -inf, -normal, -subnormal, -0; the positive classes mirror them.
-        let k = if exp == F::EXP { 0 } else if exp != 0 { 1 } else if frac != 0 { 2 } else { 3 };
-        if F::is_negative(v) { k } else { 7 - k }
+        let k = if exp == F::EXP {
+            0
+        } else if exp != 0 {
+            1
+        } else if frac != 0 {
+            2
+        } else {
+            3
+        };
+        if F::is_negative(v) {
+            k
+        } else {
+            7 - k
+        }
     };
     1 << bit
 }
@@ -211,17 +231,31 @@ mod tests {
     #[test]
     fn classes() {
         let s = [
-            (0xff80_0000, 0), (0xbf80_0000, 1), (0x8000_0001, 2), (0x8000_0000, 3),
-            (0x0000_0000, 4), (0x007f_ffff, 5), (0x7f7f_ffff, 6), (0x7f80_0000, 7),
-            (0x7f80_0001, 8), (0xffc0_0000, 9),
+            (0xff80_0000, 0),
+            (0xbf80_0000, 1),
+            (0x8000_0001, 2),
+            (0x8000_0000, 3),
+            (0x0000_0000, 4),
+            (0x007f_ffff, 5),
+            (0x7f7f_ffff, 6),
+            (0x7f80_0000, 7),
+            (0x7f80_0001, 8),
+            (0xffc0_0000, 9),
         ];
         for (v, bit) in s {
             assert_eq!(classify::<S>(v), 1 << bit, "{v:#x}");
         }
         let d = [
-            (0xfff0_0000_0000_0000, 0), (0xc000_0000_0000_0000, 1), (0x800f_ffff_ffff_ffff, 2),
-            (0x8000_0000_0000_0000, 3), (0, 4), (1, 5), (0x0010_0000_0000_0000, 6),
-            (0x7ff0_0000_0000_0000, 7), (0x7ff4_0000_0000_0000, 8), (0x7ff8_0000_0000_0001, 9),
+            (0xfff0_0000_0000_0000, 0),
+            (0xc000_0000_0000_0000, 1),
+            (0x800f_ffff_ffff_ffff, 2),
+            (0x8000_0000_0000_0000, 3),
+            (0, 4),
+            (1, 5),
+            (0x0010_0000_0000_0000, 6),
+            (0x7ff0_0000_0000_0000, 7),
+            (0x7ff4_0000_0000_0000, 8),
+            (0x7ff8_0000_0000_0001, 9),
         ];
         for (v, bit) in d {
             assert_eq!(classify::<D>(v), 1 << bit, "{v:#x}");

@@ -55,6 +55,10 @@ pub(super) fn rounded<T>(rm: u8, op: impl FnOnce() -> T) -> (T, u8) {
     (v, flags & fcsr::FFLAGS as u8)
 }
 
+/// The five rounding modes in encoding order, for tests that try each.
+#[cfg(test)]
+pub(super) const MODES: [u8; 5] = [fcsr::RNE, fcsr::RTZ, fcsr::RDN, fcsr::RUP, fcsr::RMM];
+
 /// The integer side of fcvt: W, WU, L, LU.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Int {
@@ -139,10 +143,32 @@ macro_rules! ieee {
     };
 }
 
-ieee!(S, float32_t, u32, f32_add, f32_sub, f32_mul, f32_div, f32_sqrt, f32_mulAdd,
-    [f32_to_i32, f32_to_ui32, f32_to_i64, f32_to_ui64], [i32_to_f32, ui32_to_f32, i64_to_f32, ui64_to_f32]);
-ieee!(D, float64_t, u64, f64_add, f64_sub, f64_mul, f64_div, f64_sqrt, f64_mulAdd,
-    [f64_to_i32, f64_to_ui32, f64_to_i64, f64_to_ui64], [i32_to_f64, ui32_to_f64, i64_to_f64, ui64_to_f64]);
+ieee!(
+    S,
+    float32_t,
+    u32,
+    f32_add,
+    f32_sub,
+    f32_mul,
+    f32_div,
+    f32_sqrt,
+    f32_mulAdd,
+    [f32_to_i32, f32_to_ui32, f32_to_i64, f32_to_ui64],
+    [i32_to_f32, ui32_to_f32, i64_to_f32, ui64_to_f32]
+);
+ieee!(
+    D,
+    float64_t,
+    u64,
+    f64_add,
+    f64_sub,
+    f64_mul,
+    f64_div,
+    f64_sqrt,
+    f64_mulAdd,
+    [f64_to_i32, f64_to_ui32, f64_to_i64, f64_to_ui64],
+    [i32_to_f64, ui32_to_f64, i64_to_f64, ui64_to_f64]
+);
 
 /// fcvt.d.s: exact, but a signaling NaN raises NV.
 pub(super) fn widen(a: u64) -> u64 {

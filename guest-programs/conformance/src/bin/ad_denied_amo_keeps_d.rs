@@ -1,0 +1,8 @@
+//! 4.3.1: "Updates of the A bit may be performed as a result of speculation, but updates to the D bit
+//! must be exact (i.e., not speculative)"; 4.3.2 checks permissions (step 5) before A/D (step 7), so a
+//! faulting access never sets D.
+//!
+//! Case: S-mode AMO on a read-only page with D = 0: a store page fault, D stays clear.
+#![no_std]
+#![no_main]
+conformance::case!("4.3.1: faulting AMO sets no D", Case::s(Amo).leaf(0, V | R | A).expect(PAGE_FAULT));

@@ -1,0 +1,13 @@
+//! 4.3.2 step 7: "If pte.a = 0, or if the original memory access is a store and pte.d = 0, either raise
+//! a page-fault exception corresponding to the original access type, or: If a store to pte would
+//! violate a PMA or PMP check, raise an access-fault exception corresponding to the original access
+//! type."
+//!
+//! Case: S-mode load with A = 0 while PMP makes the level-0 table read-only: under Svade the page fault
+//! comes first.
+#![no_std]
+#![no_main]
+conformance::case!(
+    "4.3.2 step 7: Svade page fault",
+    Case::s(Load).leaf(0, V | R | W).pmp(Pmp::Table(0), PMP_R).expect(PAGE_FAULT)
+);

@@ -1,0 +1,7 @@
+//! 4.3.1: "When a virtual page is accessed and the A bit is clear, or is written and the D bit is
+//! clear, a page-fault exception is raised." (Svade: --ad=fault)
+//!
+//! Case: S-mode store through a 2 MiB leaf with D = 0.
+#![no_std]
+#![no_main]
+conformance::case!("4.3.1 Svade: D=0 (2 MiB)", Case::s(Store).leaf(1, V | R | W | A).expect(PAGE_FAULT));

@@ -1,0 +1,8 @@
+//! 4.3.1: "AMOs never raise load page-fault exceptions. Since any unreadable page is also unwritable,
+//! attempting to perform an AMO on an unreadable page always raises a store page-fault exception."
+//!
+//! Case: S-mode AMO on an execute-only page with MXR = 1 (readable, still not writable): a store/AMO
+//! page fault.
+#![no_std]
+#![no_main]
+conformance::case!("4.3.1: AMO needs W", Case::s(Amo).leaf(0, V | X | A | D).status(MXR).expect(PAGE_FAULT));

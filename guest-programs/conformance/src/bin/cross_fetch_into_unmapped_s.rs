@@ -1,0 +1,10 @@
+//! 4.1.9: "If stval is written with a nonzero value when an instruction access-fault or page-fault
+//! exception occurs on a system with variable-length instructions, then stval will contain the virtual
+//! address of the portion of the instruction that caused the fault, while sepc will point to the
+//! beginning of the instruction."
+//!
+//! Case: S-mode fetch of a 32-bit instruction at page offset 0xffe; the next page is unmapped: stval is
+//! the next page, sepc the instruction.
+#![no_std]
+#![no_main]
+conformance::case!("4.1.9: stval of the instruction part", Case::s(Fetch).at(0xffe).expect(&[Trap(Page, NextPage)]));

@@ -1,0 +1,16 @@
+//! 4.1.9: "If stval is written with a nonzero value when a misaligned load or store causes an
+//! access-fault or page-fault exception, then stval will contain the virtual address of the portion of
+//! the access that caused the fault." The EEI may instead raise an address-misaligned exception (unpriv
+//! 2.6).
+//!
+//! Case: U-mode 8-byte store at offset 0xffa across two mapped user pages.
+#![no_std]
+#![no_main]
+conformance::case!(
+    "4.3.2: each page translated",
+    Case::u(Store)
+        .leaf(0, V | R | W | X | U | A | D)
+        .at(0xffa)
+        .next(V | R | W | X | U | A | D)
+        .expect(&[Done, Trap(Misaligned, Va)])
+);

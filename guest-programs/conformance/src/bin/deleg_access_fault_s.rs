@@ -1,0 +1,8 @@
+//! 3.1.8/4.1.9: a page or access fault delegated through medeleg is taken in S-mode with scause, stval
+//! and sepc written as for mcause, mtval, mepc ("When a trap is taken into S-mode, stval is written
+//! with exception-specific information").
+//!
+//! Case: S-mode load from a page PMP denies, delegated: scause 5.
+#![no_std]
+#![no_main]
+conformance::case!("4.1.9: scause/stval/sepc", Case::s(Load).pmp(Pmp::Leaf, 0).delegated().expect(ACCESS_FAULT));

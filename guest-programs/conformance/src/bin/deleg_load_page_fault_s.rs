@@ -1,0 +1,9 @@
+//! 3.1.8/4.1.9: a page or access fault delegated through medeleg is taken in S-mode with scause, stval
+//! and sepc written as for mcause, mtval, mepc ("When a trap is taken into S-mode, stval is written
+//! with exception-specific information").
+//!
+//! Case: S-mode load from an execute-only page with page faults delegated: scause 13, stval, sepc,
+//! taken in S.
+#![no_std]
+#![no_main]
+conformance::case!("4.1.9: scause/stval/sepc", Case::s(Load).leaf(0, V | X | A | D).delegated().expect(PAGE_FAULT));

@@ -1,0 +1,9 @@
+//! 3.1.6.3: "When MPRV=1, load and store memory addresses are translated and protected, and endianness
+//! is applied, as though the current privilege mode were set to MPP. Instruction address-translation
+//! and protection are unaffected by the setting of MPRV."
+//!
+//! Case: M-mode load with MPRV = 1, MPP = M at a physical address no PTE maps: MPP = M means no
+//! translation.
+#![no_std]
+#![no_main]
+conformance::case!("3.1.6.3: MPRV with MPP=M", Case::mprv(Priv::M, Load).unmapped().va_pa());

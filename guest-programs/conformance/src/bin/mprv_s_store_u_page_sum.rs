@@ -1,0 +1,11 @@
+//! 3.1.6.3: MXR and SUM apply to MPRV accesses as to S/U ones: "SUM ... modifies the privilege with
+//! which S-mode loads and stores access virtual memory"; "SUM has no effect when ... executing in
+//! U-mode" (MPP = U).
+//!
+//! Case: M-mode store with MPRV = 1, MPP = S to a user page, SUM = 1.
+#![no_std]
+#![no_main]
+conformance::case!(
+    "3.1.6.3: MPRV as S, SUM=1",
+    Case::mprv(Priv::S, Store).leaf(0, V | R | W | X | U | A | D).status(SUM)
+);

@@ -1,0 +1,11 @@
+//! 3.6/4.3.1: the translated physical address is checked against the PMAs; an access where no memory or
+//! device exists is an access fault, not a page fault.
+//!
+//! Case: U-mode fetch through a valid user leaf whose PPN points where nothing exists: an instruction
+//! access fault.
+#![no_std]
+#![no_main]
+conformance::case!(
+    "3.6: leaf PA in no memory",
+    Case::u(Fetch).leaf(0, V | R | W | X | U | A | D).flip(0, 1 << 50).expect(ACCESS_FAULT)
+);

@@ -1,0 +1,7 @@
+//! 4.3.1: "The resulting supervisor-level physical addresses are then checked using any physical memory
+//! protection structures"; a PMP violation is an access fault (3.7.1).
+//!
+//! Case: S-mode LR from a page PMP denies.
+#![no_std]
+#![no_main]
+conformance::case!("4.3.1: PMP after translation", Case::s(Lr).pmp(Pmp::Leaf, 0).expect(ACCESS_FAULT));

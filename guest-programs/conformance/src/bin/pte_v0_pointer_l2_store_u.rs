@@ -1,0 +1,11 @@
+//! 4.3.2 step 3: "If pte.v = 0, or if pte.r = 0 and pte.w = 1, or if any bits or encodings that are
+//! reserved for future standard use are set within pte, stop and raise a page-fault exception
+//! corresponding to the original access type."
+//!
+//! Case: U-mode store; the root (level-2) pointer has V = 0.
+#![no_std]
+#![no_main]
+conformance::case!(
+    "4.3.2 step 3: V=0 root pointer",
+    Case::u(Store).leaf(0, V | R | W | X | U | A | D).flip(2, V).expect(PAGE_FAULT)
+);

@@ -1,0 +1,13 @@
+//! 4.3.2 step 7: "If pte.a = 0, or if the original memory access is a store and pte.d = 0, either raise
+//! a page-fault exception corresponding to the original access type, or: If a store to pte would
+//! violate a PMA or PMP check, raise an access-fault exception corresponding to the original access
+//! type."
+//!
+//! Case: S-mode fetch needing A while PMP makes the level-0 table read-only: an instruction access
+//! fault. QEMU 7.2 writes A anyway.
+#![no_std]
+#![no_main]
+conformance::case!(
+    "4.3.2 step 7: A update vs PMP",
+    Case::s(Fetch).leaf(0, V | X).pmp(Pmp::Table(0), PMP_R).expect(ACCESS_FAULT)
+);

@@ -1,0 +1,7 @@
+//! 4.3.1: "AMOs never raise load page-fault exceptions. Since any unreadable page is also unwritable,
+//! attempting to perform an AMO on an unreadable page always raises a store page-fault exception."
+//!
+//! Case: S-mode AMO at an unmapped address: 15. QEMU 7.2 raises 13.
+#![no_std]
+#![no_main]
+conformance::case!("4.3.1: AMO never 13", Case::s(Amo).unmapped().expect(PAGE_FAULT));

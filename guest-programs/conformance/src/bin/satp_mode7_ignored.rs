@@ -1,0 +1,7 @@
+//! 4.1.11: "Implementations are not required to support all MODE settings, and if satp is written with
+//! an unsupported MODE, the entire write has no effect; no fields in satp are modified."
+//!
+//! Case: M-mode writes satp with MODE = 7 (reserved), another ASID and root: satp keeps its Sv39 value.
+#![no_std]
+#![no_main]
+conformance::case!("4.1.11: MODE 7 write ignored", SatpWrite(7));

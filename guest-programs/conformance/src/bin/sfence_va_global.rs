@@ -1,0 +1,13 @@
+//! 4.2.1: SFENCE.VMA "If rs1=x0 and rs2=x0 ... invalidates all address-translation cache entries, for
+//! all address spaces", "rs1=x0 and rs2!=x0 ... except for entries containing global mappings",
+//! "rs1!=x0 and rs2=x0 ... entries that contain leaf page table entries corresponding to the virtual
+//! address in rs1, for all address spaces", "rs1!=x0 and rs2!=x0 ... that match the address space
+//! identified by integer register rs2, except for entries containing global mappings."
+//!
+//! Case: A global leaf moves; sfence.vma va, x0 flushes it ("for all address spaces").
+#![no_std]
+#![no_main]
+conformance::case!(
+    "4.2.1: va, x0 (global)",
+    Remap { level: 0, global: true, change: Change::Leaf, fence: Fence::Va, covers: true }
+);

@@ -1,0 +1,10 @@
+//! 4.3.2 step 6: "If i > 0 and pte.ppn[i-1:0] != 0, this is a misaligned superpage; stop and raise a
+//! page-fault exception corresponding to the original access type."
+//!
+//! Case: U-mode fetch through a 2 MiB user leaf whose PPN[0] = 0x1ff.
+#![no_std]
+#![no_main]
+conformance::case!(
+    "4.3.2 step 6: 2 MiB, PPN[0]=0x1ff",
+    Case::u(Fetch).leaf(1, V | R | W | X | U | A | D).misaligned(0x1ff).expect(PAGE_FAULT)
+);

@@ -1,0 +1,11 @@
+//! 4.4.1: "Instruction fetch addresses and load and store effective addresses, which are 64 bits, must
+//! have bits 63-39 all equal to bit 38, or else a page-fault exception will occur." 4.1.9: stval may
+//! hold "some other invalid address" for an invalid one.
+//!
+//! Case: U-mode load at TEST_VA with bit 63 set.
+#![no_std]
+#![no_main]
+conformance::case!(
+    "4.4.1: bit 63 alone",
+    Case::u(Load).leaf(0, V | R | W | X | U | A | D).va(0x8000_0010_0000_0800).expect(&[Trap(Page, Invalid)])
+);
