@@ -5,41 +5,6 @@ mod common;
 use common::*;
 use std::path::PathBuf;
 
-fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sv39-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    path
-}
-
-/// A minimal RV64 ELF that loads `code` at `pa` and starts there.
-fn elf_with_code(pa: u64, code: &[u32]) -> Vec<u8> {
-    let bytes: Vec<u8> = code.iter().flat_map(|w| w.to_le_bytes()).collect();
-    let mut b = vec![0u8; 120];
-    b[..4].copy_from_slice(b"\x7fELF");
-    b[4] = 2; // 64-bit
-    b[5] = 1; // little-endian
-    b[6] = 1;
-    b[16..18].copy_from_slice(&2u16.to_le_bytes()); // ET_EXEC
-    b[18..20].copy_from_slice(&243u16.to_le_bytes()); // EM_RISCV
-    b[20..24].copy_from_slice(&1u32.to_le_bytes());
-    b[24..32].copy_from_slice(&pa.to_le_bytes());
-    b[32..40].copy_from_slice(&64u64.to_le_bytes());
-    b[52..54].copy_from_slice(&64u16.to_le_bytes());
-    b[54..56].copy_from_slice(&56u16.to_le_bytes());
-    b[56..58].copy_from_slice(&1u16.to_le_bytes());
-    let ph = 64;
-    b[ph..ph + 4].copy_from_slice(&1u32.to_le_bytes());
-    b[ph + 4..ph + 8].copy_from_slice(&5u32.to_le_bytes()); // R+X
-    b[ph + 8..ph + 16].copy_from_slice(&120u64.to_le_bytes());
-    b[ph + 16..ph + 24].copy_from_slice(&pa.to_le_bytes());
-    b[ph + 24..ph + 32].copy_from_slice(&pa.to_le_bytes());
-    b[ph + 32..ph + 40].copy_from_slice(&(bytes.len() as u64).to_le_bytes());
-    b[ph + 40..ph + 48].copy_from_slice(&(bytes.len() as u64).to_le_bytes());
-    b.extend_from_slice(&bytes);
-    b
-}
 
 /// Asserts a one-line error containing `needle` and exit status 2.
 fn assert_clear_error(run: &Run, needle: &str) {

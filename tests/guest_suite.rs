@@ -10,6 +10,7 @@
 //!   `--ad=fault`.
 //! - `qemubug_*`: QEMU 7.2 breaks the spec here (the source quotes the rule);
 //!   sv39 must pass and QEMU must still fail, so the disagreement stays pinned.
+//! - `smp_*`: run with two harts (`--harts 2`, QEMU `-smp 2`).
 
 mod common;
 use common::*;
@@ -20,7 +21,11 @@ fn run_suite(krate: &str, engine: Engine) -> Vec<String> {
     for name in guest_bins(krate) {
         let Some(expect_pass) = expectation(&name, engine) else { continue };
         let elf = guest_bin(&name);
+        let smp = name.starts_with("smp_");
         let run = match engine {
+            Engine::Sv39Update if smp => sv39(&["--harts", "2"], &elf),
+            Engine::Sv39Fault if smp => sv39(&["--ad=fault", "--harts", "2"], &elf),
+            Engine::Qemu if smp => qemu_smp(&elf, "128M", 2),
             Engine::Sv39Update => sv39(&[], &elf),
             Engine::Sv39Fault => sv39(&["--ad=fault"], &elf),
             Engine::Qemu => qemu(&elf, "128M"),
@@ -138,4 +143,18 @@ fn mmu_demo_matches_qemu() {
         assert_eq!(theirs.code, Some(0));
         assert_eq!(ours.stdout.replace('\r', ""), theirs.stdout.replace('\r', ""));
     }
+}
+
+/// The `sfence` program remaps a page without sfence.vma on purpose (the spec
+/// lets the hart use either translation); `--strict-tlb` must say so.
+#[test]
+fn strict_tlb_reports_the_missing_sfence() {
+    let run = sv39(&["--strict-tlb"], &guest_bin("sfence"));
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    let report = run.stderr.lines().find(|l| l.contains("stale TLB entry used")).expect("a stale-entry report");
+    for part in ["pc 0x", "va 0x", "asid ", "cached PTE 0x", "memory now 0x"] {
+        assert!(report.contains(part), "{part} in {report}");
+    }
+    let quiet = sv39(&["--strict-tlb"], &guest_bin("superpage"));
+    assert!(!quiet.stderr.contains("stale TLB entry"), "a program that fences: {}", quiet.stderr);
 }

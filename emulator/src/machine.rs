@@ -238,7 +238,8 @@ impl Machine {
             }
             _ => {}
         }
-        let input = self.input.as_ref()?;
+        // No timer and no console input left: nothing can ever wake a hart.
+        let Some(input) = self.input.as_ref() else { return Some(Exit::Deadlock) };
         match input.recv_timeout(Duration::from_millis(50)) {
             Ok(byte) => {
                 self.bus.uart.push_input(byte);

@@ -12,7 +12,14 @@ pub struct HartStats {
     /// Interrupts taken, by cause code.
     pub interrupts: [u64; 16],
     pub sfence_vma: u64,
+    /// Instructions executed at each privilege (U, S, -, M) before the last
+    /// privilege change; see `Hart::cycles_by_priv`.
+    pub cycles_by_priv: [u64; 4],
+    /// `cycle` at the last privilege change.
+    pub priv_since: u64,
 }
+
+const PRIV_NAMES: [&str; 4] = ["U", "S", "-", "M"];
 
 /// The summary of a run: instructions, traps by cause, MMU and TLB figures, speed.
 pub fn summary(harts: &[Hart], wall: Duration, decode_invalidations: u64) -> String {
@@ -33,11 +40,18 @@ pub fn summary(harts: &[Hart], wall: Duration, decode_invalidations: u64) -> Str
         for (code, &n) in h.stats.interrupts.iter().enumerate().filter(|(_, &n)| n > 0) {
             line(&mut s, &format!("{p}.interrupt.{code}"), format!("{n}  ({})", interrupt_name(code as u64)));
         }
+        for (prv, n) in h.cycles_by_priv().iter().enumerate().filter(|(i, _)| *i != 2) {
+            line(&mut s, &format!("{p}.instructions.{}", PRIV_NAMES[prv]), n.to_string());
+        }
         let m = &h.mmu;
-        line(&mut s, &format!("{p}.page-walks"), m.walks.to_string());
-        let depth = if m.walks > 0 { m.walk_levels as f64 / m.walks as f64 } else { 0.0 };
-        line(&mut s, &format!("{p}.walk-depth-avg"), format!("{depth:.2}"));
-        line(&mut s, &format!("{p}.page-faults"), m.page_faults.to_string());
+        let walks: u64 = m.walk_depths.iter().sum();
+        line(&mut s, &format!("{p}.page-walks"), walks.to_string());
+        let depths = (1..=3).map(|d| format!("{d}:{}", m.walk_depths[d])).collect::<Vec<_>>().join(" ");
+        line(&mut s, &format!("{p}.page-walks.by-depth"), depths);
+        for (prv, by_access) in m.page_faults.iter().enumerate().filter(|(_, a)| a.iter().any(|&n| n > 0)) {
+            let counts = ["fetch", "load", "store"].iter().zip(by_access).map(|(a, n)| format!("{a} {n}"));
+            line(&mut s, &format!("{p}.page-faults.{}", PRIV_NAMES[prv]), counts.collect::<Vec<_>>().join(", "));
+        }
         line(&mut s, &format!("{p}.sfence.vma"), h.stats.sfence_vma.to_string());
         for (name, t) in [("fetch", &m.fetch_tlb), ("load", &m.load_tlb), ("store", &m.store_tlb)] {
             let st = t.stats;

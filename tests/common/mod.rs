@@ -2,8 +2,9 @@
 //! QEMU with a time limit, and finding the guest programs.
 #![allow(dead_code)] // each test file uses a different subset
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub const SV39: &str = env!("CARGO_BIN_EXE_sv39");
@@ -40,7 +41,8 @@ pub fn run_with_limit(cmd: Command, limit: Duration) -> Run {
 }
 
 /// Runs `cmd` with `input` as its stdin (closed when `None` or when all is
-/// written), killing it after `limit`.
+/// written), killing it after `limit`. Output is read while the child runs,
+/// so a chatty child never blocks on a full pipe.
 pub fn run_with_input(mut cmd: Command, input: Option<&[u8]>, limit: Duration) -> Run {
     let stdin = if input.is_some() { Stdio::piped() } else { Stdio::null() };
     cmd.stdin(stdin).stdout(Stdio::piped()).stderr(Stdio::piped());
@@ -49,23 +51,33 @@ pub fn run_with_input(mut cmd: Command, input: Option<&[u8]>, limit: Duration) -
         let data = data.to_vec();
         std::thread::spawn(move || std::io::Write::write_all(&mut pipe, &data));
     }
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = pipe.read_to_end(&mut buf);
+            String::from_utf8_lossy(&buf).into_owned()
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().unwrap()));
+    let err = drain(Box::new(child.stderr.take().unwrap()));
     let start = Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            break;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
         }
         if start.elapsed() > limit {
             let _ = child.kill();
-            break;
+            let _ = child.wait();
+            break None;
         }
         std::thread::sleep(Duration::from_millis(5));
-    }
-    let Output { status, stdout, stderr } = child.wait_with_output().unwrap();
+    };
+    use std::os::unix::process::ExitStatusExt;
     Run {
-        code: status.code(),
-        signal: std::os::unix::process::ExitStatusExt::signal(&status),
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        code: status.and_then(|s| s.code()),
+        signal: status.and_then(|s| s.signal()),
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
     }
 }
 
@@ -86,6 +98,11 @@ pub fn qemu_user_available() -> bool {
     tool_available("qemu-riscv64", "qemu-user")
 }
 
+/// Whether gdb-multiarch is here; in CI its absence is a failure, not a skip.
+pub fn gdb_available() -> bool {
+    tool_available("gdb-multiarch", "gdb-multiarch")
+}
+
 /// Whether `tool --version` runs; in CI its absence is a failure.
 fn tool_available(tool: &str, package: &str) -> bool {
     let found = Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success());
@@ -99,7 +116,50 @@ fn tool_available(tool: &str, package: &str) -> bool {
 }
 
 pub fn qemu(elf: &Path, mem: &str) -> Run {
+    qemu_smp(elf, mem, 1)
+}
+
+/// QEMU's virt board with `harts` harts.
+pub fn qemu_smp(elf: &Path, mem: &str, harts: usize) -> Run {
     let mut cmd = Command::new("qemu-system-riscv64");
-    cmd.args(["-M", "virt", "-bios", "none", "-m", mem, "-nographic", "-kernel"]).arg(elf);
+    cmd.args(["-M", "virt", "-bios", "none", "-m", mem, "-smp", &harts.to_string(), "-nographic", "-kernel"]);
+    cmd.arg(elf);
     run_with_limit(cmd, Duration::from_secs(60))
+}
+
+/// Writes `bytes` to a file in this test process's scratch directory.
+pub fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sv39-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// A minimal RV64 ELF that loads `code` at `pa` and starts there.
+pub fn elf_with_code(pa: u64, code: &[u32]) -> Vec<u8> {
+    let bytes: Vec<u8> = code.iter().flat_map(|w| w.to_le_bytes()).collect();
+    let mut b = vec![0u8; 120];
+    b[..4].copy_from_slice(b"\x7fELF");
+    b[4] = 2; // 64-bit
+    b[5] = 1; // little-endian
+    b[6] = 1;
+    b[16..18].copy_from_slice(&2u16.to_le_bytes()); // ET_EXEC
+    b[18..20].copy_from_slice(&243u16.to_le_bytes()); // EM_RISCV
+    b[20..24].copy_from_slice(&1u32.to_le_bytes());
+    b[24..32].copy_from_slice(&pa.to_le_bytes());
+    b[32..40].copy_from_slice(&64u64.to_le_bytes());
+    b[52..54].copy_from_slice(&64u16.to_le_bytes());
+    b[54..56].copy_from_slice(&56u16.to_le_bytes());
+    b[56..58].copy_from_slice(&1u16.to_le_bytes());
+    let ph = 64;
+    b[ph..ph + 4].copy_from_slice(&1u32.to_le_bytes());
+    b[ph + 4..ph + 8].copy_from_slice(&5u32.to_le_bytes()); // R+X
+    b[ph + 8..ph + 16].copy_from_slice(&120u64.to_le_bytes());
+    b[ph + 16..ph + 24].copy_from_slice(&pa.to_le_bytes());
+    b[ph + 24..ph + 32].copy_from_slice(&pa.to_le_bytes());
+    b[ph + 32..ph + 40].copy_from_slice(&(bytes.len() as u64).to_le_bytes());
+    b[ph + 40..ph + 48].copy_from_slice(&(bytes.len() as u64).to_le_bytes());
+    b.extend_from_slice(&bytes);
+    b
 }

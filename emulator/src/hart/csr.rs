@@ -136,6 +136,14 @@ impl Hart {
         Some(())
     }
 
+    /// Writes CSR `n` as a debugger may, at any privilege, under the CSR's
+    /// WARL rule; None when sv39 does not implement it.
+    pub fn csr_write_as_debugger(&mut self, n: u16, value: u64) -> Option<()> {
+        self.csr_store(n, value).then_some(())?;
+        self.after_csr_write(n);
+        Some(())
+    }
+
     /// Privilege and read-only checks (spec 2.1): bits 9:8 give the lowest
     /// privilege, bits 11:10 = 3 mark read-only CSRs; then TVM, Sstc and the
     /// counter-enable rules.
@@ -312,5 +320,88 @@ fn write_satp(satp_reg: &mut u64, value: u64) {
     let mode = value >> satp::MODE_SHIFT;
     if mode == satp::MODE_BARE || mode == satp::MODE_SV39 {
         *satp_reg = value;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mmu::walk::AdPolicy;
+    use crate::mmu::Mmu;
+
+    fn hart_in(prv: Priv) -> Hart {
+        let mut h = Hart::new(0, Mmu::new(AdPolicy::Update, false));
+        h.prv = prv;
+        h
+    }
+
+    #[test]
+    fn mstatus_warl_fields() {
+        let mut h = hart_in(Priv::M);
+        h.csr_write(csr::MSTATUS, mstatus::MPP | mstatus::SUM | mstatus::MXR).unwrap();
+        assert_eq!(h.csr.mpp(), Priv::M);
+        // MPP = 2 is reserved: the field keeps its legal value (3.1.6.1).
+        h.csr_write(csr::MSTATUS, 2 << mstatus::MPP_SHIFT).unwrap();
+        assert_eq!(h.csr.mpp(), Priv::M);
+        assert_eq!(h.csr.mstatus & (mstatus::UXL | mstatus::SXL), MSTATUS_XL, "UXL = SXL = 64-bit");
+        // sstatus is a view: writes outside its mask do not reach mstatus.
+        h.csr_write(csr::SSTATUS, mstatus::MIE | mstatus::SIE).unwrap();
+        assert_eq!(h.csr.mstatus & (mstatus::MIE | mstatus::SIE), mstatus::SIE);
+    }
+
+    #[test]
+    fn delegation_and_interrupt_masks() {
+        let mut h = hart_in(Priv::M);
+        h.csr_write(csr::MEDELEG, u64::MAX).unwrap();
+        assert_eq!(h.csr.medeleg & (1 << 11), 0, "ecall from M cannot be delegated");
+        assert_eq!(h.csr.medeleg, DELEGABLE_EXCEPTIONS);
+        h.csr_write(csr::MIDELEG, u64::MAX).unwrap();
+        assert_eq!(h.csr.mideleg, csr::S_INTERRUPTS);
+        h.csr_write(csr::MIE, u64::MAX).unwrap();
+        assert_eq!(h.csr.mie, csr::S_INTERRUPTS | csr::M_INTERRUPTS);
+        // mip: M writes SSIP, STIP, SEIP; the M-level bits are read-only.
+        h.csr_write(csr::MIP, u64::MAX).unwrap();
+        assert_eq!(h.csr.mip_sw, mip::SSIP | mip::STIP | mip::SEIP);
+        // sip: only SSIP, and only when delegated.
+        h.csr.mip_sw = 0;
+        h.prv = Priv::S;
+        h.csr_write(csr::SIP, u64::MAX).unwrap();
+        assert_eq!(h.csr.mip_sw, mip::SSIP);
+    }
+
+    #[test]
+    fn satp_ignores_unsupported_modes() {
+        let mut h = hart_in(Priv::S);
+        let sv39 = satp::sv39(0xffff, 0x8_0000);
+        h.csr_write(csr::SATP, sv39).unwrap();
+        assert_eq!(h.csr.satp, sv39, "ASIDLEN = 16");
+        h.csr_write(csr::SATP, satp::MODE_SV48 << satp::MODE_SHIFT).unwrap();
+        assert_eq!(h.csr.satp, sv39, "Sv48 is not implemented: the write has no effect");
+        h.csr.mstatus |= mstatus::TVM;
+        assert!(h.csr_write(csr::SATP, 0).is_none(), "TVM traps satp from S");
+    }
+
+    #[test]
+    fn privilege_and_read_only_rules() {
+        let mut h = hart_in(Priv::S);
+        assert!(h.csr_write(csr::MSCRATCH, 1).is_none(), "M CSR from S");
+        h.prv = Priv::M;
+        assert!(h.csr_write(csr::MHARTID, 1).is_none(), "read-only CSR (bits 11:10 = 3)");
+        assert!(h.csr_write(0x7c0, 1).is_none(), "unimplemented CSR");
+        h.csr_write(csr::MEPC, 0x8000_0003).unwrap();
+        assert_eq!(h.csr.mepc, 0x8000_0002, "IALIGN = 16: mepc[0] = 0");
+        h.csr_write(csr::MTVEC, 0x8000_0002).unwrap();
+        assert_eq!(h.csr.mtvec, 0, "a reserved MODE is not written");
+    }
+
+    #[test]
+    fn counters_follow_the_enable_chain() {
+        let mut h = hart_in(Priv::U);
+        assert!(!h.csr_accessible(csr::CYCLE, false));
+        h.csr.mcounteren = 1;
+        assert!(!h.csr_accessible(csr::CYCLE, false), "U also needs scounteren");
+        h.csr.scounteren = 1;
+        assert!(h.csr_accessible(csr::CYCLE, false));
+        assert!(!h.csr_accessible(csr::INSTRET, false));
     }
 }

@@ -60,8 +60,8 @@ impl Exception {
 /// The kind of a memory access, which decides the exception a fault raises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Access {
-    Fetch,
-    Load,
+    Fetch = 0,
+    Load = 1,
     /// Stores, SC and AMOs (AMOs raise store/AMO exceptions even for their read).
     Store,
 }

@@ -84,6 +84,7 @@ impl Hart {
         let (cycle, events) = (self.cycle, self.events.take());
         *self = Hart::new(self.id, Mmu::new(self.mmu.ad, self.mmu.strict));
         self.cycle = cycle;
+        self.stats.priv_since = cycle;
         self.events = events;
         self.not_retired = cycle;
         self.pc = pc;
@@ -239,8 +240,16 @@ impl Hart {
     pub fn idle_until(&mut self, cycle: u64) {
         if cycle > self.cycle {
             self.not_retired += cycle - self.cycle;
+            self.stats.priv_since += cycle - self.cycle;
             self.cycle = cycle;
         }
+    }
+
+    /// Instructions executed at each privilege (U, S, -, M), idle time excluded.
+    pub fn cycles_by_priv(&self) -> [u64; 4] {
+        let mut c = self.stats.cycles_by_priv;
+        c[self.prv as usize] += self.cycle - self.stats.priv_since;
+        c
     }
 
     /// The current `mtime` as this hart sees it.

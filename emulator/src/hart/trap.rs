@@ -122,6 +122,8 @@ impl Hart {
     }
 
     pub fn set_priv(&mut self, prv: Priv) {
+        self.stats.cycles_by_priv[self.prv as usize] += self.cycle - self.stats.priv_since;
+        self.stats.priv_since = self.cycle;
         self.prv = prv;
         self.update_translation_context();
     }
@@ -148,6 +150,10 @@ impl Hart {
             csr::SATP => {
                 let s = self.csr.satp;
                 self.record(|ctx| HartEvent::Satp { ctx, value: s });
+                if self.events.is_some() {
+                    // The observer reads the table before the guest runs on under it.
+                    self.end_batch();
+                }
                 let sv39 = s >> satp::MODE_SHIFT == satp::MODE_SV39;
                 self.mmu.set_satp(sv39, (s & satp::ASID) >> satp::ASID_SHIFT, s & satp::PPN);
                 self.invalidate_fetch();

@@ -35,9 +35,10 @@ pub struct Mmu {
     root_ppn: u64,
     pub ad: AdPolicy,
     pub strict: bool,
-    pub walks: u64,
-    pub walk_levels: u64,
-    pub page_faults: u64,
+    /// Page walks by the number of PTEs they read (index 1-3).
+    pub walk_depths: [u64; 4],
+    /// Page faults by effective privilege (U, S, -, M) and access (fetch, load, store).
+    pub page_faults: [[u64; 3]; 4],
     /// The PTEs the last walk read, for the walk event.
     last_walk: WalkSteps,
     /// `--strict-tlb` findings already reported: (va page, asid).
@@ -64,9 +65,8 @@ impl Mmu {
             root_ppn: 0,
             ad,
             strict,
-            walks: 0,
-            walk_levels: 0,
-            page_faults: 0,
+            walk_depths: [0; 4],
+            page_faults: [[0; 3]; 4],
             last_walk: WalkSteps::default(),
             stale_seen: HashSet::new(),
             stale_reports: 0,
@@ -283,10 +283,12 @@ impl Hart {
     pub(crate) fn translate(&mut self, bus: &mut Bus, va: u64, access: Access, size: u64) -> Result<u64, Exception> {
         let m = &mut self.mmu;
         let asid = m.asid;
-        if let Some(host) = m.tlb_for(access).lookup(va, asid) {
+        let tlb = m.tlb_for(access);
+        if let Some(host) = tlb.lookup(va, asid) {
+            tlb.stats.hits += 1;
             return Ok(bus.ram.base() + (host - bus.ram.host_addr(0)) as u64);
         }
-        m.tlb_for(access).stats.misses += 1;
+        tlb.stats.misses += 1;
         self.record(|ctx| HartEvent::TlbMiss { ctx, access, va });
         let prv = self.mmu.prv_for(access);
         let (pa, leaf, global) = if prv == Priv::M || !self.mmu.sv39 {
@@ -335,7 +337,7 @@ impl Hart {
     /// is global (G in the leaf or in any pointer above it, spec 4.3.1).
     fn page_walk(&mut self, bus: &mut Bus, va: u64, access: Access) -> Result<(Leaf, bool), Exception> {
         if !VirtAddr::is_canonical(va) {
-            self.mmu.page_faults += 1;
+            self.count_page_fault(access);
             let steps = WalkSteps::default();
             self.record(|ctx| HartEvent::Walk { ctx, access, va, steps, outcome: Err(TranslateFault::NonCanonical) });
             return Err(access.page_fault(va));
@@ -343,8 +345,7 @@ impl Hart {
         let req = self.mmu.request(access, true);
         let mut steps = WalkSteps::default();
         let result = walk::walk(bus, &self.csr.pmp, va, &req, &mut steps);
-        self.mmu.walks += 1;
-        self.mmu.walk_levels += steps.len as u64;
+        self.mmu.walk_depths[steps.len.min(3)] += 1;
         self.mmu.last_walk = steps;
         match result {
             Ok(leaf) => {
@@ -356,10 +357,15 @@ impl Hart {
                 if f.is_access_fault() {
                     return Err(access.access_fault(va));
                 }
-                self.mmu.page_faults += 1;
+                self.count_page_fault(access);
                 Err(access.page_fault(va))
             }
         }
+    }
+
+    fn count_page_fault(&mut self, access: Access) {
+        let prv = self.mmu.prv_for(access) as usize;
+        self.mmu.page_faults[prv][access as usize] += 1;
     }
 
     /// `--strict-tlb`: compares a TLB hit with a fresh walk and reports a
@@ -399,15 +405,31 @@ impl Hart {
     /// effect: no TLB change, no A/D update, no event (for tracers, debuggers
     /// and pictures). Uses the current satp.
     pub fn probe(&self, bus: &mut Bus, va: u64, access: Access, prv: Priv) -> Result<u64, TranslateFault> {
-        let pa = if prv == Priv::M || !self.mmu.sv39 {
-            va
-        } else if !VirtAddr::is_canonical(va) {
-            return Err(TranslateFault::NonCanonical);
-        } else {
-            let req = WalkRequest { prv, update_ad: false, ..self.mmu.request(access, false) };
-            walk::walk(bus, &self.csr.pmp, va, &req, &mut WalkSteps::default()).map_err(TranslateFault::Walk)?.pa
-        };
+        let req = WalkRequest { prv, update_ad: false, ..self.mmu.request(access, false) };
+        let pa = self.probe_walk(bus, va, &req)?;
         if self.csr.pmp.allows(pa, 1, access, prv) { Ok(pa) } else { Err(TranslateFault::Pmp) }
+    }
+
+    /// Translates `va` for a debugger: the current satp, with no side effect
+    /// and only the page table's own checks. U- and S-mode both look as S-mode
+    /// with SUM and MXR set (user pages and execute-only code are readable);
+    /// M-mode sees physical memory; W and PMP are not checked, so the same
+    /// address serves a debugger's writes.
+    pub fn probe_debug(&self, bus: &mut Bus, va: u64) -> Result<u64, TranslateFault> {
+        let prv = if self.prv == Priv::M { Priv::M } else { Priv::S };
+        let req = WalkRequest { prv, sum: true, mxr: true, update_ad: false, ..self.mmu.request(Access::Load, false) };
+        self.probe_walk(bus, va, &req)
+    }
+
+    /// The physical address of `va` under `req` (`va` itself in M-mode or Bare).
+    fn probe_walk(&self, bus: &mut Bus, va: u64, req: &WalkRequest) -> Result<u64, TranslateFault> {
+        if req.prv == Priv::M || !self.mmu.sv39 {
+            Ok(va)
+        } else if !VirtAddr::is_canonical(va) {
+            Err(TranslateFault::NonCanonical)
+        } else {
+            Ok(walk::walk(bus, &self.csr.pmp, va, req, &mut WalkSteps::default()).map_err(TranslateFault::Walk)?.pa)
+        }
     }
 
     /// Reads guest memory at `va` through `probe`, up to the first byte that

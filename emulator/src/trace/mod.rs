@@ -13,7 +13,7 @@
 
 pub mod config;
 pub mod event;
-mod format;
+pub(crate) mod format;
 mod record;
 mod step;
 mod syscall;
@@ -25,6 +25,7 @@ use event::HartEvent;
 use record::Record;
 use std::io::{BufWriter, Write};
 pub use step::Before;
+pub(crate) use step::{fetch_probe, memory_access};
 use syscall::Syscalls;
 
 pub struct Tracer {

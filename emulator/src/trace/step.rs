@@ -30,7 +30,7 @@ pub struct Before {
 impl Before {
     pub fn capture(h: &mut Hart, bus: &mut Bus) -> Before {
         let insn = fetch_probe(h, bus);
-        let csr = insn.filter(|d| is_csr(d.op)).and_then(|d| {
+        let csr = insn.filter(|d| writes_csr(d)).and_then(|d| {
             let n = d.imm as u16 & 0xfff;
             h.csr_value(bus, n).map(|v| (n, v))
         });
@@ -53,7 +53,7 @@ fn traps(h: &Hart) -> u64 {
 }
 
 /// The instruction at pc, read without side effects (None if it cannot be fetched).
-fn fetch_probe(h: &Hart, bus: &mut Bus) -> Option<Decoded> {
+pub(crate) fn fetch_probe(h: &Hart, bus: &mut Bus) -> Option<Decoded> {
     let half = |bus: &mut Bus, va: u64| {
         let pa = h.probe(bus, va, Access::Fetch, h.prv).ok()?;
         bus.ram.read(pa, 2).map(|v| v as u32)
@@ -65,12 +65,18 @@ fn fetch_probe(h: &Hart, bus: &mut Bus) -> Option<Decoded> {
     Some(decode(lo | half(bus, h.pc.wrapping_add(2))? << 16))
 }
 
-fn is_csr(op: Op) -> bool {
-    matches!(op, Op::Csrrw | Op::Csrrs | Op::Csrrc | Op::Csrrwi | Op::Csrrsi | Op::Csrrci)
+/// Whether a Zicsr instruction writes its CSR: csrrw always, the others with
+/// a nonzero source (Zicsr 9.1).
+fn writes_csr(d: &Decoded) -> bool {
+    match d.op {
+        Op::Csrrw | Op::Csrrwi => true,
+        Op::Csrrs | Op::Csrrc | Op::Csrrsi | Op::Csrrci => d.rs1 != 0,
+        _ => false,
+    }
 }
 
 /// A memory access the instruction made: (access, size, va).
-fn memory_access(d: &Decoded, x: &[u64; 32]) -> Option<(Access, u64, u64)> {
+pub(crate) fn memory_access(d: &Decoded, x: &[u64; 32]) -> Option<(Access, u64, u64)> {
     let base = x[(d.rs1 & 31) as usize];
     let at = base.wrapping_add(d.imm as i64 as u64);
     use Op::*;

@@ -7,7 +7,7 @@
 //! the Linux riscv64 ABI: number in a7, arguments in a0-a5, result in a0.
 
 use super::event::HartEvent;
-use super::record::{core_prefix, hex, Record};
+use super::record::{hex, Record};
 use crate::bus::Bus;
 use crate::hart::Hart;
 use std::collections::HashMap;
@@ -29,6 +29,8 @@ enum Arg {
     Buf(usize),
     /// A buffer the call fills (read): shown at the return, as long as the result says.
     OutBuf,
+    /// A NULL-terminated array of strings (execve's argv).
+    Argv,
     OpenFlags,
     Octal,
     Prot,
@@ -58,7 +60,9 @@ fn signature(n: usize) -> &'static [Arg] {
         nr::PIPE2 => &[Hex, OpenFlags],
         nr::GETDENTS64 => &[Fd, Hex, Int],
         nr::IOCTL => &[Fd, Hex, Hex],
-        nr::EXECVE => &[Str, Hex, Hex],
+        nr::EXECVE => &[Str, Argv, Hex],
+        nr::GETPID | nr::GETPPID | nr::GETTID | nr::SCHED_YIELD | nr::GETUID | nr::GETEUID | nr::GETGID
+        | nr::GETEGID => &[],
         nr::EXIT | nr::EXIT_GROUP => &[Int],
         nr::WAIT4 => &[Int, Hex, Hex, Hex],
         nr::KILL => &[Int, Signal],
@@ -103,16 +107,26 @@ impl Syscalls {
                 let args = [regs[0], regs[1], regs[2], regs[3], regs[4], regs[5]];
                 let shown = show_args(h, bus, number, &args);
                 let p = Pending { number, args, shown, cycle: ctx.cycle, pc: ctx.pc };
-                if number == nr::EXIT || number == nr::EXIT_GROUP {
-                    return Some((line(h, &p, ctx.asid, "?".into(), None), ctx.asid));
+                let entry_line = match number {
+                    // They never return.
+                    nr::EXIT | nr::EXIT_GROUP => Some(line(h, &p, ctx.asid, "?".into(), None)),
+                    // A successful execve returns into a new address space, where
+                    // nothing pairs it with its entry: show the call now.
+                    nr::EXECVE => Some(line(h, &p, ctx.asid, "...".into(), None)),
+                    _ => None,
+                };
+                if !matches!(number, nr::EXIT | nr::EXIT_GROUP) {
+                    self.pending.insert((h.id, ctx.asid), p);
                 }
-                self.pending.insert((h.id, ctx.asid), p);
-                None
+                entry_line.map(|r| (r, ctx.asid))
             }
             HartEvent::Xret { ctx, to: Priv::U, a0, .. } => {
                 let p = self.pending.remove(&(h.id, ctx.asid))?;
                 let (result, errno) = show_result(*a0);
                 let mut p = p;
+                if p.number == nr::EXECVE {
+                    p.shown = vec!["<... resumed>".into()];
+                }
                 if let (Some(i), None) = (out_buffer(p.number), errno) {
                     p.shown[i] = show_string(h, bus, p.args[i], (*a0).min(64) as usize, *a0 > 64);
                 }
@@ -130,9 +144,11 @@ fn out_buffer(number: usize) -> Option<usize> {
 
 fn line(h: &Hart, p: &Pending, asid: Option<u16>, result: String, errno: Option<Errno>) -> Record {
     let name = nr::syscall_name(p.number).map_or(format!("syscall_{}", p.number), str::to_string);
-    let scope = asid.map_or("[bare]".to_string(), |a| format!("[asid {a}]"));
+    let space = asid.map_or("bare".to_string(), |a| format!("asid {a}"));
+    let scope = if h.id == 0 { format!("[{space}]") } else { format!("[hart {}, {space}]", h.id) };
     let mut r = Record::new("syscall", h.id, p.cycle, Priv::U, p.pc);
-    r.text = format!("{}{scope} {name}({}) = {result}", core_prefix(h.id), p.shown.join(", "));
+    let result = if result == "..." { result } else { format!("= {result}") };
+    r.text = format!("{scope} {name}({}) {result}", p.shown.join(", "));
     r.field("name", name).field("number", p.number).field("args", p.shown.clone()).field("result", result);
     r.field("asid", asid.map_or(serde_json::Value::Null, |a| a.into()));
     r.field("errno", errno.and_then(Errno::name).map_or(serde_json::Value::Null, |n| n.into()));
@@ -163,6 +179,7 @@ fn show_arg(h: &Hart, bus: &mut Bus, kind: Arg, v: u64, args: &[u64; 6]) -> Stri
         Arg::Str => c_string(h, bus, v),
         Arg::Buf(n) => show_string(h, bus, v, args[n].min(64) as usize, args[n] > 64),
         Arg::OutBuf => format!("{v:#x}"),
+        Arg::Argv => argv(h, bus, v),
         Arg::OpenFlags => open_flags(v as u32),
         Arg::Octal => format!("{v:#o}"),
         Arg::Prot => bits(v as u32, &PROT, "PROT_NONE"),
@@ -183,6 +200,21 @@ fn c_string(h: &Hart, bus: &mut Bus, va: u64) -> String {
         None if bytes.is_empty() => format!("{va:#x}"),
         None => quote(&bytes, true),
     }
+}
+
+/// `["ls", "-l"]`: up to 16 strings of a NULL-terminated pointer array.
+fn argv(h: &Hart, bus: &mut Bus, va: u64) -> String {
+    let mut items = Vec::new();
+    for i in 0..16 {
+        let mut word = Vec::new();
+        h.probe_read(bus, va.wrapping_add(8 * i), Priv::U, &mut word, 8);
+        let Ok(bytes) = <[u8; 8]>::try_from(word.as_slice()) else { return format!("{va:#x}") };
+        match u64::from_le_bytes(bytes) {
+            0 => return format!("[{}]", items.join(", ")),
+            p => items.push(c_string(h, bus, p)),
+        }
+    }
+    format!("[{}, ...]", items.join(", "))
 }
 
 /// `len` bytes at `va`, quoted as strace does (`...` when cut short).

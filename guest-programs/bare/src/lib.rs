@@ -20,14 +20,17 @@ pub mod trap;
 use core::arch::global_asm;
 use sv39_arch::memmap::{FINISHER_FAIL, FINISHER_PASS, TEST_BASE};
 
-// Reset entry: hart 0 runs `main` on the stack above .bss; other harts park.
+// Reset entry: hart 0 runs `main` on the stack above .bss. Other harts spin
+// (WFI with no interrupt enabled would never wake) until `main` publishes an
+// entry with `start_secondary_harts`, run it on 8 KiB stacks below hart 0's
+// 32 KiB, then park.
 global_asm!(
     r#"
     .section .text.init, "ax"
     .globl _start
 _start:
     csrr t0, mhartid
-    bnez t0, 2f
+    bnez t0, 4f
     la sp, __stack_top
     la t0, __bss_start
     la t1, __bss_end
@@ -37,10 +40,31 @@ _start:
     j 1b
 3:  call main
     call bare_exit
+4:  la t1, bare_secondary_entry
+    ld t1, 0(t1)
+    beqz t1, 4b
+    la sp, __stack_top
+    li t2, 0x8000
+    sub sp, sp, t2
+    addi t3, t0, -1
+    slli t3, t3, 13
+    sub sp, sp, t3
+    mv a0, t0
+    jalr t1
 2:  wfi
     j 2b
 "#
 );
+
+/// Where harts other than 0 go once `main` says so (0: keep waiting).
+#[no_mangle]
+pub static bare_secondary_entry: core::sync::atomic::AtomicUsize = core::sync::atomic::AtomicUsize::new(0);
+
+/// Starts every other hart at `entry(hartid)` in M-mode (at most 4 harts in
+/// all: their stacks share the image's 64 KiB stack region).
+pub fn start_secondary_harts(entry: extern "C" fn(u64)) {
+    bare_secondary_entry.store(entry as usize, core::sync::atomic::Ordering::Release);
+}
 
 /// HTIF's mailbox, found by hosts through the ELF symbol table.
 #[no_mangle]
