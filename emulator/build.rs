@@ -77,8 +77,10 @@ fn scrub(cmd: &mut Command) {
 }
 
 /// Every source folder, manifest and linker script of the guest side.
+/// Folders are listed too, so a new file (a new test program) triggers a build.
 fn rerun_if_changed(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
+    println!("cargo:rerun-if-changed={}", dir.display());
     for e in entries.flatten() {
         let path = e.path();
         let name = e.file_name();
