@@ -1,39 +1,55 @@
-# sv39: `make run` boots the bundled demo, `make test` runs every test,
+# sv39: `make run` boots the bundled kernel and runs the tour, `make test` runs every test,
 # `make bench` prints the performance figures. Each installs what is missing.
 
-GUEST_TARGET := riscv64imac-unknown-none-elf
-GUEST_BIN    := target/guest/$(GUEST_TARGET)/release
-SV39         := target/release/sv39
-CARGO        ?= cargo
+GUEST_TARGET  := riscv64imac-unknown-none-elf
+GUEST_BIN     := target/guest/$(GUEST_TARGET)/release
+SV39          := target/release/sv39
+CARGO         ?= cargo
+# Static riscv64 Linux programs (linux-programs/): Rust std, and C with Debian's
+# cross gcc and static glibc, built as users build theirs.
+LINUX_TARGET  := riscv64gc-unknown-linux-gnu
+LINUX_SYSROOT := /usr/riscv64-linux-gnu
 
-.PHONY: all setup build run test bench clean
+.PHONY: all setup build run test bench clean linux-programs
 
 all: build
 
-# The riscv64 target for the guest programs, and QEMU for the cross-checks
-# (system mode for the board, user mode for the Linux programs, cpio to read
-# the initramfs back); cmake builds the C types crate under Berkeley SoftFloat
-# (softfloat-sys, the F/D arithmetic).
+# The riscv64 targets for the guest programs and the Linux programs; QEMU for
+# the cross-checks (system mode for the board, user mode for the Linux
+# programs, cpio to read the initramfs back); cmake builds the C types crate
+# under Berkeley SoftFloat (softfloat-sys, the F/D arithmetic); Debian's
+# riscv64 cross gcc and static glibc for the C Linux programs; gdb-multiarch
+# drives `--gdb` in tests/gdb.rs.
 setup:
-	@rustup target list --installed 2>/dev/null | grep -qx '$(GUEST_TARGET)' \
-		|| rustup target add $(GUEST_TARGET)
+	@for t in $(GUEST_TARGET) $(LINUX_TARGET); do \
+		rustup target list --installed 2>/dev/null | grep -qx "$$t" || rustup target add "$$t"; done
 	@command -v qemu-system-riscv64 >/dev/null 2>&1 && command -v qemu-riscv64 >/dev/null 2>&1 \
-		&& command -v cpio >/dev/null 2>&1 && command -v cmake >/dev/null 2>&1 || { \
+		&& command -v cpio >/dev/null 2>&1 && command -v cmake >/dev/null 2>&1 \
+		&& command -v riscv64-linux-gnu-gcc >/dev/null 2>&1 && [ -e $(LINUX_SYSROOT)/lib/libc.a ] \
+		&& command -v gdb-multiarch >/dev/null 2>&1 || { \
 		if [ "$$(id -u)" = 0 ]; then \
-			echo "installing qemu-system-misc, qemu-user and cpio for the cross-checks, cmake for SoftFloat's build"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-system-misc qemu-user cpio cmake >/dev/null; \
+			echo "installing qemu-system-misc, qemu-user and cpio for the cross-checks, cmake for SoftFloat's build, gcc-riscv64-linux-gnu and libc6-dev-riscv64-cross for the Linux programs, gdb-multiarch for the --gdb test"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				qemu-system-misc qemu-user cpio cmake gcc-riscv64-linux-gnu libc6-dev-riscv64-cross gdb-multiarch >/dev/null; \
 		else \
-			echo "note: QEMU, cpio or cmake is missing; as root, make installs them (apt-get install qemu-system-misc qemu-user cpio cmake)"; \
+			echo "note: QEMU, cpio, cmake, the riscv64 cross gcc or gdb-multiarch is missing; as root, make installs them (apt-get install qemu-system-misc qemu-user cpio cmake gcc-riscv64-linux-gnu libc6-dev-riscv64-cross gdb-multiarch)"; \
 		fi; }
 
 build: setup
 	$(CARGO) build --release
 
+# The bundled kernel runs the tour: processes, page faults, pages mapped.
 run: build
-	$(SV39) boot $(GUEST_BIN)/mmu-demo
+	$(SV39) run tour
 
 test: setup
 	$(CARGO) test --release --workspace
+
+# The static riscv64 Linux programs (linux-programs/) in target/linux-programs/;
+# tests/linux_programs.rs runs the same make itself, so `cargo test` alone
+# judges the current sources.
+linux-programs: setup
+	$(MAKE) -s -C linux-programs OUT=$(CURDIR)/target/linux-programs
 
 bench: build
 	bash scripts/bench.sh $(GUEST_BIN)

@@ -52,8 +52,10 @@ fn write_conformance_list(guest: &Path, bins: &Path) {
         .filter_map(|e| e.file_name().to_str()?.strip_suffix(".rs").map(str::to_string))
         .collect();
     names.sort();
-    let entries: String =
-        names.iter().map(|n| format!("    ({n:?}, include_bytes!({:?})),\n", bins.join(n).display().to_string())).collect();
+    let entries: String = names
+        .iter()
+        .map(|n| format!("    ({n:?}, include_bytes!({:?})),\n", bins.join(n).display().to_string()))
+        .collect();
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("conformance_cases.rs");
     std::fs::write(&out, format!("&[\n{entries}]\n")).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
 }

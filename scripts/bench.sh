@@ -6,7 +6,9 @@
 # DIR holds the guest ELFs `bench` (CPU-bound integer work: sieve and heapsort
 # over cache-sized data) and `bench-memory` (random reads over 256 MiB, nearly
 # all TLB misses); both run in U-mode under Sv39 with 4 KiB pages. Each is
-# reported on its own line: they measure different things.
+# reported on its own line: they measure different things. Last, fork of a
+# process with a 64 MiB heap on the bundled kernel, copy-on-write against an
+# eager copy.
 #
 # Needs `cargo build --release` and the guest build first. The guest instruction
 # count comes from sv39's --stats (QEMU runs the same instructions; its minstret
@@ -59,3 +61,24 @@ done
 echo
 cat "$out/table"
 echo "(QEMU runs the same instructions; its count is taken from sv39. Wall time includes start-up.)"
+
+# fork+exit+wait of a process with a 64 MiB heap (the bundled `forkbench`), on
+# the bundled kernel: copy-on-write against an eager copy (booted `nocow`).
+# Each figure is per fork: (N forks - 0 forks) / N, so filling the heap and
+# booting do not count. BENCH_FORKS sets N (default 20).
+forks=${BENCH_FORKS:-20}
+insns_of() { awk '$1 == "instructions" { print $2 }' "$out/$1.err"; }
+printf "\n%-28s %20s %12s\n" "fork+exit+wait, 64 MiB heap" "guest instructions" "wall ms" >"$out/forks"
+for mode in cow nocow; do
+    append=()
+    [[ $mode == nocow ]] && append=(--append nocow)
+    for k in 0 "$forks"; do
+        run "fork-$mode-$k" "$sv39" run --mem 256M --stats "${append[@]}" forkbench "$k"
+    done
+    awk -v m="$mode" -v n="$forks" -v i0="$(insns_of "fork-$mode-0")" -v i1="$(insns_of "fork-$mode-$forks")" \
+        -v t0="$(cat "$out/fork-$mode-0.time")" -v t1="$(cat "$out/fork-$mode-$forks.time")" 'BEGIN {
+        what = m == "cow" ? "copy-on-write" : "eager copy (nocow)"
+        printf "%-28s %20.0f %12.2f\n", what, (i1 - i0) / n, (t1 - t0) * 1000 / n
+    }' >>"$out/forks"
+done
+cat "$out/forks"

@@ -3,7 +3,7 @@
 
 mod common;
 use common::*;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 
 /// Asserts a one-line error containing `needle` and exit status 2.
@@ -88,3 +88,57 @@ fn finisher_fail_code_is_the_exit_status() {
     let elf = temp_file("fail7.elf", &elf_with_code(0x8000_0000, &code));
     assert_eq!(sv39(&[], &elf).code, Some(7));
 }
+
+// ---- `sv39 run` with a host ELF the bundled kernel cannot exec -------------
+
+/// `sv39 run PROGRAM`, which must refuse it before booting.
+fn sv39_run(program: &Path) -> Run {
+    let mut cmd = std::process::Command::new(SV39);
+    cmd.arg("run").arg(program);
+    run_with_limit(cmd, std::time::Duration::from_secs(60))
+}
+
+#[test]
+fn run_refuses_a_dynamically_linked_elf() {
+    // The one program header becomes a PT_INTERP naming glibc's dynamic linker.
+    let interp = b"/lib/ld-linux-riscv64-lp64d.so.1\0\0\0\0";
+    let words: Vec<u32> = interp.chunks(4).map(|c| u32::from_le_bytes(c.try_into().unwrap())).collect();
+    let mut elf = elf_with_code(0x10000, &words);
+    elf[64..68].copy_from_slice(&3u32.to_le_bytes()); // PT_INTERP
+    let run = sv39_run(&temp_file("dynamic", &elf));
+    assert_clear_error(&run, "needs an interpreter (/lib/ld-linux-riscv64-lp64d.so.1: dynamic linking)");
+    assert!(run.stderr.contains("link with -static"), "{}", run.stderr);
+}
+
+#[test]
+fn run_refuses_an_elf_for_another_architecture() {
+    // This test program is an ELF for the host's architecture.
+    let run = sv39_run(&std::env::current_exe().unwrap());
+    assert_clear_error(&run, "not RISC-V");
+    assert!(run.stderr.contains(": an ELF for "), "{}", run.stderr);
+}
+
+#[test]
+fn run_refuses_a_32_bit_elf() {
+    let mut elf = elf_with_code(0x10000, &[0x0000_006f]);
+    elf[4] = 1; // ELFCLASS32
+    assert_clear_error(&sv39_run(&temp_file("rv32", &elf)), "a 32-bit ELF; sv39 runs RV64 programs only");
+}
+
+#[test]
+fn realtime_clock_runs_programs_too() {
+    let elf = temp_file("pass-rt.elf", &elf_with_code(0x8000_0000, &PASS));
+    assert_eq!(sv39(&["--realtime"], &elf).code, Some(0));
+}
+
+/// Guest RAM is reserved, not touched: 8 GiB costs nothing until used.
+#[test]
+fn large_guest_ram_is_reserved_lazily() {
+    let elf = temp_file("pass-big.elf", &elf_with_code(0x8000_0000, &PASS));
+    let start = std::time::Instant::now();
+    assert_eq!(sv39(&["--mem", "8G"], &elf).code, Some(0));
+    assert!(start.elapsed() < std::time::Duration::from_secs(5), "{:?}", start.elapsed());
+}
+
+/// li t0, 0x100000; li t1, 0x5555; sw t1, 0(t0); j .
+const PASS: [u32; 5] = [0x0010_02b7, 0x0000_5337, 0x5553_031b, 0x0062_a023, 0x0000_006f];

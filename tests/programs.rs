@@ -33,30 +33,16 @@ fn sv39_run(command: &[&str], input: Option<&str>) -> Run {
 
 /// `sv39 run OPTIONS [PROGRAM ARGS...]`, as [`sv39_run`].
 fn sv39_run_with(options: &[&str], command: &[&str], input: Option<&str>) -> Run {
-    let mut cmd = Command::new(SV39);
-    cmd.arg("run").args(options).args(command);
-    let mut run = run_with_input(cmd, input.map(str::as_bytes), Duration::from_secs(300));
-    let console = run.stdout.replace("\r\n", "\n");
-    run.stdout = console.split_inclusive('\n').filter(|l| !l.starts_with("[kernel]")).collect();
+    let mut run = sv39_run_console(options, command, input.map(str::as_bytes));
+    run.stdout = without_kernel_lines(&run.stdout);
     run
 }
 
 /// The bundled kernel and programs on `qemu-system-riscv64 -M virt`, booted
-/// as `sv39 run` boots them (same initramfs, same command line).
+/// as `sv39 run` boots them, without the kernel's own lines.
 fn qemu_system(command: &[&str], input: Option<&str>) -> Run {
-    let args: Vec<String> = command[1..].iter().map(|a| a.to_string()).collect();
-    let (archive, cmdline) = sv39::run::bundled_initramfs(Some(command[0]), &args).unwrap();
-    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let initrd = std::env::temp_dir().join(format!("sv39-programs-{}-{n}.cpio", std::process::id()));
-    std::fs::write(&initrd, archive).unwrap();
-    let mut cmd = Command::new("qemu-system-riscv64");
-    cmd.args(["-M", "virt", "-bios", "none", "-m", "128M", "-nographic", "-kernel"]).arg(guest_bin("guest-os"));
-    cmd.arg("-initrd").arg(&initrd).arg("-append").arg(sv39::run::bootargs(None, &cmdline));
-    let mut run = run_with_input(cmd, input.map(str::as_bytes), Duration::from_secs(120));
-    std::fs::remove_file(initrd).unwrap();
-    run.stdout =
-        run.stdout.replace("\r\n", "\n").split_inclusive('\n').filter(|l| !l.starts_with("[kernel]")).collect();
+    let mut run = qemu_system_run(None, command, input.map(str::as_bytes), Duration::from_secs(120));
+    run.stdout = without_kernel_lines(&run.stdout);
     run
 }
 
@@ -256,18 +242,20 @@ fn tempdir(what: &str) -> std::path::PathBuf {
 
 // ---- on the bundled kernel -------------------------------------------------
 
-/// `FramesFree` from each /proc/meminfo in `console`, in order.
-fn frames_free(console: &str) -> Vec<u64> {
-    console.split("MemTotal:").skip(1).filter_map(|m| sv39_abi::procfs::keyed_value(m, "FramesFree")).collect()
+/// The frames no process holds (free, or cached file pages) in each
+/// /proc/meminfo of `console`, in order.
+fn frames_unused(console: &str) -> Vec<u64> {
+    console.split("MemTotal:").skip(1).filter_map(sv39_abi::procfs::frames_unused).collect()
 }
 
 #[test]
 fn every_frame_is_free_again_after_the_test_programs() {
-    let line = "cat /proc/meminfo; efault; forkbomb; hog; segv; tour; exitcode 3; cat /proc/meminfo";
+    // In a shell of their own, so that what it allocates is freed too.
+    let line = "cat /proc/meminfo; sh -c 'efault; forkbomb; hog; segv; tour; exitcode 3'; cat /proc/meminfo";
     let r = sv39_run(&["sh", "-c", line], None);
-    let free = frames_free(&r.stdout);
-    assert_eq!(free.len(), 2, "two readings of FramesFree in\n{}", r.stdout);
-    assert_eq!(free[0], free[1], "frames lost by the test programs:\n{}", r.stdout);
+    let unused = frames_unused(&r.stdout);
+    assert_eq!(unused.len(), 2, "two readings of the frames in\n{}", r.stdout);
+    assert_eq!(unused[0], unused[1], "frames lost by the test programs:\n{}", r.stdout);
 }
 
 #[test]
@@ -316,4 +304,41 @@ fn shell_and_init_on_sv39() {
     names.sort();
     let r = sv39_run(&["ls", "/bin"], None);
     assert_eq!(r.stdout, names.iter().map(|n| format!("{n}\n")).collect::<String>());
+}
+
+#[test]
+fn run_options() {
+    // --initrd: an archive made by GNU cpio, as a user would make one.
+    let dir = tempdir("initrd");
+    std::fs::create_dir(dir.join("bin")).unwrap();
+    for prog in ["init", "hello"] {
+        std::fs::copy(guest_bin(prog), dir.join("bin").join(prog)).unwrap();
+    }
+    let mut cpio = Command::new("sh");
+    cpio.current_dir(&dir).args(["-c", "find bin | cpio -o -H newc > root.cpio"]);
+    let made = run_with_limit(cpio, Duration::from_secs(60));
+    if made.code == Some(0) {
+        let archive = dir.join("root.cpio");
+        let r = sv39_run(&["--initrd", archive.to_str().unwrap(), "hello"], None);
+        assert_eq!((status(&r), r.stdout.as_str()), (0, "Hello, world!\n"), "{}", r.stderr);
+    } else {
+        assert!(std::env::var_os("CI").is_none(), "cpio is needed in CI: {}", made.stderr);
+        eprintln!("cpio not found: skipping `sv39 run --initrd`");
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+    // --kernel and --append reach the machine: the kernel's verbose boot log.
+    let kernel = guest_bin("guest-os");
+    let mut cmd = Command::new(SV39);
+    cmd.args(["run", "--append", "verbose", "--kernel"]).arg(&kernel).args(["echo", "hi"]);
+    let r = run_with_limit(cmd, Duration::from_secs(120));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let console = r.stdout.replace("\r\n", "\n");
+    assert!(console.contains("[kernel] init: /bin/init") && console.ends_with("hi\n"), "{console}");
+    // Errors of the tool: status 2 and one line.
+    let r = sv39_run(&["no-such-program"], None);
+    assert_eq!(status(&r), 2);
+    assert!(r.stderr.contains("no-such-program: no such file, and no bundled program of that name"), "{}", r.stderr);
+    let r = sv39_run(&["--mem", "2M", "hello"], None);
+    assert_eq!(status(&r), 2);
+    assert!(r.stderr.contains("does not fit") && r.stderr.contains("--mem"), "{}", r.stderr);
 }

@@ -30,8 +30,16 @@ impl Rng {
 }
 
 fn machine(ad: AdPolicy) -> Machine {
-    let cfg =
-        Config { harts: 1, ram_size: RAM_SIZE, ad, strict_tlb: false, realtime: false, bootargs: None, initrd: None };
+    let cfg = Config {
+        harts: 1,
+        ram_size: RAM_SIZE,
+        ad,
+        strict_tlb: false,
+        realtime: false,
+        bootargs: None,
+        initrd: None,
+        rng_seed: None,
+    };
     let image = Image {
         entry: CODE,
         segments: vec![Segment { pa: RAM, data: vec![0; 16], memsz: 16 }],

@@ -57,6 +57,11 @@ pub const PATH_MAX: usize = 4096;
 /// The longest file name (one path component).
 pub const NAME_MAX: usize = 255;
 
+/// `renameat2` flags.
+pub const RENAME_NOREPLACE: u32 = 1 << 0;
+pub const RENAME_EXCHANGE: u32 = 1 << 1;
+pub const RENAME_WHITEOUT: u32 = 1 << 2;
+
 #[cfg(test)]
 mod tests {
     use super::*;

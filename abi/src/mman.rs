@@ -6,6 +6,8 @@ pub const PROT_NONE: u32 = 0x0;
 pub const PROT_READ: u32 = 0x1;
 pub const PROT_WRITE: u32 = 0x2;
 pub const PROT_EXEC: u32 = 0x4;
+/// Accepted by mprotect and ignored (Linux's "may be used for atomics").
+pub const PROT_SEM: u32 = 0x8;
 pub const PROT_GROWSDOWN: u32 = 0x0100_0000;
 pub const PROT_GROWSUP: u32 = 0x0200_0000;
 

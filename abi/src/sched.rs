@@ -31,6 +31,10 @@ pub const CLONE_NEWPID: u64 = 0x2000_0000;
 pub const CLONE_NEWNET: u64 = 0x4000_0000;
 pub const CLONE_IO: u64 = 0x8000_0000;
 
+/// The bytes of the smallest `cpu_set_t` the kernel fills (one `unsigned
+/// long`): `sched_getaffinity` returns this length.
+pub const CPU_SET_MIN_BYTES: usize = 8;
+
 #[cfg(test)]
 mod tests {
     use super::*;

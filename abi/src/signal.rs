@@ -234,6 +234,84 @@ impl Default for SigInfo {
     }
 }
 
+/// `struct sigcontext` (arch/riscv/include/uapi/asm/sigcontext.h): the
+/// general registers as `struct user_regs_struct` (pc in slot 0, then x1-x31,
+/// see [`REG_PC`]), then the F/D/Q state (`union __riscv_fp_state`, 528
+/// bytes, 16-byte aligned; the kernel fills the D layout, f0-f31 then fcsr).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C, align(16))]
+pub struct SigContext {
+    pub sc_regs: [u64; 32],
+    pub sc_fpregs: [u64; 66],
+}
+
+impl Default for SigContext {
+    fn default() -> SigContext {
+        SigContext { sc_regs: [0; 32], sc_fpregs: [0; 66] }
+    }
+}
+
+/// Slots of [`SigContext::sc_regs`] (glibc's `REG_PC`, `REG_RA`, ...): slot
+/// n > 0 holds register xn.
+pub const REG_PC: usize = 0;
+pub const REG_RA: usize = 1;
+pub const REG_SP: usize = 2;
+pub const REG_A0: usize = 10;
+
+/// `struct ucontext` on riscv64 (arch/riscv/include/uapi/asm/ucontext.h), the
+/// third argument of an `SA_SIGINFO` handler: the interrupted context, which
+/// `rt_sigreturn` restores, so a handler may change it (its pc, to resume
+/// elsewhere). The mask is followed by room for a 1024-bit `sigset_t`;
+/// `uc_mcontext` is at offset 176.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
+pub struct UContext {
+    pub uc_flags: u64,
+    pub uc_link: u64,
+    pub uc_stack: StackT,
+    pub uc_sigmask: SigSet,
+    pub unused: [u8; 120],
+    /// Alignment padding before `uc_mcontext`, spelled out.
+    pub pad: u64,
+    pub uc_mcontext: SigContext,
+}
+
+impl Default for UContext {
+    fn default() -> UContext {
+        UContext {
+            uc_flags: 0,
+            uc_link: 0,
+            uc_stack: StackT::default(),
+            uc_sigmask: SigSet::EMPTY,
+            unused: [0; 120],
+            pad: 0,
+            uc_mcontext: SigContext::default(),
+        }
+    }
+}
+
+impl UContext {
+    /// Register slot `reg` ([`REG_PC`], [`REG_SP`], or n for xn).
+    pub fn reg(&self, reg: usize) -> u64 {
+        self.uc_mcontext.sc_regs[reg]
+    }
+
+    pub fn set_reg(&mut self, reg: usize, value: u64) {
+        self.uc_mcontext.sc_regs[reg] = value;
+    }
+}
+
+/// `struct rt_sigframe` (arch/riscv/kernel/signal.c): what the kernel pushes
+/// on the user stack (16-byte aligned) before running a handler with
+/// `a0 = signo`, `a1 = &info`, `a2 = &uc` and `ra` at the return trampoline
+/// (riscv64 has no `SA_RESTORER`); `rt_sigreturn` finds it at `sp`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(C)]
+pub struct RtSigFrame {
+    pub info: SigInfo,
+    pub uc: UContext,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,6 +342,17 @@ mod tests {
         assert_eq!(size_of::<SigInfo>(), 128);
         assert_eq!(offset_of!(SigInfo, fields), 16);
         assert_eq!(size_of::<SigSet>(), SIGSET_SIZE);
+    }
+
+    #[test]
+    fn signal_frame_matches_riscv64_linux() {
+        assert_eq!(core::mem::align_of::<SigContext>(), 16);
+        assert_eq!(offset_of!(SigContext, sc_fpregs), 256);
+        assert_eq!(offset_of!(UContext, uc_stack), 16);
+        assert_eq!(offset_of!(RtSigFrame, uc), 128);
+        assert_eq!(size_of::<RtSigFrame>(), 1088);
+        let fields = 8 + 8 + size_of::<StackT>() + 8 + 128 + size_of::<SigContext>();
+        assert_eq!(fields, size_of::<UContext>(), "no hidden padding");
     }
 
     #[test]

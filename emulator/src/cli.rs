@@ -3,8 +3,10 @@
 //! Exit status: 0 when the guest passes (test finisher 0x5555 or HTIF exit 0),
 //! the guest's code when it fails (1-255; larger codes report 255), 2 for bad
 //! input to the tool, 124 when `--max-insns` stops the run, 125 when every
-//! hart waits for an interrupt that can never come.
+//! hart waits for an interrupt that can never come, 137 when a debugger
+//! (`--gdb`) kills the machine.
 
+use crate::gdb;
 use crate::loader::elf::{self, Image};
 use crate::machine::{Config, Exit, Machine};
 use crate::mmu::walk::AdPolicy;
@@ -19,6 +21,8 @@ use std::time::Instant;
 pub const EXIT_TOOL_ERROR: i32 = 2;
 pub const EXIT_INSN_LIMIT: i32 = 124;
 pub const EXIT_DEADLOCK: i32 = 125;
+/// As a shell reports a process killed by SIGKILL.
+pub const EXIT_KILLED: i32 = 137;
 
 #[derive(Parser, Debug)]
 #[command(name = "sv39", version, about = "An RV64 emulator with a real Sv39 MMU, compatible with QEMU's virt board")]
@@ -75,6 +79,15 @@ pub(crate) struct BoardArgs {
     pub(crate) append: Option<String>,
     #[command(flatten)]
     trace: TraceArgs,
+    #[command(flatten)]
+    inspect: crate::inspect::InspectArgs,
+    /// Serve the GDB remote protocol on 127.0.0.1:PORT (0: any free port);
+    /// `target remote :PORT` in gdb-multiarch.
+    #[arg(long, value_name = "PORT")]
+    gdb: Option<u16>,
+    /// With --gdb: hold the machine at reset until a debugger connects.
+    #[arg(long, requires = "gdb")]
+    gdb_wait: bool,
 }
 
 /// The `--trace*` options (docs/tracing.md shows each event kind).
@@ -188,6 +201,7 @@ pub(crate) fn machine_config(args: &BoardArgs) -> Config {
         realtime: args.realtime,
         bootargs: args.append.clone(),
         initrd: None,
+        rng_seed: None,
     }
 }
 
@@ -195,14 +209,30 @@ pub(crate) fn machine_config(args: &BoardArgs) -> Config {
 /// the terminal as its console; returns how it ended and the exit status.
 pub(crate) fn run_machine(args: &BoardArgs, cfg: &Config, image: Image, what: &str) -> Result<(Exit, i32), String> {
     let tracer = args.trace.tracer()?;
+    let inspector = args.inspect.inspector()?;
     let mut machine = Machine::new(cfg, image, Box::new(std::io::stdout())).map_err(|e| format!("{what}: {e}"))?;
     machine.connect_input(stdin_reader());
     if let Some(t) = tracer {
         machine.set_tracer(t);
     }
+    if let Some(i) = inspector {
+        machine.set_inspector(i);
+    }
     let start = Instant::now();
-    let exit = machine.run(args.max_insns);
+    let exit = match args.gdb {
+        Some(port) => {
+            let opts = gdb::Options { port, wait: args.gdb_wait, max_insns: args.max_insns };
+            gdb::serve(&mut machine, &opts)?
+        }
+        None => machine.run(args.max_insns),
+    };
     machine.finish();
+    if let Some(i) = machine.take_inspector() {
+        // The guest's status stands: a picture that cannot be written is only reported.
+        if let Err(e) = i.finish(&machine.harts, &mut machine.bus) {
+            eprintln!("sv39: {e}");
+        }
+    }
     if args.stats {
         eprint!("{}", stats::summary(&machine.harts, start.elapsed(), machine.bus.code.invalidations));
     }
@@ -221,6 +251,10 @@ fn exit_status(exit: Exit, machine: &Machine) -> i32 {
         Exit::Deadlock => {
             eprintln!("sv39: every hart waits in WFI for an interrupt that nothing can raise; stopping");
             EXIT_DEADLOCK
+        }
+        Exit::Killed => {
+            eprintln!("sv39: killed by the debugger");
+            EXIT_KILLED
         }
     }
 }

@@ -10,7 +10,9 @@
 use crate::board::{self, dtb};
 use crate::bus::{Bus, Clock};
 use crate::devices::test_finisher::Finish;
+use crate::gdb::Stops;
 use crate::hart::Hart;
+use crate::inspect::Inspector;
 use crate::loader::elf::Image;
 use crate::loader::htif::{self, Htif};
 use crate::mmu::walk::AdPolicy;
@@ -34,6 +36,8 @@ pub struct Config {
     pub bootargs: Option<String>,
     /// An initramfs, placed in RAM as QEMU places `-initrd`.
     pub initrd: Option<Vec<u8>>,
+    /// `/chosen/rng-seed` of the device tree (the guest kernel's RNG seed).
+    pub rng_seed: Option<Vec<u8>>,
 }
 
 /// Why a run ended.
@@ -46,6 +50,8 @@ pub enum Exit {
     InstructionLimit,
     /// Every hart waits for an interrupt that nothing can raise.
     Deadlock,
+    /// A debugger killed the machine (`kill` in GDB).
+    Killed,
 }
 
 pub struct Machine {
@@ -58,6 +64,10 @@ pub struct Machine {
     initrd: Option<(u64, Vec<u8>)>,
     input: Option<Receiver<u8>>,
     tracer: Option<Tracer>,
+    /// Reads page tables for `--dump-pagetable` and `--dump-vm`.
+    inspector: Option<Inspector>,
+    /// A debugger's breakpoints and watchpoints (`--gdb`, while attached).
+    pub(crate) stops: Option<Stops>,
 }
 
 impl Machine {
@@ -83,7 +93,7 @@ impl Machine {
             mmu_type: "riscv,sv39",
             bootargs: cfg.bootargs.clone(),
             initrd: initrd.as_ref().map(|(start, data)| (*start, start + data.len() as u64)),
-            rng_seed: None,
+            rng_seed: cfg.rng_seed.clone(),
             sstc: true,
         })
         .map_err(|e| format!("cannot build the device tree: {e:?}"))?;
@@ -104,7 +114,18 @@ impl Machine {
             }
         }
         let harts = (0..cfg.harts).map(|id| Hart::new(id, Mmu::new(cfg.ad, cfg.strict_tlb))).collect();
-        let mut m = Machine { harts, bus, image, dtb, dtb_addr, initrd, input: None, tracer: None };
+        let mut m = Machine {
+            harts,
+            bus,
+            image,
+            dtb,
+            dtb_addr,
+            initrd,
+            input: None,
+            tracer: None,
+            stops: None,
+            inspector: None,
+        };
         m.reset();
         Ok(m)
     }
@@ -135,31 +156,62 @@ impl Machine {
     /// Runs until the guest passes or fails, or `max_insns` instructions of hart
     /// 0 have executed.
     pub fn run(&mut self, max_insns: Option<u64>) -> Exit {
-        let quantum: u64 = if self.harts.len() > 1 { 1_000 } else { 100_000 };
         let limit = max_insns.unwrap_or(u64::MAX);
         loop {
-            let now = self.harts[0].cycle;
-            if now >= limit {
-                return Exit::InstructionLimit;
-            }
-            let end = (now + quantum).min(limit);
-            let mut busy = false;
-            for i in 0..self.harts.len() {
-                match self.run_hart(i, end) {
-                    Ok(ran) => busy |= ran,
-                    Err(exit) => return exit,
-                }
-            }
-            if let Some(exit) = self.check_exit() {
+            if let Some(exit) = self.round(limit) {
                 return exit;
             }
-            self.serve_input();
-            if !busy {
-                if let Some(exit) = self.idle() {
-                    return exit;
-                }
+        }
+    }
+
+    /// One round: each hart runs up to a quantum of instructions (all stop at
+    /// once when one reaches a debugger's breakpoint or watchpoint), then the
+    /// devices are served; Some when the run ends (`limit`: hart 0's cycle).
+    pub(crate) fn round(&mut self, limit: u64) -> Option<Exit> {
+        let quantum: u64 = if self.harts.len() > 1 { 1_000 } else { 100_000 };
+        let now = self.harts[0].cycle;
+        if now >= limit {
+            return Some(Exit::InstructionLimit);
+        }
+        let end = (now + quantum).min(limit);
+        let mut busy = false;
+        for i in 0..self.harts.len() {
+            match self.run_hart(i, end) {
+                Ok(ran) => busy |= ran,
+                Err(exit) => return Some(exit),
+            }
+            if self.halted() {
+                return None;
             }
         }
+        if let Some(exit) = self.check_exit() {
+            return Some(exit);
+        }
+        self.serve_input();
+        if !busy {
+            return self.idle();
+        }
+        None
+    }
+
+    /// Hart `i` alone runs up to `n` instructions, the others held (a
+    /// debugger's step, or a continue of one thread). While it waits in WFI,
+    /// time moves on as when idle; Ok(false) when nothing can wake it.
+    pub(crate) fn run_alone(&mut self, i: usize, n: u64) -> Result<bool, Exit> {
+        loop {
+            if self.run_hart(i, self.harts[i].cycle + n)? || self.halted() {
+                return Ok(true);
+            }
+            self.serve_input();
+            if self.idle().is_some() {
+                return Ok(false);
+            }
+        }
+    }
+
+    /// Whether a debugger's breakpoint or watchpoint holds the harts.
+    fn halted(&self) -> bool {
+        self.stops.as_ref().is_some_and(Stops::halted)
     }
 
     /// Runs hart `i` up to cycle `end`, stopping at each of its timer deadlines
@@ -177,7 +229,13 @@ impl Machine {
                 h.wfi = false;
             }
             h.take_interrupt();
-            let stop = deadline(h, bus).map_or(end, |d| d.clamp(h.cycle + 1, end));
+            let mut stop = deadline(h, bus).map_or(end, |d| d.clamp(h.cycle + 1, end));
+            if let Some(s) = &mut self.stops {
+                if s.check(h, bus) {
+                    break;
+                }
+                stop = s.batch_end(h, stop);
+            }
             bus.event = false;
             match &mut self.tracer {
                 Some(t) if t.wants_steps(h) => {
@@ -192,8 +250,12 @@ impl Machine {
                     h.run(bus, stop);
                 }
             }
-            if let Some(t) = &mut self.tracer {
-                t.drain(h, bus);
+            if let Some(v) = &mut self.inspector {
+                v.after_batch(h, bus);
+            }
+            match &mut self.tracer {
+                Some(t) => t.drain(h, bus),
+                None => h.events.iter_mut().for_each(Vec::clear),
             }
             ran = true;
             if self.bus.event {
@@ -275,6 +337,17 @@ impl Machine {
     pub fn set_tracer(&mut self, tracer: Tracer) {
         self.harts.iter_mut().for_each(|h| tracer.observe(h));
         self.tracer = Some(tracer);
+    }
+
+    /// Reads page tables as `inspector` says (see `crate::inspect`).
+    pub fn set_inspector(&mut self, inspector: Inspector) {
+        self.harts.iter_mut().for_each(|h| inspector.observe(h));
+        self.inspector = Some(inspector);
+    }
+
+    /// The inspector, for its readings at exit.
+    pub fn take_inspector(&mut self) -> Option<Inspector> {
+        self.inspector.take()
     }
 
     /// Flushes console and trace output.

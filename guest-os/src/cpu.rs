@@ -115,6 +115,12 @@ pub fn sfence_vma_asid(asid: u16) {
     unsafe { asm!("sfence.vma zero, {}", in(reg) asid as u64) };
 }
 
+/// `fence.i`: later instruction fetches on this hart see earlier stores.
+pub fn fence_i() {
+    // SAFETY: a fence only orders this hart's instruction fetches.
+    unsafe { asm!("fence.i") };
+}
+
 /// Waits for an interrupt.
 pub fn wait_for_interrupt() {
     // SAFETY: wfi only pauses the hart.

@@ -11,7 +11,9 @@ extern crate alloc;
 
 pub mod mm {
     pub mod frame_pool;
+    pub mod page_cache;
     pub mod page_table;
+    pub mod uvm;
     pub mod vma;
 }
 

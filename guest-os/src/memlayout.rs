@@ -25,14 +25,23 @@
 //!                          (non-canonical hole)
 //!
 //!  USER_TOP              ┐ 0x0000_0040_0000_0000 (exclusive)
-//!                        │ user stack (USER_STACK_SIZE, grows down from USER_STACK_TOP)
-//!  USER_STACK_TOP        ┤ USER_TOP - one guard page
+//!  USER_STACK_TOP        ┤ USER_TOP - one page: the highest stack top
+//!                        │ stack top: USER_STACK_TOP - random (< RANDOM_RANGE)
+//!                        │ user stack: grows down on demand from its top, at
+//!                        │ most STACK_LIMIT; below it STACK_GUARD_GAP unmapped
+//!                        │ (a fault there is a SIGSEGV)
+//!  MMAP_TOP              ┤ USER_STACK_TOP - RANDOM_RANGE - MMAP_GAP
+//!                        │ mmap base: MMAP_TOP - random; mappings without an
+//!                        │ address go below it, top down; [vdso] first
 //!                        │ ...
-//!  DYN_BASE              ┤ static-pie (ET_DYN) programs are loaded here
-//!                        │ heap (brk), from the page after the highest segment
+//!  DYN_BASE              ┤ + random: static-pie (ET_DYN) programs are loaded here
+//!                        │ heap (brk): random pages above the highest segment
 //!                        │ ELF segments (ET_EXEC: where they say, typically 0x10000)
-//!  0x1000                ┤
+//!  MMAP_MIN_ADDR         ┤ 0x10000: nothing below (MAP_FIXED there is EPERM)
 //!  0x0                   ┘ never mapped
+//!
+//!  "random" is page-aligned and below RANDOM_RANGE, drawn per exec from the
+//!  kernel RNG (seeded from /chosen/rng-seed); `norandmaps` makes it 0.
 //!
 //! Physical
 //!
@@ -66,19 +75,39 @@ pub const KERNEL_ROOT_ENTRIES: core::ops::Range<usize> = 256..512;
 
 /// The end of the user half (exclusive).
 pub const USER_TOP: u64 = 0x40_0000_0000;
-/// The top of a new program's stack, a guard page below USER_TOP.
+/// The highest top of a new program's stack, a guard page below USER_TOP.
 pub const USER_STACK_TOP: u64 = USER_TOP - PAGE_SIZE;
-/// The user stack mapped at exec (fixed size until issue 4 grows it on demand).
-pub const USER_STACK_SIZE: u64 = 256 * 1024;
+/// How far the stack may grow down (RLIMIT_STACK's usual 8 MiB).
+pub const STACK_LIMIT: u64 = 8 << 20;
+/// Unmapped bytes kept below the stack's limit and its lowest page
+/// (Linux's stack_guard_gap, 256 pages).
+pub const STACK_GUARD_GAP: u64 = 1 << 20;
+/// The stack mapping at exec reaches this far below the arguments; it
+/// grows from there on demand.
+pub const STACK_INITIAL: u64 = 128 * 1024;
 /// The most bytes argv, envp and their pointers may take on a new stack.
 pub const ARG_MAX: usize = 128 * 1024;
-/// Where static-pie programs are loaded.
+/// Stack top, mmap base, heap start and ET_DYN base each move down (up, for
+/// the last two) by a random number of pages below this (Linux's 18 bits
+/// of mmap randomness on 64-bit).
+pub const RANDOM_RANGE: u64 = 1 << 30;
+/// Room between the lowest stack top and the highest mmap base.
+pub const MMAP_GAP: u64 = 128 << 20;
+/// The mmap base before randomization.
+pub const MMAP_TOP: u64 = USER_STACK_TOP - RANDOM_RANGE - MMAP_GAP;
+/// Nothing is mapped below this (vm.mmap_min_addr).
+pub const MMAP_MIN_ADDR: u64 = 0x10000;
+/// Where static-pie programs are loaded, before randomization (2/3 of the
+/// user half, Linux's ELF_ET_DYN_BASE).
 pub const DYN_BASE: u64 = 0x2a_aaaa_a000;
 /// The most the heap (brk) may grow.
 pub const BRK_MAX: u64 = 1 << 30;
 
 /// The most processes alive at once (and kernel-stack slots).
 pub const MAX_PROCS: usize = 64;
+/// The most mappings an address space may have (Linux's max_map_count, cut
+/// so that MAX_PROCS spaces at the limit fit in the kernel heap).
+pub const MAX_VMAS: usize = 512;
 
 /// The kernel heap for `ram` bytes of RAM: 1/16 of it, between 2 and 32 MiB.
 pub const fn heap_size(ram: u64) -> u64 {

@@ -1,6 +1,7 @@
-//! The kernel's random numbers (AT_RANDOM, getrandom): xoshiro256** seeded
-//! from the DTB's `/chosen/rng-seed` when the board gives one, mixed with the
-//! time at boot. Not cryptographic; enough for stack canaries and ASLR.
+//! The kernel's random numbers (AT_RANDOM, getrandom, ASLR): xoshiro256**
+//! seeded from the DTB's `/chosen/rng-seed` alone when the board gives one
+//! (so the same seed gives the same numbers: `sv39 run --seed N`), else from
+//! the time at boot. Not cryptographic; enough for stack canaries and ASLR.
 
 use crate::sync::Global;
 
@@ -15,9 +16,9 @@ fn splitmix(x: &mut u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Seeds from `seed` bytes and `time`.
+/// Seeds from `seed` bytes, or from `time` when there are none.
 pub fn init(seed: &[u8], time: u64) {
-    let mut mix = time;
+    let mut mix = if seed.is_empty() { time } else { 0 };
     for chunk in seed.chunks(8) {
         let mut w = [0u8; 8];
         w[..chunk.len()].copy_from_slice(chunk);

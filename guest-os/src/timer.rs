@@ -17,8 +17,9 @@ static TIMEBASE_HZ: AtomicU64 = AtomicU64::new(10_000_000);
 static USE_SSTC: AtomicBool = AtomicBool::new(false);
 static TICKS: AtomicU64 = AtomicU64::new(0);
 
-/// Starts ticking. `mtimecmp` is the boot hart's CLINT comparator (physical),
-/// used when `sstc` is false; `finisher` lets M-mode power off on a fault.
+/// Starts ticking. `mtimecmp` is the boot hart's CLINT comparator (physical,
+/// 0 if there is no CLINT): parked at "never", then used for the ticks when
+/// `sstc` is false; `finisher` lets M-mode power off on a fault.
 pub fn init(timebase_hz: u64, sstc: bool, mtimecmp: u64, finisher: u64) {
     TIMEBASE_HZ.store(timebase_hz.max(1), Ordering::Relaxed);
     USE_SSTC.store(sstc, Ordering::Relaxed);
@@ -37,11 +38,13 @@ fn set_next() {
     }
 }
 
-/// The timer interrupt: arms the next tick and wakes sleepers.
+/// The timer interrupt: arms the next tick and wakes sleepers, those of
+/// timed sleeps whose time has come too.
 pub fn tick() {
     TICKS.fetch_add(1, Ordering::Relaxed);
     set_next();
     scheduler::wakeup(Channel::Timer);
+    scheduler::wakeup_expired(now_ns());
 }
 
 /// Nanoseconds since boot.

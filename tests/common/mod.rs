@@ -163,3 +163,37 @@ pub fn elf_with_code(pa: u64, code: &[u32]) -> Vec<u8> {
     b.extend_from_slice(&bytes);
     b
 }
+
+/// `sv39 run OPTIONS COMMAND...` with `input` typed on the console: the
+/// console (stdout) with the host's line ends, kernel lines kept.
+pub fn sv39_run_console(options: &[&str], command: &[&str], input: Option<&[u8]>) -> Run {
+    let mut cmd = Command::new(SV39);
+    cmd.arg("run").args(options).args(command);
+    let mut run = run_with_input(cmd, input, Duration::from_secs(300));
+    run.stdout = run.stdout.replace("\r\n", "\n");
+    run
+}
+
+/// The console of a guest run with the host's line ends (a tty's ONLCR
+/// undone) and without the kernel's own lines (`[kernel] ...`).
+pub fn without_kernel_lines(console: &str) -> String {
+    console.replace("\r\n", "\n").split_inclusive('\n').filter(|l| !l.starts_with("[kernel]")).collect()
+}
+
+/// The bundled kernel and programs on `qemu-system-riscv64 -M virt`, booted
+/// as `sv39 run` boots them: the same initramfs, and `append` then `--` and
+/// `command` as the kernel command line. The console is the stdout, as is.
+pub fn qemu_system_run(append: Option<&str>, command: &[&str], input: Option<&[u8]>, limit: Duration) -> Run {
+    let args: Vec<String> = command[1..].iter().map(|a| a.to_string()).collect();
+    let (archive, cmdline) = sv39::run::bundled_initramfs(Some(command[0]), &args).unwrap();
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let initrd = std::env::temp_dir().join(format!("sv39-initrd-{}-{n}.cpio", std::process::id()));
+    std::fs::write(&initrd, archive).unwrap();
+    let mut cmd = Command::new("qemu-system-riscv64");
+    cmd.args(["-M", "virt", "-bios", "none", "-m", "128M", "-nographic", "-kernel"]).arg(guest_bin("guest-os"));
+    cmd.arg("-initrd").arg(&initrd).arg("-append").arg(sv39::run::bootargs(append, &cmdline));
+    let run = run_with_input(cmd, input, limit);
+    std::fs::remove_file(initrd).unwrap();
+    run
+}

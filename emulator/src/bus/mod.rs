@@ -96,6 +96,11 @@ impl Bus {
         Ok(())
     }
 
+    /// The devices' ranges in address order: (base, size, device).
+    pub fn devices(&self) -> impl Iterator<Item = (u64, u64, DeviceId)> + '_ {
+        self.map.iter().map(|r| (r.base, r.size, r.dev))
+    }
+
     fn find(&self, pa: u64) -> Option<(DeviceId, u64)> {
         let i = self.map.partition_point(|r| r.base <= pa).checked_sub(1)?;
         let r = self.map[i];

@@ -86,10 +86,8 @@ fn name_matches(name: &str, pattern: &str) -> bool {
 /// The text of an ELF's `.conformance.rule` section.
 pub fn rule_of(elf: &[u8]) -> Option<String> {
     let parsed = Elf::parse(elf).ok()?;
-    let section = parsed
-        .section_headers
-        .iter()
-        .find(|sh| parsed.shdr_strtab.get_at(sh.sh_name) == Some(RULE_SECTION))?;
+    let section =
+        parsed.section_headers.iter().find(|sh| parsed.shdr_strtab.get_at(sh.sh_name) == Some(RULE_SECTION))?;
     let bytes = elf.get(section.file_range()?)?;
     Some(String::from_utf8_lossy(bytes).into_owned())
 }
@@ -124,7 +122,11 @@ mod tests {
         assert!(cases.len() >= 150, "{} cases", cases.len());
         for c in cases {
             let rule = rule_of(c.elf).unwrap_or_else(|| panic!("{}: no {RULE_SECTION} section", c.name));
-            assert!(rule.chars().next().is_some_and(|ch| ch.is_ascii_digit() || ch == 'u'), "{}: rule {rule:?}", c.name);
+            assert!(
+                rule.chars().next().is_some_and(|ch| ch.is_ascii_digit() || ch == 'u'),
+                "{}: rule {rule:?}",
+                c.name
+            );
         }
     }
 }

@@ -27,7 +27,13 @@ pub fn readme(cases: &[Case]) -> String {
             AdPolicy::Update => "hardware update",
             AdPolicy::Fault => "page fault (Svade)",
         });
-        let qemu = if case.qemu_passes() { "passes" } else if case.qemu_bug() { "fails: QEMU bug" } else { "fails: no Svade" };
+        let qemu = if case.qemu_passes() {
+            "passes"
+        } else if case.qemu_bug() {
+            "fails: QEMU bug"
+        } else {
+            "fails: no Svade"
+        };
         let _ = writeln!(s, "| `{}` | {} | {scheme} | {qemu} |", case.name, case.rule());
     }
     s
@@ -43,7 +49,9 @@ or M-mode with MPRV, and checks the trap cause, trap value and trap PC, the
 value returned, memory and the PTEs against what the specification allows.
 Where the specification leaves a choice (misaligned accesses, the priority
 of a misaligned exception, stale translations without SFENCE.VMA, optional
-Sv48/Sv57, ASID width) the case accepts every allowed outcome.
+Sv48/Sv57, ASID width) the case accepts every allowed outcome. Each case's
+source in the sv39 repository (`guest-programs/conformance/src/bin/<case>.rs`)
+quotes the specification text it checks.
 
 ## What a case needs
 

@@ -24,6 +24,7 @@ use crate::mmu::walk::AdPolicy;
 use report::{Row, Suite};
 use run::Engine;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// The options of `sv39 conformance`.
@@ -66,21 +67,29 @@ pub fn run_suite(args: &ConformanceArgs) -> Result<Suite, String> {
     let selected: Vec<cases::Case> =
         cases::matching(args.filter.as_deref()).into_iter().filter(|c| c.applies(args.ad)).collect();
     if selected.is_empty() {
-        return Err(format!("no case matches {:?} under --ad {}", args.filter.as_deref().unwrap_or(""), report::policy_name(args.ad)));
+        return Err(format!(
+            "no case matches {:?} under --ad {}",
+            args.filter.as_deref().unwrap_or(""),
+            report::policy_name(args.ad)
+        ));
     }
     let qemu = match args.qemu {
         true => Some(qemu::version().ok_or(format!("{} not found (apt-get install qemu-system-misc)", qemu::QEMU))?),
         false => None,
     };
-    let dir = std::env::temp_dir().join(format!("sv39-conformance-{}", std::process::id()));
+    let dir = scratch_dir();
     if qemu.is_some() {
         qemu::write_elves(&selected, &dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
-    let engines: &[Engine] = if qemu.is_some() { &[Engine::Sv39(args.ad), Engine::Qemu] } else { &[Engine::Sv39(args.ad)] };
-    let jobs: Vec<(cases::Case, Engine)> = engines.iter().flat_map(|&e| selected.iter().map(move |&c| (c, e))).collect();
+    let engines: &[Engine] =
+        if qemu.is_some() { &[Engine::Sv39(args.ad), Engine::Qemu] } else { &[Engine::Sv39(args.ad)] };
+    let jobs: Vec<(cases::Case, Engine)> =
+        engines.iter().flat_map(|&e| selected.iter().map(move |&c| (c, e))).collect();
     let threads = args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from);
     let mut results = run::parallel(&jobs, threads, &dir).into_iter();
-    let _ = std::fs::remove_dir_all(&dir);
+    if qemu.is_some() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     let sv39: Vec<_> = results.by_ref().take(selected.len()).collect();
     let rows = selected
         .into_iter()
@@ -88,4 +97,11 @@ pub fn run_suite(args: &ConformanceArgs) -> Result<Suite, String> {
         .map(|(case, sv39)| Row { rule: case.rule(), case, sv39, qemu: qemu.as_ref().and_then(|_| results.next()) })
         .collect();
     Ok(Suite { rows, ad: args.ad, qemu, threads, wall: start.elapsed() })
+}
+
+/// A fresh directory name for the ELFs QEMU loads, unique per run.
+fn scratch_dir() -> PathBuf {
+    static RUNS: AtomicUsize = AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, Ordering::Relaxed);
+    std::env::temp_dir().join(format!("sv39-conformance-{}-{run}", std::process::id()))
 }

@@ -73,7 +73,13 @@ impl Suite {
         let _ = writeln!(out, "{}", head.trim_end());
         for row in &self.rows {
             let qemu = row.qemu.as_ref().map_or(String::new(), |q| format!("{:<14}", q.short()));
-            let line = format!("{:<name_w$}  {:<rule_w$}  {:<18}  {qemu}  {}", row.case.name, row.rule, row.sv39.short(), row.note());
+            let line = format!(
+                "{:<name_w$}  {:<rule_w$}  {:<18}  {qemu}  {}",
+                row.case.name,
+                row.rule,
+                row.sv39.short(),
+                row.note()
+            );
             let _ = writeln!(out, "{}", line.trim_end());
             for (engine, verdict) in [("sv39", Some(&row.sv39)), ("qemu", row.qemu.as_ref())] {
                 if let Some(detail) = verdict.and_then(Verdict::detail) {
@@ -94,7 +100,8 @@ impl Suite {
         );
         if let Some(version) = &self.qemu {
             let differ = self.rows.iter().filter(|r| r.qemu.as_ref().is_some_and(|q| q.passed() != r.sv39.passed()));
-            let (total, unexpected) = differ.fold((0, 0), |(t, u), r| (t + 1, u + r.unexpected_disagreement() as usize));
+            let (total, unexpected) =
+                differ.fold((0, 0), |(t, u), r| (t + 1, u + r.unexpected_disagreement() as usize));
             let _ = write!(s, "\n{version}: differs on {total} cases, {unexpected} of them unexpected");
         }
         let _ = writeln!(s, "\n{:.1} s on {} threads", self.wall.as_secs_f64(), self.threads);

@@ -5,13 +5,13 @@
 
 use super::cases::Case;
 use super::qemu;
+use crate::devices::uart::MemoryConsole;
 use crate::loader::elf;
 use crate::machine::{Config, Exit, Machine};
 use crate::mmu::walk::AdPolicy;
-use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use sv39_arch::memmap::DEFAULT_RAM_SIZE;
 
 /// Instructions a case may run on sv39 before it counts as timed out (the
@@ -30,7 +30,10 @@ pub enum Engine {
 pub enum Verdict {
     Pass,
     /// The case failed check `check`; `detail` is its `check N failed` line.
-    Fail { check: u64, detail: Option<String> },
+    Fail {
+        check: u64,
+        detail: Option<String>,
+    },
     Timeout,
     /// The run could not be done (QEMU missing, a bad ELF, ...).
     Error(String),
@@ -82,27 +85,6 @@ fn failure_line(console: &str) -> Option<String> {
     console.lines().map(|l| l.trim_end_matches('\r')).find(says_why).map(str::to_string)
 }
 
-/// A console kept in memory.
-#[derive(Clone, Default)]
-struct Buffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Buffer {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(data);
-        Ok(data.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Buffer {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
 /// Runs `case` on sv39 with A/D kept as `ad`.
 pub fn on_sv39(case: &Case, ad: AdPolicy) -> Verdict {
     let image = match elf::parse(case.elf) {
@@ -117,8 +99,9 @@ pub fn on_sv39(case: &Case, ad: AdPolicy) -> Verdict {
         realtime: false,
         bootargs: None,
         initrd: None,
+        rng_seed: None,
     };
-    let console = Buffer::default();
+    let console = MemoryConsole::default();
     let mut machine = match Machine::new(&cfg, image, Box::new(console.clone())) {
         Ok(m) => m,
         Err(e) => return Verdict::Error(e),
@@ -128,6 +111,7 @@ pub fn on_sv39(case: &Case, ad: AdPolicy) -> Verdict {
         Exit::Fail(code) => Ok(code),
         Exit::InstructionLimit => Err(Verdict::Timeout),
         Exit::Deadlock => Err(Verdict::Error("every hart waits for an interrupt that cannot come".into())),
+        Exit::Killed => Err(Verdict::Error("killed by a debugger".into())),
     };
     machine.finish();
     Verdict::judge(status, &console.text())

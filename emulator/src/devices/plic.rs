@@ -128,6 +128,10 @@ impl Plic {
 
     /// The source a claim by `context` would return.
     fn best(&self, context: usize) -> Option<usize> {
+        // Nothing pending is the common case, checked per instruction while stepping.
+        if self.pending == [0; WORDS] {
+            return None;
+        }
         let enable = self.enable.get(context)?;
         let mut max_priority = *self.threshold.get(context)?;
         let mut best = None;

@@ -414,27 +414,40 @@ impl Mmio for Uart {
     }
 }
 
+/// A console that keeps what the guest writes, for hosts that read it back
+/// (tests, `sv39 conformance`); clones share one buffer.
+#[derive(Clone, Default)]
+pub struct MemoryConsole(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl MemoryConsole {
+    /// Everything written so far.
+    pub fn bytes(&self) -> Vec<u8> {
+        self.0.lock().unwrap().clone()
+    }
+
+    /// Everything written so far, as text (invalid UTF-8 replaced).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl Write for MemoryConsole {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::{Arc, Mutex};
 
-    /// A host writer the test can look into.
-    #[derive(Clone, Default)]
-    struct Sink(Arc<Mutex<Vec<u8>>>);
-
-    impl Write for Sink {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
-    fn uart() -> (Uart, Sink) {
-        let sink = Sink::default();
+    fn uart() -> (Uart, MemoryConsole) {
+        let sink = MemoryConsole::default();
         (Uart::new(Box::new(sink.clone())), sink)
     }
 
@@ -502,12 +515,12 @@ mod tests {
             wr(&mut u, RBR_THR_DLL, (*b).into());
             assert_eq!(rd(&mut u, LSR) & 0x60, 0x60);
         }
-        assert!(sink.0.lock().unwrap().is_empty());
+        assert!(sink.bytes().is_empty());
         wr(&mut u, RBR_THR_DLL, b'\n'.into());
-        assert_eq!(sink.0.lock().unwrap().as_slice(), b"hi\n");
+        assert_eq!(sink.bytes().as_slice(), b"hi\n");
         wr(&mut u, RBR_THR_DLL, b'!'.into());
         u.flush();
-        assert_eq!(sink.0.lock().unwrap().as_slice(), b"hi\n!");
+        assert_eq!(sink.bytes().as_slice(), b"hi\n!");
     }
 
     #[test]
@@ -650,7 +663,7 @@ mod tests {
         assert_eq!(rd(&mut u, RBR_THR_DLL), 0x41);
         assert_eq!(rd(&mut u, LSR), 0x60);
         u.flush();
-        assert!(sink.0.lock().unwrap().is_empty());
+        assert!(sink.bytes().is_empty());
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! Loading RV64 ELF executables (with goblin) at their physical addresses.
 //!
 //! Every way a file can be unusable gets one clear message: missing, not ELF,
-//! not RISC-V, 32-bit, big-endian, truncated, or with nothing to load.
+//! not RISC-V, 32-bit, big-endian, truncated, or with nothing to load; and,
+//! for a Linux program that `sv39 run` hands to the bundled kernel, dynamically
+//! linked.
 
-use goblin::elf::{header, program_header::PT_LOAD, Elf};
+use goblin::elf::{header, program_header::PT_INTERP, program_header::PT_LOAD, Elf};
 use std::fmt;
 use std::path::Path;
 
@@ -35,6 +37,8 @@ pub enum LoadError {
     Truncated(String),
     NoSegments,
     OutsideRam { start: u64, end: u64, ram_start: u64, ram_end: u64 },
+    /// A PT_INTERP names this dynamic linker; the bundled kernel has none.
+    NeedsInterpreter(String),
 }
 
 impl fmt::Display for LoadError {
@@ -52,6 +56,9 @@ impl fmt::Display for LoadError {
                 "segment [{start:#x}, {end:#x}) lies outside RAM [{ram_start:#x}, {ram_end:#x}); \
                  link it for the virt board or raise --mem"
             ),
+            LoadError::NeedsInterpreter(interp) => {
+                write!(f, "needs an interpreter ({interp}: dynamic linking), not supported yet; link with -static")
+            }
         }
     }
 }
@@ -77,11 +84,7 @@ pub fn load_file(path: &Path) -> Result<Image, LoadError> {
 
 /// Parses an RV64 little-endian ELF executable.
 pub fn parse(bytes: &[u8]) -> Result<Image, LoadError> {
-    check_ident(bytes)?;
-    let elf = Elf::parse(bytes).map_err(|e| LoadError::Truncated(e.to_string()))?;
-    if elf.header.e_machine != header::EM_RISCV {
-        return Err(LoadError::NotRiscv(elf.header.e_machine));
-    }
+    let elf = parse_rv64(bytes)?;
     let mut segments = Vec::new();
     for ph in elf.program_headers.iter().filter(|p| p.p_type == PT_LOAD && p.p_memsz > 0) {
         let range = ph.file_range();
@@ -100,6 +103,31 @@ pub fn parse(bytes: &[u8]) -> Result<Image, LoadError> {
         elf.syms.iter().find(|s| elf.strtab.get_at(s.st_name) == Some(name)).map(|s| s.st_value)
     };
     Ok(Image { entry: elf.entry, segments, tohost: symbol("tohost"), fromhost: symbol("fromhost") })
+}
+
+/// Checks that a Linux program is one the bundled kernel can exec: an RV64
+/// little-endian RISC-V ELF without an interpreter. Its segments are the
+/// kernel's to judge (they go at virtual addresses, not into RAM as here).
+pub fn check_static_linux_program(bytes: &[u8]) -> Result<(), LoadError> {
+    let elf = parse_rv64(bytes)?;
+    match elf.program_headers.iter().find(|p| p.p_type == PT_INTERP) {
+        Some(ph) => {
+            let path = bytes.get(ph.file_range()).unwrap_or_default();
+            let path = path.split(|&b| b == 0).next().unwrap_or_default();
+            Err(LoadError::NeedsInterpreter(String::from_utf8_lossy(path).into_owned()))
+        }
+        None => Ok(()),
+    }
+}
+
+/// The headers of an RV64 little-endian RISC-V ELF file.
+fn parse_rv64(bytes: &[u8]) -> Result<Elf<'_>, LoadError> {
+    check_ident(bytes)?;
+    let elf = Elf::parse(bytes).map_err(|e| LoadError::Truncated(e.to_string()))?;
+    if elf.header.e_machine != header::EM_RISCV {
+        return Err(LoadError::NotRiscv(elf.header.e_machine));
+    }
+    Ok(elf)
 }
 
 /// Checks the identification bytes, so each kind of wrong file gets its own message.
@@ -187,5 +215,21 @@ mod tests {
         for cut in [20, 64, 100, 121] {
             assert!(matches!(parse(&full[..cut]), Err(LoadError::Truncated(_))), "cut at {cut}");
         }
+    }
+
+    #[test]
+    fn a_linux_program_with_an_interpreter_is_refused() {
+        let interp = b"/lib/ld-linux-riscv64-lp64d.so.1\0";
+        let mut dynamic = elf(2, header::EM_RISCV);
+        dynamic[64..68].copy_from_slice(&PT_INTERP.to_le_bytes());
+        dynamic[64 + 32..64 + 40].copy_from_slice(&(interp.len() as u64).to_le_bytes()); // p_filesz
+        dynamic.truncate(120);
+        dynamic.extend_from_slice(interp);
+        let err = check_static_linux_program(&dynamic).unwrap_err();
+        assert!(matches!(&err, LoadError::NeedsInterpreter(p) if p == "/lib/ld-linux-riscv64-lp64d.so.1"));
+        assert!(err.to_string().contains("link with -static"), "{err}");
+        assert!(check_static_linux_program(&elf(2, header::EM_RISCV)).is_ok());
+        assert!(matches!(check_static_linux_program(&elf(1, header::EM_RISCV)), Err(LoadError::Not64Bit)));
+        assert!(matches!(check_static_linux_program(&elf(2, header::EM_AARCH64)), Err(LoadError::NotRiscv(183))));
     }
 }

@@ -133,24 +133,8 @@ pub fn walk(
         let pte = mem.read_pte(pte_addr).ok_or(WalkFault::BusError)?;
         trace.steps[trace.len] = (level as u8, pte_addr, pte);
         trace.len += 1;
-        // Step 3: invalid or reserved encodings.
-        if pte & PTE_V == 0 {
-            return Err(WalkFault::Invalid);
-        }
-        if pte & PTE_R == 0 && pte & PTE_W != 0 {
-            return Err(WalkFault::WriteWithoutRead);
-        }
-        if pte & PTE_RESERVED != 0 {
-            return Err(WalkFault::ReservedBits);
-        }
-        // Step 4: a pointer to the next level, or a leaf.
-        if !is_leaf(pte) {
-            if pte & (PTE_A | PTE_D | PTE_U) != 0 {
-                return Err(WalkFault::PointerReservedBits);
-            }
-            if level == 0 {
-                return Err(WalkFault::NoLeaf);
-            }
+        // Steps 3 and 4: a pointer to the next level, or a leaf.
+        if classify(pte, level)? == PteKind::Pointer {
             level -= 1;
             a = pte_ppn(pte) << PAGE_SHIFT;
             continue;
@@ -158,8 +142,7 @@ pub fn walk(
         // Step 5: the leaf's permissions.
         check_leaf(pte, req)?;
         // Step 6: a superpage must be aligned.
-        let low_ppn_mask = (1u64 << (9 * level)) - 1;
-        if pte_ppn(pte) & low_ppn_mask != 0 {
+        if misaligned_superpage(pte, level) {
             return Err(WalkFault::MisalignedSuperpage);
         }
         // Step 7: the A and D bits.
@@ -169,6 +152,46 @@ pub fn walk(
         let pa = (pte_ppn(pte) << PAGE_SHIFT) & !page_mask | va & page_mask;
         return Ok(Leaf { pa, pte, pte_addr, level });
     }
+}
+
+/// What a valid PTE is (step 4 of the walk).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PteKind {
+    /// A pointer to the next level's table.
+    Pointer,
+    Leaf,
+}
+
+/// Steps 3 and 4 of the walk for `pte`, read at `level`: a pointer or a
+/// leaf, or the fault that stops the walk there (permissions not checked).
+pub fn classify(pte: u64, level: usize) -> Result<PteKind, WalkFault> {
+    // Step 3: invalid or reserved encodings.
+    if pte & PTE_V == 0 {
+        return Err(WalkFault::Invalid);
+    }
+    if pte & PTE_R == 0 && pte & PTE_W != 0 {
+        return Err(WalkFault::WriteWithoutRead);
+    }
+    if pte & PTE_RESERVED != 0 {
+        return Err(WalkFault::ReservedBits);
+    }
+    // Step 4: R = W = X = 0 is a pointer, which may not carry A, D or U.
+    if is_leaf(pte) {
+        return Ok(PteKind::Leaf);
+    }
+    if pte & (PTE_A | PTE_D | PTE_U) != 0 {
+        return Err(WalkFault::PointerReservedBits);
+    }
+    if level == 0 {
+        return Err(WalkFault::NoLeaf);
+    }
+    Ok(PteKind::Pointer)
+}
+
+/// Step 6: a leaf at `level` > 0 whose low PPN fields are not zero.
+pub fn misaligned_superpage(pte: u64, level: usize) -> bool {
+    let low_ppn_mask = (1u64 << (9 * level)) - 1;
+    pte_ppn(pte) & low_ppn_mask != 0
 }
 
 /// Step 5 of the walk: may this access use this leaf? (privileged spec 4.3.1

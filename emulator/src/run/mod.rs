@@ -45,6 +45,18 @@ pub const PROGRAMS: &[(&str, &[u8])] = &[
     ("efault", guest_bin!("efault")),
     ("forkbomb", guest_bin!("forkbomb")),
     ("hog", guest_bin!("hog")),
+    // Virtual memory, one idea each (issue 4).
+    ("layout", guest_bin!("layout")),
+    ("lazy", guest_bin!("lazy")),
+    ("pageedge", guest_bin!("pageedge")),
+    ("cow", guest_bin!("cow")),
+    ("mmapfile", guest_bin!("mmapfile")),
+    ("shm", guest_bin!("shm")),
+    ("aslr", guest_bin!("aslr")),
+    ("uvm", guest_bin!("uvm")),
+    ("sharetext", guest_bin!("sharetext")),
+    ("vmcheck", guest_bin!("vmcheck")),
+    ("forkbench", guest_bin!("forkbench")),
 ];
 
 #[derive(clap::Args, Debug)]
@@ -58,9 +70,17 @@ pub struct RunArgs {
     /// Boot this kernel ELF instead of the bundled one.
     #[arg(long, value_name = "ELF")]
     kernel: Option<PathBuf>,
+    /// The seed of the guest kernel's random numbers (/chosen/rng-seed),
+    /// which fix its address-space layout (ASLR) and AT_RANDOM: a number, or
+    /// `random` for one from the host. The default, 0, keeps runs repeatable.
+    #[arg(long, value_name = "N|random", default_value = "0", value_parser = parse_seed)]
+    seed: Seed,
     /// A static riscv64 ELF on the host, or the name of a bundled program
     /// (init, sh, hello, echo, cat, ls, tour, exitcode, segv, efault,
-    /// forkbomb, hog). Without it: the shell.
+    /// forkbomb, hog; and for virtual memory layout, lazy, pageedge, cow,
+    /// mmapfile, shm, aslr, uvm, sharetext; vmcheck checks the kernel's
+    /// memory and signals against Linux; forkbench times fork). Without it:
+    /// the shell.
     program: Option<String>,
     /// The program's arguments.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -85,6 +105,7 @@ pub fn run(args: &RunArgs) -> Result<i32, String> {
     let mut cfg = machine_config(&args.board);
     cfg.bootargs = Some(bootargs(args.board.append.as_deref(), &command));
     cfg.initrd = Some(initrd);
+    cfg.rng_seed = Some(args.seed.0.clone());
     let (exit, status) = run_machine(&args.board, &cfg, image, &what)?;
     if let Some(why) = match exit {
         Exit::Fail(code) => explain(code),
@@ -93,6 +114,23 @@ pub fn run(args: &RunArgs) -> Result<i32, String> {
         eprintln!("sv39: {why}");
     }
     Ok(status)
+}
+
+/// The bytes of `/chosen/rng-seed`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Seed(pub Vec<u8>);
+
+/// `--seed`: a number (its 8 little-endian bytes) or `random` (32 bytes
+/// from the host's /dev/urandom).
+pub fn parse_seed(s: &str) -> Result<Seed, String> {
+    if s == "random" {
+        let mut bytes = vec![0u8; 32];
+        let mut urandom = std::fs::File::open("/dev/urandom").map_err(|e| format!("/dev/urandom: {e}"))?;
+        std::io::Read::read_exact(&mut urandom, &mut bytes).map_err(|e| format!("/dev/urandom: {e}"))?;
+        return Ok(Seed(bytes));
+    }
+    let n: u64 = s.parse().map_err(|_| format!("`{s}` is not a seed: give a number or `random`"))?;
+    Ok(Seed(n.to_le_bytes().to_vec()))
 }
 
 /// The bundled programs in /bin, plus PROGRAM when it is a host file; and
@@ -107,6 +145,7 @@ pub fn bundled_initramfs(program: Option<&str>, args: &[String]) -> Result<(Vec<
     }
     if let (Some(path), Some(name)) = (host, &host_name) {
         let data = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        check_host_program(&data).map_err(|e| format!("{}: {e}", path.display()))?;
         archive.file(&format!("{BIN_DIR}/{name}"), 0o755, &data);
         command.push(format!("{BIN_DIR}/{name}"));
     } else if let Some(name) = program {
@@ -118,6 +157,16 @@ pub fn bundled_initramfs(program: Option<&str>, args: &[String]) -> Result<(Vec<
     }
     command.extend(args.iter().cloned());
     Ok((archive.finish(), command))
+}
+
+/// Refuses, with the loader's one-line message, an ELF the bundled kernel
+/// cannot exec: dynamically linked, 32-bit, or for another architecture.
+/// Other files (a script, say) are left for the kernel to accept or refuse.
+fn check_host_program(data: &[u8]) -> Result<(), elf::LoadError> {
+    if data.starts_with(goblin::elf::header::ELFMAG) {
+        elf::check_static_linux_program(data)?;
+    }
+    Ok(())
 }
 
 /// The kernel command line: `append`, then `--` and the quoted command.
@@ -225,7 +274,18 @@ mod tests {
             realtime: false,
             bootargs: None,
             initrd: None,
+            rng_seed: None,
         }
+    }
+
+    #[test]
+    fn seeds_are_numbers_or_random() {
+        assert_eq!(parse_seed("0").unwrap(), Seed(vec![0; 8]));
+        assert_eq!(parse_seed("258").unwrap().0[..2], [2, 1]);
+        let (a, b) = (parse_seed("random").unwrap(), parse_seed("random").unwrap());
+        assert_eq!(a.0.len(), 32);
+        assert_ne!(a, b, "two host seeds differ");
+        assert!(parse_seed("x1").unwrap_err().contains("not a seed"));
     }
 
     #[test]

@@ -59,14 +59,20 @@ extern "C" fn kmain(hartid: u64, dtb_pa: u64) -> ! {
     trap::init();
     address_space::init_asids(cpu::probe_asid_bits());
     rand::init(board.rng_seed, cpu::time());
+    address_space::set_randomize(!bootargs::flag(board.bootargs, "norandmaps"));
+    proc::set_eager_fork(bootargs::flag(board.bootargs, "nocow"));
     start_timer(&board, hartid);
     unpack_initrd(&board);
+    if let Err(e) = address_space::init_vdso() {
+        panic!("cannot make the signal trampoline: {e:?}");
+    }
     start_init(&board);
     scheduler::run()
 }
 
 /// The heap right after the kernel image, frames for the rest of RAM
-/// (except the initrd and the DTB), then the kernel page table.
+/// (except the initrd and the DTB), the zero page, then the kernel page
+/// table.
 fn init_memory(board: &Board) {
     let ram_end = board.ram.base + board.ram.size;
     let image_end = virt_to_phys(memlayout::kernel_sections().end).as_u64();
@@ -88,6 +94,9 @@ fn init_memory(board: &Board) {
         at = at.max((end + PAGE_SIZE - 1) & !(PAGE_SIZE - 1));
     }
     frame::release(PhysAddr(at), PhysAddr(ram_end));
+    if frame::init_zero_page().is_err() {
+        panic!("no frame for the zero page");
+    }
     let devices = [Some(board.uart), Some(board.plic), board.finisher];
     let devices: Vec<(u64, u64)> = devices.iter().flatten().map(|d| (d.base, d.size)).collect();
     if let Err(e) = kernel_space::init(board.ram.base, ram_end, &devices) {
@@ -97,12 +106,13 @@ fn init_memory(board: &Board) {
     log!("memory: heap {} KiB, {free} of {total} frames free", heap_len / 1024);
 }
 
-/// Ticks through Sstc, or the CLINT when Sstc is missing or `nosstc` is given.
+/// Ticks through Sstc, or the CLINT when Sstc is missing or `nosstc` is
+/// given; the CLINT's comparator is parked at "never" either way.
 fn start_timer(board: &Board, hartid: u64) {
     let sstc = board.sstc && !bootargs::flag(board.bootargs, "nosstc");
     let mtimecmp = match (sstc, board.clint) {
-        (true, _) => 0,
-        (false, Some(c)) => c.base + CLINT_MTIMECMP + 8 * hartid,
+        (_, Some(c)) => c.base + CLINT_MTIMECMP + 8 * hartid,
+        (true, None) => 0,
         (false, None) => panic!("no Sstc and no CLINT: the kernel has no timer"),
     };
     let finisher = board.finisher.map_or(0, |f| f.base);
@@ -110,14 +120,16 @@ fn start_timer(board: &Board, hartid: u64) {
     log!("timer: {} Hz timebase, {}", board.timebase_hz, if timer::uses_sstc() { "Sstc" } else { "CLINT via M-mode" });
 }
 
-/// Unpacks the initramfs into the ramfs and gives its frames back.
+/// Unpacks the initramfs into the ramfs. The archive stays where it is, as
+/// the store the files' pages are read from (a major fault each).
 fn unpack_initrd(board: &Board) {
     let Some((start, end)) = board.initrd else {
         println!("[kernel] no initramfs: boot with -initrd (QEMU) or sv39 run; powering off");
         drivers::finisher::power_off(1);
     };
-    // SAFETY: the initrd is RAM in the direct map, reserved from the frame pool.
-    let archive = unsafe {
+    // SAFETY: the initrd is RAM in the direct map, reserved from the frame
+    // pool for good and never written: 'static and immutable.
+    let archive: &'static [u8] = unsafe {
         core::slice::from_raw_parts(phys_to_virt(PhysAddr(start)).as_u64() as *const u8, (end - start) as usize)
     };
     match fs::unpack(archive) {
@@ -127,7 +139,6 @@ fn unpack_initrd(board: &Board) {
     if let Err(e) = fs::add_standard_nodes() {
         panic!("cannot create /dev, /tmp, /proc: {e:?}");
     }
-    frame::release(PhysAddr(start), PhysAddr(end));
 }
 
 /// Makes pid 1 and execs init with the bootargs' words after `--`.

@@ -2,8 +2,10 @@
  *
  * ecall from S (a7 = function, a0.. = arguments, a0 = result):
  *   0 SET_TIMER(deadline): CLINT mode only; sets mtimecmp, clears STIP.
- *   1 TIMER_INIT(sstc, mtimecmp address, finisher address): with sstc = 1,
- *     sets menvcfg.STCE so S-mode owns stimecmp; else arms the CLINT path.
+ *   1 TIMER_INIT(sstc, mtimecmp address, finisher address): sets the
+ *     CLINT's mtimecmp (if there is one) to "never", so MTIP does not stay
+ *     pending from its reset value 0; then with sstc = 1 sets menvcfg.STCE
+ *     so S-mode owns stimecmp, else arms the CLINT path.
  * Machine timer interrupt: forwarded to S as STIP (MTIE off until the next
  * SET_TIMER). Anything else: power off failing through the finisher.
  *
@@ -46,7 +48,10 @@ m_set_timer:
 
 m_timer_init:
     sd      a2, 8(sp)
-    beqz    a0, 1f
+    li      t1, -1
+    beqz    a1, 2f
+    sd      t1, 0(a1)                   # no machine deadline yet
+2:  beqz    a0, 1f
     li      t1, 1
     slli    t1, t1, 63                  # menvcfg.STCE
     csrs    menvcfg, t1
@@ -54,8 +59,6 @@ m_timer_init:
     mv      a0, zero
     j       m_return
 1:  sd      a1, 0(sp)
-    li      t1, -1
-    sd      t1, 0(a1)                   # no deadline yet
     li      t1, 1 << 7
     csrs    mie, t1                     # MTIE
     mv      a0, zero

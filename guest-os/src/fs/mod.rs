@@ -11,7 +11,7 @@ pub mod vfs;
 pub use guest_os::fs::cpio;
 
 use dev::Device;
-use sv39_abi::stat::{S_IFDIR, S_IFMT, S_IFREG};
+use sv39_abi::stat::{S_IFDIR, S_IFMT};
 use sv39_abi::Errno;
 
 /// Why the initramfs could not be unpacked.
@@ -31,7 +31,9 @@ impl core::fmt::Display for UnpackError {
 }
 
 /// Unpacks a newc archive into the ramfs; returns the number of entries.
-pub fn unpack(archive: &[u8]) -> Result<usize, UnpackError> {
+/// Files keep their bytes in the archive, which must stay in memory: their
+/// pages are read from it when first wanted.
+pub fn unpack(archive: &'static [u8]) -> Result<usize, UnpackError> {
     let mut count = 0;
     for entry in cpio::Reader::new(archive) {
         let e = entry.map_err(UnpackError::Archive)?;
@@ -44,7 +46,7 @@ pub fn unpack(archive: &[u8]) -> Result<usize, UnpackError> {
 }
 
 /// Stores one archive member (symlinks and special files as regular files).
-fn store(e: &cpio::Entry) -> Result<(), Errno> {
+fn store(e: &cpio::Entry<'static>) -> Result<(), Errno> {
     let parts = vfs::resolve("/", e.name)?;
     if parts.is_empty() {
         return Ok(());
@@ -56,11 +58,10 @@ fn store(e: &cpio::Entry) -> Result<(), Errno> {
         };
     }
     let (dir, name) = vfs::parent_of(&parts)?;
-    let file = ramfs::new_inode(S_IFREG | (e.mode & 0o7777), ramfs::Body::File(Default::default()))?;
-    if let ramfs::Body::File(data) = &file.body {
-        data.borrow_mut().write_at(0, e.data)?;
+    if e.data.len() as u64 > guest_os::mm::page_cache::MAX_FILE_SIZE {
+        return Err(Errno::EFBIG);
     }
-    dir.link(name, file)
+    dir.link(name, ramfs::new_stored_file(e.mode & 0o7777, e.data)?)
 }
 
 /// Adds /dev (console, null, zero, shm), /tmp and /proc where missing.

@@ -6,6 +6,7 @@ use crate::proc::scheduler::{self, Channel};
 use alloc::collections::VecDeque;
 use alloc::rc::Rc;
 use core::cell::{Cell, RefCell};
+use sv39_abi::signal::{SigInfo, SIGPIPE};
 use sv39_abi::Errno;
 
 /// Bytes a pipe holds (Linux's is 16 pages; one is enough here).
@@ -67,7 +68,8 @@ impl PipeEnd {
         let mut done = 0;
         while done < data.len() {
             if self.pipe.readers.get() == 0 {
-                scheduler::signal_current(sv39_abi::signal::SIGPIPE);
+                let me = scheduler::current();
+                crate::proc::signal::send(&me, SigInfo::kill(SIGPIPE, me.pid as i32, 0));
                 return Err(Errno::EPIPE);
             }
             let n = {

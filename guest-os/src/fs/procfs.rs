@@ -1,8 +1,9 @@
 //! /proc, in Linux's formats (sv39_abi::procfs documents what tests read):
-//! `meminfo`, `stat`, and per process (`self` or a pid) `stat`, `status` and
-//! `maps`. Each file's text is made when it is opened.
+//! `meminfo`, `stat`, and per process (`self` or a pid) `stat`, `status`,
+//! `maps` and `smaps_rollup`. Each file's text is made when it is opened.
 
 use super::vfs::{DirEntry, FileKind};
+use crate::mm::address_space::{Label, VmStats};
 use crate::mm::{frame, heap};
 use crate::proc::process::{Process, State};
 use crate::proc::scheduler;
@@ -30,6 +31,7 @@ pub fn open(parts: &[&str]) -> Result<FileKind, Errno> {
                 ["stat"] => Ok(FileKind::ProcText(process_stat(&p).into_bytes())),
                 ["status"] => Ok(FileKind::ProcText(process_status(&p).into_bytes())),
                 ["maps"] => Ok(FileKind::ProcText(maps(&p).into_bytes())),
+                ["smaps_rollup"] => Ok(FileKind::ProcText(smaps_rollup(&p).into_bytes())),
                 _ => Err(Errno::ENOENT),
             }
         }
@@ -70,19 +72,25 @@ fn process_entries(pid: u32) -> Vec<DirEntry> {
         entry("maps", base + 1, DT_REG),
         entry("stat", base + 2, DT_REG),
         entry("status", base + 3, DT_REG),
+        entry("smaps_rollup", base + 4, DT_REG),
     ]
 }
 
-/// MemTotal/MemFree in kB as Linux writes them, and the frame counts.
+/// MemTotal/MemFree/Cached in kB as Linux writes them, and the frame
+/// counts: free, and held by page caches alone (nothing maps them; file
+/// data, or clean pages of initramfs files that could be read again).
 fn meminfo() -> String {
     let (free, managed) = frame::counts();
+    let (cached, cached_alone) = frame::cached_counts();
     let (heap_used, heap_total) = heap::usage();
     let mut s = String::new();
     let _ = writeln!(s, "MemTotal:       {:8} kB", managed * 4);
     let _ = writeln!(s, "MemFree:        {:8} kB", free * 4);
     let _ = writeln!(s, "MemAvailable:   {:8} kB", free * 4);
+    let _ = writeln!(s, "Cached:         {:8} kB", cached * 4);
     let _ = writeln!(s, "FramesTotal:    {:8}", managed);
     let _ = writeln!(s, "FramesFree:     {:8}", free);
+    let _ = writeln!(s, "FramesCached:   {:8}", cached_alone);
     let _ = writeln!(s, "KernelHeap:     {:8} kB", heap_total / 1024);
     let _ = writeln!(s, "KernelHeapUsed: {:8} kB", heap_used / 1024);
     s
@@ -102,22 +110,36 @@ fn state_letter(p: &Process) -> char {
     }
 }
 
-/// (virtual size in bytes, resident pages).
-fn memory_of(p: &Process) -> (u64, usize) {
+/// What /proc says of a process's memory.
+struct Memory {
+    size: u64,
+    resident: usize,
+    peak: usize,
+    stats: VmStats,
+}
+
+fn memory_of(p: &Process) -> Memory {
     let inner = p.inner.borrow();
     match &inner.space {
-        Some(s) => (s.vmas().map(|v| v.len()).sum(), s.resident_pages()),
-        None => (0, 0),
+        Some(s) => {
+            let (resident, peak) = s.resident_pages();
+            Memory { size: s.virtual_size(), resident, peak, stats: s.stats() }
+        }
+        None => Memory { size: 0, resident: 0, peak: 0, stats: p.usage.get().vm },
     }
 }
 
-/// `/proc/<pid>/stat`: the 52 fields of proc(5); faults are 0 until issue 4.
+/// `/proc/<pid>/stat`: the 52 fields of proc(5), faults in fields 10-13
+/// (minflt, cminflt, majflt, cmajflt), vsize and rss in 23 and 24.
 fn process_stat(p: &Process) -> String {
-    let (vsize, rss) = memory_of(p);
+    let m = memory_of(p);
+    let children = p.children_usage.get().vm;
     let name = p.inner.borrow().name.clone();
     let mut s = format!("{} ({}) {} {} {} {} 0 -1 0", p.pid, name, state_letter(p), p.ppid.get(), p.pid, p.pid);
-    s.push_str(" 0 0 0 0 0 0 0 0 20 0 1 0 0");
-    let _ = write!(s, " {vsize} {rss}");
+    let faults = (m.stats.minor_faults, children.minor_faults, m.stats.major_faults, children.major_faults);
+    let _ = write!(s, " {} {} {} {}", faults.0, faults.1, faults.2, faults.3);
+    s.push_str(" 0 0 0 0 20 0 1 0 0");
+    let _ = write!(s, " {} {}", m.size, m.resident);
     for _ in 25..=52 {
         s.push_str(" 0");
     }
@@ -125,38 +147,65 @@ fn process_stat(p: &Process) -> String {
     s
 }
 
+/// `/proc/<pid>/status`: Linux's lines, and sv39's `CowCopies`.
 fn process_status(p: &Process) -> String {
-    let (vsize, rss) = memory_of(p);
+    let m = memory_of(p);
     let name = p.inner.borrow().name.clone();
-    format!(
-        "Name:\t{}\nState:\t{}\nPid:\t{}\nPPid:\t{}\nVmSize:\t{:8} kB\nVmRSS:\t{:8} kB\n",
-        name,
-        state_letter(p),
-        p.pid,
-        p.ppid.get(),
-        vsize / 1024,
-        rss * 4
-    )
+    let mut s = format!("Name:\t{}\nState:\t{}\nPid:\t{}\nPPid:\t{}\n", name, state_letter(p), p.pid, p.ppid.get());
+    let _ =
+        write!(s, "VmSize:\t{:8} kB\nVmHWM:\t{:8} kB\nVmRSS:\t{:8} kB\n", m.size / 1024, m.peak * 4, m.resident * 4);
+    let _ = writeln!(s, "CowCopies:\t{}", m.stats.cow_copies);
+    s
 }
 
-/// `/proc/<pid>/maps` in Linux's layout.
+/// `/proc/<pid>/smaps_rollup`: the span of the mappings, then Rss, Pss and
+/// the shared/private clean/dirty split in kB, as Linux sums them.
+fn smaps_rollup(p: &Process) -> String {
+    let inner = p.inner.borrow();
+    let Some(space) = &inner.space else { return String::new() };
+    let (start, end) =
+        (space.vmas().iter().next().map_or(0, |v| v.start), space.vmas().iter().last().map_or(0, |v| v.end));
+    let r = space.rollup();
+    let mut s = maps_line(start, end, "---p", 0, (0, 0), "[rollup]");
+    for (key, pages) in [("Rss", r.rss), ("Pss", 0), ("Shared_Clean", r.shared_clean), ("Shared_Dirty", r.shared_dirty)]
+        .into_iter()
+        .chain([("Private_Clean", r.private_clean), ("Private_Dirty", r.private_dirty)])
+    {
+        let kb = if key == "Pss" { r.pss_scaled >> 22 } else { pages * 4 };
+        let _ = writeln!(s, "{:<16}{kb:>8} kB", alloc::format!("{key}:"));
+    }
+    s
+}
+
+/// One maps line as Linux's show_map_vma writes it: the name, if any,
+/// starts at column 73.
+fn maps_line(start: u64, end: u64, perms: &str, offset: u64, (ino, dev): (u64, u64), name: &str) -> String {
+    let mut line = format!("{start:08x}-{end:08x} {perms} {offset:08x} 00:{dev:02x} {ino} ");
+    if !name.is_empty() {
+        while line.len() < 73 {
+            line.push(' ');
+        }
+        line.push_str(name);
+    }
+    line.push('\n');
+    line
+}
+
+/// `/proc/<pid>/maps` in Linux's layout: files show their offset, device
+/// and inode; anonymous memory shows `[anon]`, `[heap]`, `[stack]`.
 fn maps(p: &Process) -> String {
-    use crate::mm::address_space::Label;
     let inner = p.inner.borrow();
     let mut s = String::new();
     let Some(space) = &inner.space else { return s };
-    for v in space.vmas() {
+    for v in space.vmas().iter() {
         let rwx = v.perms.rwx();
-        let name = match v.backing.label {
-            Label::Program => "",
-            Label::Heap => "[heap]",
-            Label::Stack => "[stack]",
+        let share = if v.backing.shared { 's' } else { 'p' };
+        let perms = format!("{}{}{}{share}", rwx[0] as char, rwx[1] as char, rwx[2] as char);
+        let (offset, id) = match (&v.backing.file, v.backing.label) {
+            (Some(f), Label::File) => (f.offset, (f.inode.ino, 1)),
+            _ => (0, (0, 0)),
         };
-        let _ = writeln!(
-            s,
-            "{:08x}-{:08x} {}{}{}p 00000000 00:00 0 {}",
-            v.start, v.end, rwx[0] as char, rwx[1] as char, rwx[2] as char, name
-        );
+        s.push_str(&maps_line(v.start, v.end, &perms, offset, id, &v.backing.name()));
     }
     s
 }

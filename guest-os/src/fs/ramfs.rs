@@ -1,23 +1,23 @@
 //! The in-memory file system: a tree of directories, regular files and
-//! device nodes. File contents live in frames, one per 4 KiB page (holes are
-//! absent pages and read as zeros), so issue 4 can map file pages directly.
+//! device nodes. A file's contents are its page cache: frames, one per 4 KiB
+//! page, that `read`, `write` and mappings all share; files from the
+//! initramfs read their pages in from the archive when first wanted (holes
+//! are absent pages and read as zeros).
 
 use super::dev::Device;
-use crate::mm::frame::Frame;
+use crate::mm::frame::CachedFrame;
 use crate::sync::Global;
 use alloc::collections::BTreeMap;
 use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
+use guest_os::mm::page_cache::{CacheError, PageCache};
 use sv39_abi::stat::{S_IFCHR, S_IFDIR, S_IFMT, S_IFREG};
 use sv39_abi::Errno;
-use sv39_arch::sv39::PAGE_SIZE;
 
 /// The most inodes alive at once: bounds the kernel heap they take.
 const MAX_INODES: usize = 8192;
-/// The largest file.
-pub const MAX_FILE_SIZE: u64 = 1 << 30;
 
 pub type Inode = Rc<InodeData>;
 
@@ -70,6 +70,11 @@ pub fn new_dir(perm: u32) -> Result<Inode, Errno> {
 
 pub fn new_file(perm: u32) -> Result<Inode, Errno> {
     new_inode(S_IFREG | perm, Body::File(RefCell::new(FileData::default())))
+}
+
+/// A regular file whose contents are `store` (read in page by page).
+pub fn new_stored_file(perm: u32, store: &'static [u8]) -> Result<Inode, Errno> {
+    new_inode(S_IFREG | perm, Body::File(RefCell::new(FileData::with_store(store))))
 }
 
 pub fn new_device(dev: Device) -> Result<Inode, Errno> {
@@ -138,7 +143,7 @@ impl InodeData {
     /// The size in bytes (regular files).
     pub fn size(&self) -> u64 {
         match &self.body {
-            Body::File(f) => f.borrow().size,
+            Body::File(f) => f.borrow().size(),
             _ => 0,
         }
     }
@@ -153,80 +158,16 @@ pub fn lookup(parts: &[&str]) -> Result<Inode, Errno> {
     Ok(node)
 }
 
-/// The contents of a regular file.
-#[derive(Default)]
-pub struct FileData {
-    pages: Vec<Option<Frame>>,
-    size: u64,
-}
+/// The contents of a regular file: its page cache (mm/page_cache.rs).
+pub type FileData = PageCache<CachedFrame>;
 
-impl FileData {
-    /// Copies bytes from `offset` into `buf`; returns how many (0 at the end).
-    pub fn read_at(&self, offset: u64, buf: &mut [u8]) -> usize {
-        let end = self.size.min(offset.saturating_add(buf.len() as u64));
-        let mut at = offset;
-        while at < end {
-            let (page, within) = ((at / PAGE_SIZE) as usize, (at % PAGE_SIZE) as usize);
-            let n = ((PAGE_SIZE as usize - within) as u64).min(end - at) as usize;
-            let dst = &mut buf[(at - offset) as usize..][..n];
-            match &self.pages[page] {
-                Some(f) => dst.copy_from_slice(&f.bytes()[within..within + n]),
-                None => dst.fill(0),
-            }
-            at += n as u64;
-        }
-        end.saturating_sub(offset) as usize
-    }
-
-    /// Writes `data` at `offset`, growing the file (EFBIG, ENOSPC).
-    pub fn write_at(&mut self, offset: u64, data: &[u8]) -> Result<usize, Errno> {
-        let end = offset.checked_add(data.len() as u64).ok_or(Errno::EFBIG)?;
-        if end > MAX_FILE_SIZE {
-            return Err(Errno::EFBIG);
-        }
-        let mut at = offset;
-        while at < end {
-            let (page, within) = ((at / PAGE_SIZE) as usize, (at % PAGE_SIZE) as usize);
-            let n = ((PAGE_SIZE as usize - within) as u64).min(end - at) as usize;
-            let frame = self.page_mut(page)?;
-            frame.bytes_mut()[within..within + n].copy_from_slice(&data[(at - offset) as usize..][..n]);
-            at += n as u64;
-            self.size = self.size.max(at);
-        }
-        Ok(data.len())
-    }
-
-    /// The frame of page `index`, allocated (zeroed) if absent.
-    fn page_mut(&mut self, index: usize) -> Result<&mut Frame, Errno> {
-        if self.pages.len() <= index {
-            self.pages.try_reserve(index + 1 - self.pages.len()).map_err(|_| Errno::ENOSPC)?;
-            self.pages.resize_with(index + 1, || None);
-        }
-        if self.pages[index].is_none() {
-            self.pages[index] = Some(Frame::alloc().map_err(|_| Errno::ENOSPC)?);
-        }
-        self.pages[index].as_mut().ok_or(Errno::ENOSPC)
-    }
-
-    /// Cuts or extends (with a hole) the file to `len` bytes.
-    pub fn truncate(&mut self, len: u64) -> Result<(), Errno> {
-        if len > MAX_FILE_SIZE {
-            return Err(Errno::EFBIG);
-        }
-        let keep = len.div_ceil(PAGE_SIZE) as usize;
-        if keep < self.pages.len() {
-            self.pages.truncate(keep);
-        }
-        if !len.is_multiple_of(PAGE_SIZE) && len < self.size {
-            if let Some(Some(f)) = self.pages.get_mut(keep - 1) {
-                f.bytes_mut()[(len % PAGE_SIZE) as usize..].fill(0);
-            }
-        }
-        self.size = len;
-        Ok(())
-    }
-
-    pub fn size(&self) -> u64 {
-        self.size
+/// The errno for a page-cache failure: ENOSPC when writing, ENOMEM
+/// otherwise; EFBIG past the largest file.
+pub fn cache_errno(e: CacheError, writing: bool) -> Errno {
+    match e {
+        CacheError::TooBig => Errno::EFBIG,
+        CacheError::NoMemory if writing => Errno::ENOSPC,
+        CacheError::NoMemory => Errno::ENOMEM,
+        CacheError::PastEnd => Errno::EINVAL,
     }
 }

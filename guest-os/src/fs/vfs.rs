@@ -84,10 +84,8 @@ pub fn open(parts: &[&str], flags: u32, mode: u32) -> Result<File, Errno> {
     if flags & O_DIRECTORY != 0 && !inode.is_dir() {
         return Err(Errno::ENOTDIR);
     }
-    if flags & O_TRUNC != 0 && writing {
-        if let Body::File(f) = &inode.body {
-            f.borrow_mut().truncate(0)?;
-        }
+    if flags & O_TRUNC != 0 && writing && matches!(inode.body, Body::File(_)) {
+        crate::mm::address_space::truncate_file(&inode, 0)?;
     }
     Ok(new_file(FileKind::Inode(inode), flags & (O_ACCMODE | O_APPEND | O_NONBLOCK), join(parts)))
 }
@@ -203,7 +201,7 @@ impl OpenFile {
         let off = self.offset.get();
         let n = match &self.kind {
             FileKind::Inode(i) => match &i.body {
-                Body::File(f) => f.borrow().read_at(off, buf),
+                Body::File(f) => f.borrow_mut().read_at(off, buf).map_err(|e| ramfs::cache_errno(e, false))?,
                 Body::Device(d) => return d.read(buf, self.nonblock()),
                 Body::Dir(_) => return Err(Errno::EISDIR),
             },
@@ -230,7 +228,7 @@ impl OpenFile {
                 Body::File(f) => {
                     let mut f = f.borrow_mut();
                     let off = if self.flags.get() & O_APPEND != 0 { f.size() } else { self.offset.get() };
-                    let n = f.write_at(off, data)?;
+                    let n = f.write_at(off, data).map_err(|e| ramfs::cache_errno(e, true))?;
                     self.offset.set(off + n as u64);
                     Ok(n)
                 }

@@ -1,36 +1,190 @@
-//! A process's address space: its VMAs, the page table that caches them, and
-//! its ASID. The user half (root entries 0-255) is private; the upper half is
-//! the kernel's, shared.
+//! A process's address space: its mappings and page table (the portable
+//! [`Uvm`] of guest_os::mm::uvm, which fills pages on demand and does
+//! copy-on-write), its ASID, and where things go: the stack, the mmap area,
+//! the heap (brk) and the signal trampoline, randomized per exec (ASLR)
+//! unless `norandmaps` is given.
 //!
-//! Every page of a VMA is populated when the VMA is made (ELF segments, heap,
-//! stack); issue 4 fills them on demand from the same VMAs instead. Each
-//! mapped PTE holds one reference to its frame (see mm/frame.rs).
+//! [`Mapping`] is what backs a VMA here: anonymous memory, or a file of the
+//! ramfs (its page cache) at an offset, private or shared. Shared anonymous
+//! memory is an unnamed ramfs file, as in Linux. The kernel gives `Uvm` its
+//! frames, file pages and TLB flushes through [`FrameTables`].
 
-use super::frame::{Frame, OutOfMemory};
+use super::frame::{self, Frame, OutOfMemory};
 use super::kernel_space::{self, FrameTables};
 use crate::cpu;
-use crate::memlayout::{phys_to_virt, BRK_MAX, USER_ROOT_ENTRIES, USER_STACK_SIZE, USER_STACK_TOP, USER_TOP};
+use crate::fs::ramfs::{self, Body, Inode};
+use crate::memlayout::*;
+use crate::proc::scheduler;
+use crate::rand;
 use crate::sync::Global;
-use guest_os::mm::page_table::{Flush, MapError, PageSize, PageTable};
-use guest_os::mm::vma::{Perms, Vma, VmaError, VmaSet};
-use sv39_arch::pte::{pte_ppn, PTE_R, PTE_U, PTE_W, PTE_X};
+use alloc::rc::Rc;
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use guest_os::mm::page_cache::CacheError;
+use guest_os::mm::page_table::{page_up, PageTable};
+pub use guest_os::mm::uvm::{Access, FaultError, Resolved, VmStats};
+use guest_os::mm::uvm::{StackLimit, UserMemory, Uvm};
+use guest_os::mm::vma::{Backing, Perms, Vma, VmaError, VmaSet};
+use sv39_abi::Errno;
+use sv39_arch::pte::{pte_ppn, PTE_W};
 use sv39_arch::sv39::PAGE_SIZE;
 use sv39_arch::{Ppn, VirtAddr};
 
-/// What a mapping is for (the name `/proc/PID/maps` gives it).
+/// What a mapping is for: the name `/proc/PID/maps` gives it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Label {
-    /// A segment of the program file.
-    Program,
+    /// A file's pages: named by the file's path.
+    File,
+    /// Anonymous memory: `[anon]`.
+    Anon,
     Heap,
+    /// Grows down on demand.
     Stack,
+    /// The signal-return trampoline.
+    Vdso,
 }
 
-/// The backing of a VMA: anonymous, zero-filled memory (ELF contents are
-/// copied into it at exec until issue 4 maps files).
-#[derive(Clone, Debug)]
+/// A file mapped at an offset.
+#[derive(Clone)]
+pub struct FileMap {
+    pub inode: Inode,
+    /// The file offset at the mapping's start.
+    pub offset: u64,
+    /// Private ELF segments: file bytes from here on read as zero.
+    pub zero_from: Option<u64>,
+    pub path: Rc<str>,
+    /// Shared and opened for writing: `mprotect(PROT_WRITE)` is allowed.
+    pub writable: bool,
+}
+
+/// The backing of a VMA.
+#[derive(Clone)]
 pub struct Mapping {
+    pub file: Option<FileMap>,
+    pub shared: bool,
     pub label: Label,
+}
+
+impl Mapping {
+    /// Private anonymous memory.
+    pub fn anon(label: Label) -> Mapping {
+        Mapping { file: None, shared: false, label }
+    }
+
+    /// The name in `/proc/PID/maps` (files unlinked since: `(deleted)`).
+    pub fn name(&self) -> alloc::string::String {
+        match (self.label, &self.file) {
+            (Label::File, Some(f)) if f.inode.nlink.get() == 0 => alloc::format!("{} (deleted)", f.path),
+            (Label::File, Some(f)) => alloc::string::String::from(&*f.path),
+            (Label::Heap, _) => "[heap]".into(),
+            (Label::Stack, _) => "[stack]".into(),
+            (Label::Vdso, _) => "[vdso]".into(),
+            _ => "[anon]".into(),
+        }
+    }
+}
+
+impl Backing for Mapping {
+    fn advance(&self, by: u64) -> Self {
+        let mut m = self.clone();
+        if let Some(f) = &mut m.file {
+            f.offset += by;
+        }
+        m
+    }
+
+    fn continues(&self, len: u64, next: &Self) -> bool {
+        let files = match (&self.file, &next.file) {
+            (None, None) => true,
+            (Some(a), Some(b)) => {
+                Rc::ptr_eq(&a.inode, &b.inode)
+                    && a.offset + len == b.offset
+                    && (a.zero_from, a.writable) == (b.zero_from, b.writable)
+            }
+            _ => false,
+        };
+        files && (self.label, self.shared) == (next.label, next.shared)
+    }
+
+    fn is_shared(&self) -> bool {
+        self.shared
+    }
+
+    fn file_offset(&self) -> Option<u64> {
+        self.file.as_ref().map(|f| f.offset)
+    }
+
+    fn zero_from(&self) -> Option<u64> {
+        self.file.as_ref().and_then(|f| f.zero_from)
+    }
+
+    fn grows_down(&self) -> bool {
+        self.label == Label::Stack
+    }
+}
+
+/// The bytes of a frame a user page table references.
+fn frame_bytes<'a>(ppn: Ppn) -> &'a mut [u8; PAGE_SIZE as usize] {
+    // SAFETY: `Uvm` passes frames it holds a reference to, and holds no
+    // other view of their bytes while it asks for a copy or a write.
+    unsafe { frame::raw_bytes(ppn) }
+}
+
+impl UserMemory<Mapping> for FrameTables {
+    fn alloc_frame(&mut self) -> Option<Ppn> {
+        Frame::alloc().ok().map(Frame::into_raw)
+    }
+
+    fn share_frame(&mut self, ppn: Ppn) {
+        frame::get(ppn);
+    }
+
+    fn release_frame(&mut self, ppn: Ppn) {
+        frame::put(ppn);
+    }
+
+    fn frame_refs(&self, ppn: Ppn) -> u32 {
+        frame::refs(ppn)
+    }
+
+    fn copy_frame(&mut self, dst: Ppn, src: Ppn) {
+        frame_bytes(dst).copy_from_slice(frame_bytes(src));
+    }
+
+    fn zero_tail(&mut self, ppn: Ppn, from: usize) {
+        frame_bytes(ppn)[from..].fill(0);
+    }
+
+    fn write_frame(&mut self, ppn: Ppn, offset: usize, data: &[u8]) {
+        frame_bytes(ppn)[offset..offset + data.len()].copy_from_slice(data);
+    }
+
+    fn zero_frame(&self) -> Ppn {
+        frame::zero_page()
+    }
+
+    fn file_page(&mut self, backing: &Mapping, offset: u64) -> Result<(Ppn, bool), FaultError> {
+        let file = backing.file.as_ref().ok_or(FaultError::NoMapping)?;
+        let Body::File(data) = &file.inode.body else { return Err(FaultError::NoMapping) };
+        let mut data = data.borrow_mut();
+        match data.page(offset / PAGE_SIZE) {
+            Ok((page, read_in)) => Ok((page.frame().share().into_raw(), read_in)),
+            Err(CacheError::PastEnd) => Err(FaultError::PastEnd),
+            Err(_) => Err(FaultError::NoMemory),
+        }
+    }
+
+    fn flush_page(&mut self, asid: u16, va: VirtAddr) {
+        cpu::sfence_vma(va.as_u64(), asid);
+    }
+
+    fn flush_asid(&mut self, asid: u16) {
+        cpu::sfence_vma_asid(asid);
+    }
+
+    fn sync_icache(&mut self) {
+        cpu::fence_i();
+    }
 }
 
 /// Why a mapping change failed.
@@ -53,29 +207,34 @@ impl From<VmaError> for MmError {
     }
 }
 
-/// The kind of access that faulted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Access {
-    Read,
-    Write,
-    Execute,
-}
-
-impl Access {
-    pub fn name(self) -> &'static str {
-        match self {
-            Access::Read => "load",
-            Access::Write => "store",
-            Access::Execute => "fetch",
+impl From<FaultError> for MmError {
+    fn from(e: FaultError) -> Self {
+        match e {
+            FaultError::NoMemory => MmError::NoMemory,
+            _ => MmError::BadRange,
         }
     }
+}
 
-    fn perm(self) -> Perms {
-        match self {
-            Access::Read => Perms::R,
-            Access::Write => Perms::W,
-            Access::Execute => Perms::X,
+impl From<MmError> for Errno {
+    fn from(e: MmError) -> Errno {
+        match e {
+            MmError::NoMemory => Errno::ENOMEM,
+            MmError::BadRange => Errno::EINVAL,
         }
+    }
+}
+
+/// Why a user fault could not be served, as the report line says it.
+pub fn fault_reason(e: FaultError, access: Access) -> &'static str {
+    match (e, access) {
+        (FaultError::NoMapping, _) => "no mapping",
+        (FaultError::Guard, _) => "stack guard page",
+        (FaultError::Denied, Access::Write) => "write to read-only memory",
+        (FaultError::Denied, Access::Execute) => "execute of non-executable memory",
+        (FaultError::Denied, Access::Read) => "read of inaccessible memory",
+        (FaultError::PastEnd, _) => "past the end of the mapped file",
+        (FaultError::NoMemory, _) => "out of memory",
     }
 }
 
@@ -111,134 +270,256 @@ fn free_asid(asid: u16) {
     }
 }
 
-fn uva(x: u64) -> VirtAddr {
-    VirtAddr::new(x).unwrap_or_default()
+/// Whether exec randomizes the layout (`norandmaps` turns it off).
+static RANDOMIZE: AtomicBool = AtomicBool::new(true);
+/// Address-space ids (futex keys of private memory).
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+pub fn set_randomize(on: bool) {
+    RANDOMIZE.store(on, Ordering::Relaxed);
 }
 
-/// The leaf flags for `perms` in user mode (W alone is reserved: add R).
-fn pte_flags(perms: Perms) -> u64 {
-    let mut f = PTE_U;
-    if perms.allows(Perms::R) || perms.allows(Perms::W) {
-        f |= PTE_R;
+/// Where a new program's regions go (memlayout.rs has the map).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Layout {
+    pub stack_top: u64,
+    pub mmap_base: u64,
+    /// Where a static-pie program is loaded.
+    pub dyn_base: u64,
+    /// The gap between the program's end and its heap.
+    pub brk_gap: u64,
+}
+
+impl Layout {
+    /// A layout for the next exec: each region moved by a random number of
+    /// pages (none with `norandmaps`).
+    pub fn for_exec() -> Layout {
+        let random = |range: u64| {
+            let pages = range / PAGE_SIZE;
+            if RANDOMIZE.load(Ordering::Relaxed) {
+                rand::next() % pages * PAGE_SIZE
+            } else {
+                0
+            }
+        };
+        Layout {
+            stack_top: USER_STACK_TOP - random(RANDOM_RANGE),
+            mmap_base: MMAP_TOP - random(RANDOM_RANGE),
+            dyn_base: DYN_BASE + random(RANDOM_RANGE),
+            brk_gap: random(RANDOM_RANGE),
+        }
     }
-    if perms.allows(Perms::W) {
-        f |= PTE_W;
+
+    /// The lowest address the stack may reach, its guard gap included.
+    fn stack_floor(&self) -> u64 {
+        self.stack_top - STACK_LIMIT - STACK_GUARD_GAP
     }
-    if perms.allows(Perms::X) {
-        f |= PTE_X;
+}
+
+/// The trampoline a signal handler returns to (riscv64 has no
+/// SA_RESTORER): `li a7, RT_SIGRETURN` (addi a7, zero, 139), `ecall`.
+const SIGRETURN_CODE: [u32; 2] = [((sv39_abi::syscall::RT_SIGRETURN as u32) << 20) | (17 << 7) | 0x13, 0x0000_0073];
+const _: () = assert!(SIGRETURN_CODE[0] == 0x08b0_0893);
+
+/// The trampoline's page: one small file, mapped into every program.
+static VDSO: Global<Option<Inode>> = Global::new(None);
+
+/// Makes the trampoline page (at boot).
+pub fn init_vdso() -> Result<(), Errno> {
+    let inode = ramfs::new_file(0o555)?;
+    if let Body::File(data) = &inode.body {
+        let code: Vec<u8> = SIGRETURN_CODE.iter().flat_map(|w| w.to_le_bytes()).collect();
+        data.borrow_mut().write_at(0, &code).map_err(|e| ramfs::cache_errno(e, true))?;
     }
-    f
+    *VDSO.borrow_mut() = Some(inode);
+    Ok(())
+}
+
+/// (resident pages by kind, PSS in bytes << 12) over a space's mappings,
+/// for `/proc/PID/smaps_rollup`. A page is shared when another mapping
+/// (any process) maps its frame too, and dirty unless it is a page-cache
+/// frame not mapped writable (so never written through this mapping).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Rollup {
+    pub rss: u64,
+    pub pss_scaled: u64,
+    pub shared_clean: u64,
+    pub shared_dirty: u64,
+    pub private_clean: u64,
+    pub private_dirty: u64,
+}
+
+/// The futex key of a word: the shared object and offset for a shared
+/// mapping, else the address space and the address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FutexKey {
+    pub object: u64,
+    pub offset: u64,
 }
 
 pub struct AddressSpace {
-    table: PageTable,
-    vmas: VmaSet<Mapping>,
-    asid: u16,
-    /// The heap VMA's start and the current break.
+    uvm: Uvm<Mapping>,
+    id: u64,
+    layout: Layout,
+    /// The heap's start and the current break.
     heap_start: u64,
     brk: u64,
+    /// Where the trampoline is mapped (0: not mapped).
+    vdso: u64,
 }
 
 impl AddressSpace {
-    /// An empty user half over the kernel's upper half.
-    pub fn new() -> Result<AddressSpace, OutOfMemory> {
+    /// An empty user half over the kernel's upper half, laid out as `layout`.
+    pub fn new(layout: Layout) -> Result<AddressSpace, OutOfMemory> {
         let mut table = PageTable::new(&mut FrameTables).map_err(|_| OutOfMemory)?;
         kernel_space::share_kernel_half(&mut table);
-        Ok(AddressSpace { table, vmas: VmaSet::new(), asid: alloc_asid(), heap_start: 0, brk: 0 })
+        let mut uvm = Uvm::new(table, alloc_asid());
+        uvm.set_stack_limit(StackLimit { top: layout.stack_top, max: STACK_LIMIT, gap: STACK_GUARD_GAP });
+        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+        Ok(AddressSpace { uvm, id, layout, heap_start: 0, brk: 0, vdso: 0 })
     }
 
     /// The `satp` value that selects this space.
     pub fn satp(&self) -> u64 {
-        sv39_arch::csr::satp::sv39(self.asid, self.table.root().ppn().0)
+        sv39_arch::csr::satp::sv39(self.uvm.asid(), self.uvm.root().ppn().0)
     }
 
     /// Makes this the hart's address space.
     pub fn activate(&self) {
-        cpu::switch_satp(self.satp(), self.asid == 0);
+        cpu::switch_satp(self.satp(), self.uvm.asid() == 0);
     }
 
-    fn flush(&self, f: Flush) {
-        cpu::sfence_vma(f.into_va().as_u64(), self.asid);
+    pub fn layout(&self) -> Layout {
+        self.layout
     }
 
-    /// Adds a VMA `[start, end)` and backs each page with a zeroed frame.
-    pub fn map_anonymous(&mut self, start: u64, end: u64, perms: Perms, label: Label) -> Result<(), MmError> {
-        if end > USER_TOP {
+    /// Serves a page fault of the process (or of the kernel on its behalf).
+    pub fn handle_fault(&mut self, va: u64, access: Access) -> Result<Resolved, FaultError> {
+        self.uvm.handle_fault(&mut FrameTables, va, access)
+    }
+
+    /// Faults in `[va, va + len)` for `access` from user mode (copy_user).
+    pub fn prepare(&mut self, va: u64, len: u64, access: Access) -> Result<(), FaultError> {
+        self.uvm.prepare(&mut FrameTables, va, len, access)
+    }
+
+    /// Writes `data` at `va` (a new program's stack).
+    pub fn write(&mut self, va: u64, data: &[u8]) -> Result<(), FaultError> {
+        self.uvm.write(&mut FrameTables, va, data)
+    }
+
+    /// ENOMEM unless `extra` more mappings fit under MAX_VMAS (a change
+    /// that splits mappings checks first, as Linux does).
+    pub fn check_room(&self, extra: usize) -> Result<(), Errno> {
+        if self.vmas().len() + extra <= MAX_VMAS {
+            Ok(())
+        } else {
+            Err(Errno::ENOMEM)
+        }
+    }
+
+    /// Adds a mapping over free addresses `[start, end)`.
+    pub fn map(&mut self, start: u64, end: u64, perms: Perms, backing: Mapping) -> Result<(), MmError> {
+        if end > USER_TOP || start < PAGE_SIZE {
             return Err(MmError::BadRange);
         }
-        self.vmas.insert(Vma { start, end, perms, backing: Mapping { label } })?;
-        if let Err(e) = self.populate(start, end, perms) {
-            self.unmap_pages(start, end);
-            self.vmas.remove(start);
-            return Err(e);
-        }
+        self.check_room(1).map_err(|_| MmError::NoMemory)?;
+        self.uvm.map(Vma { start, end, perms, backing })?;
         Ok(())
     }
 
-    /// Maps a fresh zeroed frame at every page of `[start, end)`.
-    fn populate(&mut self, start: u64, end: u64, perms: Perms) -> Result<(), MmError> {
-        for va in (start..end).step_by(PAGE_SIZE as usize) {
-            let frame = Frame::alloc()?;
-            self.map_frame(va, frame, pte_flags(perms))?;
-        }
+    /// Removes whatever is mapped in `[start, end)`.
+    pub fn unmap(&mut self, start: u64, end: u64) {
+        drop(self.uvm.unmap(&mut FrameTables, start, end));
+    }
+
+    /// `mprotect`: `[start, end)` must be mapped whole.
+    pub fn protect(&mut self, start: u64, end: u64, perms: Perms) -> Result<(), FaultError> {
+        self.uvm.protect(&mut FrameTables, start, end, perms)
+    }
+
+    /// `MADV_DONTNEED`: drops the pages, keeps the mappings.
+    pub fn discard(&mut self, start: u64, end: u64) {
+        self.uvm.discard(&mut FrameTables, start, end);
+    }
+
+    /// Faults every page of `[start, end)` in (`MAP_POPULATE`).
+    pub fn populate(&mut self, start: u64, end: u64, access: Access) -> Result<(), FaultError> {
+        self.uvm.prepare(&mut FrameTables, start, end - start, access)
+    }
+
+    /// Moves the end of the mapping at `start` (mremap in place).
+    pub fn resize(&mut self, start: u64, new_end: u64) -> Result<(), MmError> {
+        self.uvm.resize(&mut FrameTables, start, new_end)?;
         Ok(())
     }
 
-    /// Maps `frame` at `va`; the PTE takes the frame's reference.
-    fn map_frame(&mut self, va: u64, frame: Frame, flags: u64) -> Result<(), MmError> {
-        match self.table.map(&mut FrameTables, uva(va), frame.pa(), PageSize::Size4K, flags) {
-            Ok(flush) => {
-                self.flush(flush);
-                let _ = frame.into_raw();
-                Ok(())
-            }
-            Err(MapError::NoMemory) => Err(MmError::NoMemory),
-            Err(_) => Err(MmError::BadRange),
-        }
-    }
-
-    /// Unmaps whatever is mapped in `[start, end)` and drops the frames.
-    fn unmap_pages(&mut self, start: u64, end: u64) {
-        for va in (start..end).step_by(PAGE_SIZE as usize) {
-            if let Ok((pte, flush)) = self.table.unmap(&mut FrameTables, uva(va)) {
-                self.flush(flush);
-                // SAFETY: the PTE held the reference `map_frame` gave it.
-                drop(unsafe { Frame::from_raw(Ppn(pte_ppn(pte))) });
-            }
-        }
-    }
-
-    /// The frame mapped at `va`, borrowed for the kernel to fill.
-    fn frame_bytes(&self, va: u64) -> Option<&'static mut [u8]> {
-        let pa = self.table.translate(&FrameTables, uva(va & !(PAGE_SIZE - 1)))?;
-        // SAFETY: the page is a user frame of this space, alive while mapped;
-        // the kernel fills it before the process runs (exec) or while the
-        // process is stopped in the kernel.
-        Some(unsafe { core::slice::from_raw_parts_mut(phys_to_virt(pa).as_u64() as *mut u8, PAGE_SIZE as usize) })
-    }
-
-    /// Copies `data` to user address `va` through the kernel's direct map.
-    pub fn write(&mut self, va: u64, data: &[u8]) -> Result<(), MmError> {
-        let mut done = 0;
-        while done < data.len() {
-            let at = va + done as u64;
-            let offset = (at % PAGE_SIZE) as usize;
-            let n = (PAGE_SIZE as usize - offset).min(data.len() - done);
-            let page = self.frame_bytes(at).ok_or(MmError::BadRange)?;
-            page[offset..offset + n].copy_from_slice(&data[done..done + n]);
-            done += n;
-        }
+    /// Moves `[from, from + len)` and its pages to `to` (mremap).
+    pub fn move_range(&mut self, from: u64, len: u64, to: u64) -> Result<(), MmError> {
+        self.uvm.move_range(&mut FrameTables, from, len, to)?;
         Ok(())
     }
 
-    /// Sets up the stack VMA below USER_STACK_TOP.
-    pub fn map_stack(&mut self) -> Result<(), MmError> {
-        self.map_anonymous(USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP, Perms::RW, Label::Stack)
+    pub fn vmas(&self) -> &VmaSet<Mapping> {
+        self.uvm.vmas()
     }
 
-    /// Places the (empty) heap at `start`, page-aligned up.
-    pub fn set_heap_start(&mut self, start: u64) {
-        self.heap_start = (start + PAGE_SIZE - 1) & !(PAGE_SIZE - 1);
+    /// Where `mmap` puts `len` bytes: at `hint` if that is free and
+    /// allowed, else as high as possible below the mmap base.
+    pub fn find_free(&self, len: u64, hint: u64) -> Option<u64> {
+        let hint = page_up(hint);
+        if hint != 0 && self.can_map_at(hint, len) {
+            return Some(hint);
+        }
+        self.vmas().find_gap(len, MMAP_MIN_ADDR, self.layout.mmap_base)
+    }
+
+    /// Whether `[start, start + len)` is free, in the user half, above
+    /// MMAP_MIN_ADDR and clear of the stack's reserve.
+    fn can_map_at(&self, start: u64, len: u64) -> bool {
+        let Some(end) = start.checked_add(len) else { return false };
+        let stack_reserve = self.layout.stack_floor()..self.layout.stack_top;
+        start >= MMAP_MIN_ADDR
+            && end <= USER_TOP
+            && !self.vmas().overlaps(start, end)
+            && (end <= stack_reserve.start || start >= stack_reserve.end)
+    }
+
+    /// A copy for a child (fork): copy-on-write, or copied now with `eager`.
+    pub fn fork(&mut self, eager: bool) -> Result<AddressSpace, MmError> {
+        let mut child = AddressSpace::new(self.layout)?;
+        (child.heap_start, child.brk, child.vdso) = (self.heap_start, self.brk, self.vdso);
+        self.uvm.fork_into(&mut FrameTables, &mut child.uvm, eager)?;
+        Ok(child)
+    }
+
+    /// Sets up the stack mapping below the top, reaching STACK_INITIAL
+    /// below `lowest` (the lowest address the initial stack uses).
+    pub fn map_stack(&mut self, lowest: u64) -> Result<(), MmError> {
+        let top = self.layout.stack_top;
+        let start = ((lowest & !(PAGE_SIZE - 1)) - STACK_INITIAL).max(top - STACK_LIMIT);
+        self.map(start, top, Perms::RW, Mapping::anon(Label::Stack))
+    }
+
+    /// Maps the signal trampoline just below the mmap base.
+    pub fn map_vdso(&mut self) -> Result<(), MmError> {
+        let inode = VDSO.borrow().clone().ok_or(MmError::NoMemory)?;
+        let at = self.find_free(PAGE_SIZE, 0).ok_or(MmError::NoMemory)?;
+        let file = FileMap { inode, offset: 0, zero_from: None, path: Rc::from("[vdso]"), writable: false };
+        let backing = Mapping { file: Some(file), shared: false, label: Label::Vdso };
+        self.map(at, at + PAGE_SIZE, Perms::RX, backing)?;
+        self.vdso = at;
+        Ok(())
+    }
+
+    /// The signal-return trampoline's address.
+    pub fn vdso(&self) -> u64 {
+        self.vdso
+    }
+
+    /// Places the (empty) heap a random gap above `program_end`.
+    pub fn set_heap_start(&mut self, program_end: u64) {
+        self.heap_start = page_up(program_end) + self.layout.brk_gap;
         self.brk = self.heap_start;
     }
 
@@ -248,90 +529,113 @@ impl AddressSpace {
         if addr < self.heap_start || addr > self.heap_start + BRK_MAX {
             return self.brk;
         }
-        let old_end = (self.brk + PAGE_SIZE - 1) & !(PAGE_SIZE - 1);
-        let new_end = (addr + PAGE_SIZE - 1) & !(PAGE_SIZE - 1);
-        if self.resize_heap(old_end, new_end).is_ok() {
+        let (old_end, new_end) = (page_up(self.brk), page_up(addr));
+        let moved = if new_end > old_end {
+            self.map(old_end, new_end, Perms::RW, Mapping::anon(Label::Heap)).is_ok()
+        } else {
+            self.unmap(new_end, old_end);
+            true
+        };
+        if moved {
             self.brk = addr;
         }
         self.brk
     }
 
-    /// Moves the heap VMA's end from `old_end` to `new_end`.
-    fn resize_heap(&mut self, old_end: u64, new_end: u64) -> Result<(), MmError> {
-        let start = self.heap_start;
-        if new_end > old_end {
-            if old_end == start {
-                return self.map_anonymous(start, new_end, Perms::RW, Label::Heap);
+    /// Fault and copy counts.
+    pub fn stats(&self) -> VmStats {
+        self.uvm.stats()
+    }
+
+    /// Carries the counts of the program this space replaces (exec).
+    pub fn add_stats(&mut self, stats: VmStats) {
+        self.uvm.add_stats(stats);
+    }
+
+    /// Pages mapped (the zero page aside), now and at most.
+    pub fn resident_pages(&self) -> (usize, usize) {
+        (self.uvm.resident_pages(), self.uvm.peak_resident_pages())
+    }
+
+    /// Bytes of all mappings (VmSize).
+    pub fn virtual_size(&self) -> u64 {
+        self.vmas().iter().map(|v| v.len()).sum()
+    }
+
+    /// Resident pages by kind, for smaps_rollup.
+    pub fn rollup(&self) -> Rollup {
+        let zero = frame::zero_page();
+        let mut r = Rollup::default();
+        self.uvm.for_each_page(&mut FrameTables, &mut |_, _, pte| {
+            let ppn = Ppn(pte_ppn(pte));
+            if ppn == zero {
+                return;
             }
-            self.vmas.set_end(start, new_end)?;
-            if let Err(e) = self.populate(old_end, new_end, Perms::RW) {
-                self.unmap_pages(old_end, new_end);
-                self.vmas.set_end(start, old_end)?;
-                return Err(e);
-            }
-        } else if new_end < old_end {
-            self.unmap_pages(new_end, old_end);
-            if new_end == start {
-                self.vmas.remove(start);
-            } else {
-                self.vmas.set_end(start, new_end)?;
-            }
+            let cached = frame::is_cached(ppn);
+            let maps = (frame::refs(ppn) - cached as u32).max(1) as u64;
+            let dirty = !cached || pte & PTE_W != 0;
+            r.rss += 1;
+            r.pss_scaled += (PAGE_SIZE << 12) / maps;
+            let kind = match (maps > 1, dirty) {
+                (true, false) => &mut r.shared_clean,
+                (true, true) => &mut r.shared_dirty,
+                (false, false) => &mut r.private_clean,
+                (false, true) => &mut r.private_dirty,
+            };
+            *kind += 1;
+        });
+        r
+    }
+
+    /// The futex key of the word at `va`, if it is mapped: in a shared
+    /// mapping (unless the caller says `private`), the object and offset.
+    pub fn futex_key(&self, va: u64, private: bool) -> Option<FutexKey> {
+        let vma = self.vmas().find(va)?;
+        Some(match (&vma.backing.file, vma.backing.shared && !private) {
+            (Some(f), true) => FutexKey { object: f.inode.ino << 1 | 1, offset: f.offset + (va - vma.start) },
+            _ => FutexKey { object: self.id << 1, offset: va },
+        })
+    }
+
+    /// Drops the pages of `inode` from file offset `from` on, in every
+    /// mapping of it (the file was cut there).
+    fn drop_file_pages(&mut self, inode: &Inode, from: u64) {
+        let cut: Vec<(u64, u64)> = self
+            .vmas()
+            .iter()
+            .filter_map(|v| {
+                let f = v.backing.file.as_ref().filter(|f| Rc::ptr_eq(&f.inode, inode))?;
+                let start = v.start + from.saturating_sub(f.offset);
+                (start < v.end).then_some((start.max(v.start), v.end))
+            })
+            .collect();
+        for (start, end) in cut {
+            self.discard(start, end);
         }
-        Ok(())
-    }
-
-    /// A copy of this space for a child (fork): same VMAs, each page copied.
-    pub fn fork(&self) -> Result<AddressSpace, MmError> {
-        let mut child = AddressSpace::new()?;
-        child.heap_start = self.heap_start;
-        child.brk = self.brk;
-        for vma in self.vmas.iter() {
-            child.vmas.insert(vma.clone())?;
-            for va in (vma.start..vma.end).step_by(PAGE_SIZE as usize) {
-                let Some(src) = self.frame_bytes(va) else { continue };
-                let mut frame = Frame::alloc()?;
-                frame.bytes_mut().copy_from_slice(src);
-                child.map_frame(va, frame, pte_flags(vma.perms))?;
-            }
-        }
-        Ok(child)
-    }
-
-    /// Why an access of kind `access` at `va` faulted, for the fault report.
-    pub fn fault_reason(&self, va: u64, access: Access) -> &'static str {
-        match self.vmas.find(va) {
-            Some(v) if !v.perms.allows(access.perm()) => match access {
-                Access::Write => "write to read-only memory",
-                Access::Execute => "execute of non-executable memory",
-                Access::Read => "read of unreadable memory",
-            },
-            Some(_) => "page not present",
-            None if (USER_STACK_TOP - USER_STACK_SIZE - PAGE_SIZE..USER_STACK_TOP).contains(&va) => "stack guard page",
-            None => "no mapping",
-        }
-    }
-
-    /// The VMAs, in address order.
-    pub fn vmas(&self) -> impl Iterator<Item = &Vma<Mapping>> {
-        self.vmas.iter()
-    }
-
-    /// Pages mapped in the user half.
-    pub fn resident_pages(&self) -> usize {
-        let mut n = 0;
-        self.table.for_each_leaf(&FrameTables, USER_ROOT_ENTRIES, &mut |_, _| n += 1);
-        n
     }
 }
 
 impl Drop for AddressSpace {
     fn drop(&mut self) {
         assert_ne!(cpu::satp(), self.satp(), "dropping the active address space");
-        self.table.free_range(&mut FrameTables, USER_ROOT_ENTRIES, &mut |_, pte| {
-            // SAFETY: each user leaf held one frame reference.
-            drop(unsafe { Frame::from_raw(Ppn(pte_ppn(pte))) });
-        });
-        self.table.free_root(&mut FrameTables);
-        free_asid(self.asid);
+        self.uvm.destroy(&mut FrameTables, USER_ROOT_ENTRIES);
+        free_asid(self.uvm.asid());
     }
+}
+
+/// Cuts or extends the file `inode` to `len` bytes (ftruncate, O_TRUNC);
+/// every mapping of it loses its pages past the new end, so touching them
+/// is a SIGBUS, as in Linux.
+pub fn truncate_file(inode: &Inode, len: u64) -> Result<(), Errno> {
+    let Body::File(data) = &inode.body else { return Err(Errno::EINVAL) };
+    let old = data.borrow().size();
+    data.borrow_mut().truncate(len).map_err(|e| ramfs::cache_errno(e, true))?;
+    if len < old {
+        for p in scheduler::all() {
+            if let Some(space) = p.inner.borrow_mut().space.as_mut() {
+                space.drop_file_pages(inode, page_up(len));
+            }
+        }
+    }
+    Ok(())
 }

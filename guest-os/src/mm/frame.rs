@@ -2,14 +2,21 @@
 //! frame of RAM, counted in the global pool and freed when the last reference
 //! drops. A frame mapped in a page table is held by that PTE: `into_raw`
 //! moves a reference into the PTE, `from_raw` takes it back out on unmap.
+//! A [`CachedFrame`] is a page cache's reference, marked as such in the pool
+//! (for /proc/meminfo's `Cached` and for telling mappings from the cache).
+//! The zero page is one frame of zeros, mapped read-only wherever anonymous
+//! memory is read before it is written.
 
 use crate::memlayout::phys_to_virt;
 use crate::sync::Global;
 use guest_os::mm::frame_pool::FramePool;
+use guest_os::mm::page_cache::CacheFrame;
 use sv39_arch::sv39::PAGE_SIZE;
 use sv39_arch::{PhysAddr, Ppn};
 
 static POOL: Global<Option<FramePool>> = Global::new(None);
+/// The zero page: allocated at boot, never freed, never written.
+static ZERO: Global<Option<Ppn>> = Global::new(None);
 
 /// No free frame was left (ENOMEM to user space).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,6 +44,53 @@ pub fn release(start: PhysAddr, end: PhysAddr) {
 /// (free frames, frames the pool manages).
 pub fn counts() -> (usize, usize) {
     with_pool(|p| (p.free_frames(), p.managed_frames()))
+}
+
+/// (frames in page caches, those of them nothing but the cache holds).
+pub fn cached_counts() -> (usize, usize) {
+    with_pool(|p| p.cached_frames())
+}
+
+/// References to `ppn`.
+pub fn refs(ppn: Ppn) -> u32 {
+    with_pool(|p| p.count(ppn))
+}
+
+/// Takes another reference to `ppn` (held by a PTE, given back by `put`).
+pub fn get(ppn: Ppn) {
+    with_pool(|p| p.get(ppn));
+}
+
+/// Drops a reference taken by `get`, `Frame::into_raw` or `alloc_raw`.
+pub fn put(ppn: Ppn) {
+    with_pool(|p| p.put(ppn));
+}
+
+/// Whether `ppn` belongs to a page cache.
+pub fn is_cached(ppn: Ppn) -> bool {
+    with_pool(|p| p.is_cached(ppn))
+}
+
+/// The bytes of frame `ppn` through the direct map.
+///
+/// # Safety
+/// The caller holds a reference to `ppn` while the slice lives and makes no
+/// other reference to the same bytes meanwhile.
+pub unsafe fn raw_bytes<'a>(ppn: Ppn) -> &'a mut [u8; PAGE_SIZE as usize] {
+    // SAFETY: the frame is RAM in the direct map, kept allocated by the
+    // caller's reference; uniqueness is the caller's promise.
+    unsafe { &mut *(phys_to_virt(ppn.addr()).as_u64() as *mut [u8; PAGE_SIZE as usize]) }
+}
+
+/// Makes the zero page (at boot, after `init`).
+pub fn init_zero_page() -> Result<(), OutOfMemory> {
+    *ZERO.borrow_mut() = Some(Frame::alloc()?.into_raw());
+    Ok(())
+}
+
+/// The zero page.
+pub fn zero_page() -> Ppn {
+    ZERO.borrow().expect("the zero page is made at boot")
 }
 
 /// One counted reference to a frame.
@@ -73,9 +127,7 @@ impl Frame {
         unsafe { &mut *(phys_to_virt(self.pa()).as_u64() as *mut [u8; PAGE_SIZE as usize]) }
     }
 
-    /// Another reference to the same frame (page cache and copy-on-write
-    /// sharing, issue 4).
-    #[allow(dead_code)]
+    /// Another reference to the same frame.
     pub fn share(&self) -> Frame {
         with_pool(|p| p.get(self.ppn));
         Frame { ppn: self.ppn }
@@ -101,5 +153,37 @@ impl Frame {
 impl Drop for Frame {
     fn drop(&mut self) {
         with_pool(|p| p.put(self.ppn));
+    }
+}
+
+/// A page cache's reference to a frame: marked in the pool while held.
+#[derive(Debug)]
+pub struct CachedFrame(Frame);
+
+impl CachedFrame {
+    pub fn frame(&self) -> &Frame {
+        &self.0
+    }
+}
+
+impl CacheFrame for CachedFrame {
+    fn alloc_zeroed() -> Option<Self> {
+        let frame = Frame::alloc().ok()?;
+        with_pool(|p| p.set_cached(frame.ppn, true));
+        Some(CachedFrame(frame))
+    }
+
+    fn bytes(&self) -> &[u8; PAGE_SIZE as usize] {
+        self.0.bytes()
+    }
+
+    fn bytes_mut(&mut self) -> &mut [u8; PAGE_SIZE as usize] {
+        self.0.bytes_mut()
+    }
+}
+
+impl Drop for CachedFrame {
+    fn drop(&mut self) {
+        with_pool(|p| p.set_cached(self.0.ppn, false));
     }
 }

@@ -1,6 +1,7 @@
-//! The bookkeeping of physical frames: a reference count per frame of RAM and a
-//! stack of free ones. The kernel wraps one global pool in `Frame` handles
-//! (mm/frame.rs); this part is plain data, tested on the host.
+//! The bookkeeping of physical frames: a reference count per frame of RAM, a
+//! mark on the frames that belong to a page cache, and a stack of free ones.
+//! The kernel wraps one global pool in `Frame` handles (mm/frame.rs); this
+//! part is plain data, tested on the host.
 
 use alloc::vec::Vec;
 use sv39_arch::Ppn;
@@ -9,6 +10,8 @@ use sv39_arch::Ppn;
 pub struct FramePool {
     first: u64,
     refcount: Vec<u32>,
+    /// One bit per frame: held by a page cache.
+    cached: Vec<u64>,
     free: Vec<u32>,
     /// Frames handed to the pool with `release_range` (RAM it manages).
     managed: usize,
@@ -22,7 +25,8 @@ impl FramePool {
     pub fn new(first: Ppn, count: usize) -> FramePool {
         let mut free = Vec::new();
         free.reserve_exact(count);
-        FramePool { first: first.0, refcount: alloc::vec![RESERVED; count], free, managed: 0 }
+        let cached = alloc::vec![0; count.div_ceil(64)];
+        FramePool { first: first.0, refcount: alloc::vec![RESERVED; count], cached, free, managed: 0 }
     }
 
     fn index(&self, ppn: Ppn) -> usize {
@@ -67,9 +71,40 @@ impl FramePool {
         assert!(c != 0 && c != RESERVED, "double free of frame {:#x}", ppn.0 << 12);
         self.refcount[i] = c - 1;
         if c == 1 {
+            self.cached[i / 64] &= !(1 << (i % 64));
             self.free.push(i as u32);
         }
         c == 1
+    }
+
+    /// Marks `ppn` as held (or no longer held) by a page cache.
+    pub fn set_cached(&mut self, ppn: Ppn, on: bool) {
+        let i = self.index(ppn);
+        if on {
+            self.cached[i / 64] |= 1 << (i % 64);
+        } else {
+            self.cached[i / 64] &= !(1 << (i % 64));
+        }
+    }
+
+    pub fn is_cached(&self, ppn: Ppn) -> bool {
+        let i = self.index(ppn);
+        self.cached[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    /// (frames in page caches, those of them nothing else references).
+    pub fn cached_frames(&self) -> (usize, usize) {
+        let (mut all, mut alone) = (0, 0);
+        for (w, &bits) in self.cached.iter().enumerate() {
+            let mut b = bits;
+            while b != 0 {
+                let i = w * 64 + b.trailing_zeros() as usize;
+                all += 1;
+                alone += (self.refcount[i] == 1) as usize;
+                b &= b - 1;
+            }
+        }
+        (all, alone)
     }
 
     /// The number of references to `ppn`.
@@ -103,6 +138,23 @@ mod tests {
         assert!(pool.put(a));
         assert_eq!(pool.free_frames(), 3);
         assert_eq!(pool.managed_frames(), 3);
+    }
+
+    #[test]
+    fn cached_frames_are_counted_and_forgotten_when_freed() {
+        let mut pool = FramePool::new(Ppn(0x80000), 100);
+        pool.release_range(Ppn(0x80000), Ppn(0x80064));
+        let a = pool.alloc().unwrap();
+        let b = pool.alloc().unwrap();
+        pool.set_cached(a, true);
+        pool.set_cached(b, true);
+        pool.get(b);
+        assert_eq!(pool.cached_frames(), (2, 1), "b is also mapped somewhere");
+        assert!(pool.put(a));
+        assert!(!pool.is_cached(a), "a freed frame is no longer cached");
+        assert_eq!(pool.cached_frames(), (1, 0));
+        pool.set_cached(b, false);
+        assert_eq!(pool.cached_frames(), (0, 0));
     }
 
     #[test]

@@ -7,8 +7,11 @@
 //! Page tables never own leaf frames: `map` stores a PPN and `unmap` hands it
 //! back; the address space above decides who holds the frame's reference.
 //! Every change returns a [`Flush`] token that must be spent on an
-//! `sfence.vma` (or explicitly ignored when a whole-ASID flush follows).
+//! `sfence.vma` (or explicitly ignored when a whole-ASID flush follows);
+//! changes to many leaves at once ([`PageTable::update_leaves`]) and freeing
+//! emptied tables ([`PageTable::prune`]) return a [`FlushRange`].
 
+use alloc::vec::Vec;
 use sv39_arch::pte::{is_leaf, make_pte, pte_ppn, PTE_A, PTE_D, PTE_R, PTE_V, PTE_W, PTE_X};
 use sv39_arch::sv39::{level_size, vpn_index, ENTRIES_PER_TABLE, LEVELS, PAGE_SIZE};
 use sv39_arch::{PhysAddr, Ppn, VirtAddr};
@@ -51,6 +54,54 @@ impl Flush {
 
     /// Drops the token because the caller flushes the whole address space.
     pub fn ignore(self) {}
+}
+
+/// TLB invalidations owed after changes to many entries: the leaves
+/// changed, one by one while they are few, else (or when a table was freed:
+/// a non-leaf change) a flush of the whole address space.
+#[must_use = "page-table changes are not visible until their TLB entries are flushed"]
+#[derive(Debug, Default)]
+pub struct FlushRange {
+    pages: Vec<VirtAddr>,
+    all: bool,
+}
+
+impl FlushRange {
+    /// Leaves changed beyond this many are flushed with the whole space.
+    pub const MAX_PAGES: usize = 32;
+
+    /// Owes a flush of the page at `va`.
+    pub fn add(&mut self, va: VirtAddr) {
+        if self.pages.len() < Self::MAX_PAGES {
+            self.pages.push(va);
+        } else {
+            self.all = true;
+        }
+    }
+
+    /// Whether nothing is owed.
+    pub fn is_empty(&self) -> bool {
+        !self.all && self.pages.is_empty()
+    }
+
+    /// Owes a flush of the whole address space.
+    pub fn add_all(&mut self) {
+        self.all = true;
+    }
+
+    /// Adds what `other` owes.
+    pub fn merge(&mut self, other: FlushRange) {
+        self.all |= other.all;
+        for va in other.pages {
+            self.add(va);
+        }
+    }
+
+    /// `None` when the whole address space must be flushed, else the pages
+    /// (none at all if nothing changed). Consumes the token.
+    pub fn into_pages(self) -> Option<Vec<VirtAddr>> {
+        (!self.all).then_some(self.pages)
+    }
 }
 
 /// The size of a leaf: 4 KiB, 2 MiB or 1 GiB.
@@ -203,6 +254,52 @@ impl PageTable {
         Ok(Flush(va.page_down()))
     }
 
+    /// Points the 4 KiB leaf at `va` to `pa` with `flags` (V, A and D added
+    /// as `map` does); returns the PTE it held.
+    pub fn replace(
+        &mut self,
+        mem: &mut impl TableMemory,
+        va: VirtAddr,
+        pa: PhysAddr,
+        flags: u64,
+    ) -> Result<(u64, Flush), MapError> {
+        if !pa.as_u64().is_multiple_of(PAGE_SIZE) {
+            return Err(MapError::Misaligned);
+        }
+        let (table, index) = self.slot(mem, va.page_down(), 0, false)?;
+        let old = mem.read_pte(table, index);
+        if old & PTE_V == 0 {
+            return Err(MapError::NotMapped);
+        }
+        let ad = if flags & PTE_W != 0 { PTE_A | PTE_D } else { PTE_A };
+        mem.write_pte(table, index, make_pte(pa.as_u64(), flags | ad | PTE_V));
+        Ok((old, Flush(va.page_down())))
+    }
+
+    /// Calls `f(mem, va, pte)` for every leaf in the user range
+    /// `[start, end)`, skipping absent tables; where `f` returns a new
+    /// entry, writes it.
+    pub fn update_leaves<M: TableMemory>(
+        &self,
+        mem: &mut M,
+        start: u64,
+        end: u64,
+        f: &mut impl FnMut(&mut M, VirtAddr, u64) -> Option<u64>,
+    ) -> FlushRange {
+        let mut flush = FlushRange::default();
+        let span = Span { start, end };
+        update_in(mem, self.root, LEVELS - 1, 0, span, f, &mut flush);
+        flush
+    }
+
+    /// Frees the tables below the root, in the user range `[start, end)`,
+    /// that no longer hold any entry.
+    pub fn prune(&mut self, mem: &mut impl TableMemory, start: u64, end: u64) -> FlushRange {
+        let mut flush = FlushRange::default();
+        prune_in(mem, self.root, LEVELS - 1, 0, Span { start, end }, &mut flush);
+        flush
+    }
+
     /// Copies root entries `range` from `other` (the kernel's half, whose
     /// lower tables are then shared by every address space).
     pub fn share_root_entries(
@@ -230,12 +327,12 @@ impl PageTable {
     }
 
     /// Frees the tables under root entries `range` and clears those entries,
-    /// calling `on_leaf(va, pte)` for each leaf still mapped there.
-    pub fn free_range(
+    /// calling `on_leaf(mem, va, pte)` for each leaf still mapped there.
+    pub fn free_range<M: TableMemory>(
         &mut self,
-        mem: &mut impl TableMemory,
+        mem: &mut M,
         range: core::ops::Range<usize>,
-        on_leaf: &mut impl FnMut(VirtAddr, u64),
+        on_leaf: &mut impl FnMut(&mut M, VirtAddr, u64),
     ) {
         for index in range {
             let pte = mem.read_pte(self.root, index);
@@ -285,9 +382,15 @@ fn visit(
 }
 
 /// Frees the table a non-leaf `pte` at `level` points to, and all below it.
-fn release(mem: &mut impl TableMemory, pte: u64, level: usize, va: VirtAddr, on_leaf: &mut impl FnMut(VirtAddr, u64)) {
+fn release<M: TableMemory>(
+    mem: &mut M,
+    pte: u64,
+    level: usize,
+    va: VirtAddr,
+    on_leaf: &mut impl FnMut(&mut M, VirtAddr, u64),
+) {
     if is_leaf(pte) {
-        on_leaf(va, pte);
+        on_leaf(mem, va, pte);
         return;
     }
     let table = Ppn(pte_ppn(pte)).addr();
@@ -299,6 +402,72 @@ fn release(mem: &mut impl TableMemory, pte: u64, level: usize, va: VirtAddr, on_
         }
     }
     mem.free_table(table);
+}
+
+/// A user range `[start, end)` being walked.
+#[derive(Clone, Copy)]
+struct Span {
+    start: u64,
+    end: u64,
+}
+
+impl Span {
+    /// The entries of a table at `level` covering `base..` that intersect it.
+    fn indices(self, level: usize, base: u64) -> core::ops::Range<usize> {
+        let size = level_size(level);
+        let top = base + size * ENTRIES_PER_TABLE as u64;
+        if self.end <= base || self.start >= top || self.start >= self.end {
+            return 0..0;
+        }
+        let first = (self.start.max(base) - base) / size;
+        let last = (self.end.min(top) - 1 - base) / size;
+        first as usize..last as usize + 1
+    }
+}
+
+/// `update_leaves` below `table` at `level`, whose region starts at `base`.
+fn update_in<M: TableMemory>(
+    mem: &mut M,
+    table: PhysAddr,
+    level: usize,
+    base: u64,
+    span: Span,
+    f: &mut impl FnMut(&mut M, VirtAddr, u64) -> Option<u64>,
+    flush: &mut FlushRange,
+) {
+    for i in span.indices(level, base) {
+        let va = base + i as u64 * level_size(level);
+        let pte = mem.read_pte(table, i);
+        if pte & PTE_V == 0 {
+            continue;
+        }
+        if is_leaf(pte) {
+            let at = sign_extend(va);
+            if let Some(new) = f(mem, at, pte) {
+                mem.write_pte(table, i, new);
+                flush.add(at);
+            }
+        } else if level > 0 {
+            update_in(mem, Ppn(pte_ppn(pte)).addr(), level - 1, va, span, f, flush);
+        }
+    }
+}
+
+/// `prune` below `table` at `level`, whose region starts at `base`.
+fn prune_in(mem: &mut impl TableMemory, table: PhysAddr, level: usize, base: u64, span: Span, flush: &mut FlushRange) {
+    for i in span.indices(level, base) {
+        let pte = mem.read_pte(table, i);
+        if pte & PTE_V == 0 || is_leaf(pte) || level == 0 {
+            continue;
+        }
+        let child = Ppn(pte_ppn(pte)).addr();
+        prune_in(mem, child, level - 1, base + i as u64 * level_size(level), span, flush);
+        if (0..ENTRIES_PER_TABLE).all(|k| mem.read_pte(child, k) & PTE_V == 0) {
+            mem.write_pte(table, i, 0);
+            mem.free_table(child);
+            flush.add_all();
+        }
+    }
 }
 
 /// Whether a leaf's flags allow `access` (a mask of R, W, X).
@@ -462,7 +631,7 @@ mod tests {
         pt.for_each_leaf(&mem, 0..256, &mut |v, _| seen.push(v.as_u64()));
         assert_eq!(seen, addrs);
         let mut leaves = Vec::new();
-        pt.free_range(&mut mem, 0..256, &mut |v, pte| leaves.push((v.as_u64(), pte_ppn(pte))));
+        pt.free_range(&mut mem, 0..256, &mut |_, v, pte| leaves.push((v.as_u64(), pte_ppn(pte))));
         assert_eq!(leaves.len(), addrs.len());
         assert_eq!(leaves[4], (0x3f_ffff_f000, 0x80004));
         pt.free_root(&mut mem);
@@ -482,10 +651,80 @@ mod tests {
         kernel.for_each_leaf(&mem, 256..512, &mut |v, _| kernel_leaves.push(v));
         assert_eq!(kernel_leaves, [kva], "upper-half addresses are sign-extended");
         let before = mem.pages.len();
-        user.free_range(&mut mem, 0..256, &mut |_, _| panic!("no user leaves"));
+        user.free_range(&mut mem, 0..256, &mut |_, _, _| panic!("no user leaves"));
         user.free_root(&mut mem);
         assert_eq!(mem.pages.len(), before - 1, "only the user root went");
         assert_eq!(kernel.translate(&mem, kva), Some(PhysAddr(0x8000_0000)));
+    }
+
+    #[test]
+    fn replace_swaps_the_frame_and_flags() {
+        let mut mem = FakeMemory::new(16);
+        let mut pt = PageTable::new(&mut mem).unwrap();
+        pt.map(&mut mem, va(0x5000), PhysAddr(0x8000_9000), PageSize::Size4K, PTE_R | PTE_U).unwrap().ignore();
+        let (old, flush) = pt.replace(&mut mem, va(0x5008), PhysAddr(0x8000_a000), PTE_R | PTE_W | PTE_U).unwrap();
+        assert_eq!(flush.into_va(), va(0x5000));
+        assert_eq!(pte_ppn(old), 0x80009);
+        let pte = pt.leaf(&mem, va(0x5000)).unwrap().pte;
+        assert_eq!((pte_ppn(pte), pte & (PTE_W | PTE_D)), (0x8000a, PTE_W | PTE_D));
+        assert_eq!(pt.replace(&mut mem, va(0x6000), PhysAddr(0x8000_a000), PTE_R).unwrap_err(), MapError::NotMapped);
+    }
+
+    #[test]
+    fn update_leaves_visits_only_the_range_and_counts_flushes() {
+        let mut mem = FakeMemory::new(64);
+        let mut pt = PageTable::new(&mut mem).unwrap();
+        let addrs = [0x1000, 0x2000, 0x40_0000, 0x40_1000, 0x10_0000_0000];
+        for (i, &a) in addrs.iter().enumerate() {
+            pt.map(&mut mem, va(a), PhysAddr(0x8000_0000 + i as u64 * 4096), PageSize::Size4K, PTE_R | PTE_W | PTE_U)
+                .unwrap()
+                .ignore();
+        }
+        let mut seen = Vec::new();
+        let flush = pt.update_leaves(&mut mem, 0x2000, 0x40_1000, &mut |_, v, pte| {
+            seen.push(v.as_u64());
+            Some(pte & !PTE_W)
+        });
+        assert_eq!(seen, [0x2000, 0x40_0000], "end exclusive");
+        assert_eq!(flush.into_pages().unwrap(), [va(0x2000), va(0x40_0000)]);
+        assert!(!permits(pt.leaf(&mem, va(0x2000)).unwrap().pte, PTE_W));
+        assert!(permits(pt.leaf(&mem, va(0x1000)).unwrap().pte, PTE_W));
+        let untouched = pt.update_leaves(&mut mem, 0, 0x40_0000_0000, &mut |_, _, _| None);
+        assert_eq!(untouched.into_pages().unwrap(), Vec::<VirtAddr>::new());
+    }
+
+    #[test]
+    fn many_changes_flush_the_whole_space() {
+        let mut mem = FakeMemory::new(64);
+        let mut pt = PageTable::new(&mut mem).unwrap();
+        for i in 0..40u64 {
+            pt.map(&mut mem, va(0x10000 + i * 4096), PhysAddr(0x8000_0000), PageSize::Size4K, PTE_R | PTE_U)
+                .unwrap()
+                .ignore();
+        }
+        let flush = pt.update_leaves(&mut mem, 0, 1 << 30, &mut |_, _, _| Some(0));
+        assert_eq!(flush.into_pages(), None);
+    }
+
+    #[test]
+    fn prune_frees_emptied_tables_only() {
+        let mut mem = FakeMemory::new(64);
+        let mut pt = PageTable::new(&mut mem).unwrap();
+        for a in [0x1000, 0x40_0000, 0x80_0000] {
+            pt.map(&mut mem, va(a), PhysAddr(0x8000_0000), PageSize::Size4K, PTE_R | PTE_U).unwrap().ignore();
+        }
+        assert_eq!(mem.pages.len(), 5, "root, one level-1 and three level-0 tables");
+        pt.unmap(&mut mem, va(0x40_0000)).unwrap().1.ignore();
+        let flush = pt.prune(&mut mem, 0, 1 << 30);
+        assert_eq!(flush.into_pages(), None, "a freed table needs a full flush");
+        assert_eq!(mem.pages.len(), 4);
+        assert!(pt.translate(&mem, va(0x80_0000)).is_some());
+        let nothing = pt.prune(&mut mem, 0, 1 << 30);
+        assert_eq!(nothing.into_pages().unwrap().len(), 0);
+        pt.unmap(&mut mem, va(0x1000)).unwrap().1.ignore();
+        pt.unmap(&mut mem, va(0x80_0000)).unwrap().1.ignore();
+        pt.prune(&mut mem, 0, 1 << 30).into_pages();
+        assert_eq!(mem.pages.len(), 1, "only the root is left");
     }
 
     #[test]

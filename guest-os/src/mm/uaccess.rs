@@ -1,11 +1,16 @@
 //! The only way the kernel touches user memory: `copy_to_user` and
 //! `copy_from_user` (and helpers on top). They check that the range lies in
-//! the user half, set `sstatus.SUM` only for the copy itself, and run the copy
-//! in a small assembly routine whose page faults the trap handler turns into a
-//! jump to its recovery point (`fixup`), so a bad pointer becomes EFAULT.
+//! the user half, then fault its pages in as the process itself would (so
+//! demand paging, copy-on-write and stack growth apply, and memory its
+//! mappings forbid is EFAULT, PROT_NONE included), set `sstatus.SUM` only for
+//! the copy itself, and run the copy in a small assembly routine whose page
+//! faults the trap handler turns into a jump to its recovery point
+//! (`fixup`): a bad pointer is EFAULT, never a kernel fault.
 
 use crate::cpu;
 use crate::memlayout::USER_TOP;
+use crate::mm::address_space::Access;
+use crate::proc::scheduler;
 use alloc::vec::Vec;
 use core::arch::global_asm;
 use sv39_abi::Errno;
@@ -86,15 +91,28 @@ fn copy(dst: *mut u8, src: *const u8, len: usize) -> Result<(), Errno> {
     }
 }
 
+/// Makes `[addr, addr + len)` of the current process allow `access`.
+fn fault_in(addr: u64, len: usize, access: Access) -> Result<(), Errno> {
+    if len == 0 {
+        return Ok(());
+    }
+    let p = scheduler::current();
+    let mut inner = p.inner.borrow_mut();
+    let space = inner.space.as_mut().ok_or(Errno::EFAULT)?;
+    space.prepare(addr, len as u64, access).map_err(|_| Errno::EFAULT)
+}
+
 /// Copies `src` to user address `dst`.
 pub fn copy_to_user(dst: u64, src: &[u8]) -> Result<(), Errno> {
     check_range(dst, src.len())?;
+    fault_in(dst, src.len(), Access::Write)?;
     copy(dst as *mut u8, src.as_ptr(), src.len())
 }
 
 /// Fills `dst` from user address `src`.
 pub fn copy_from_user(dst: &mut [u8], src: u64) -> Result<(), Errno> {
     check_range(src, dst.len())?;
+    fault_in(src, dst.len(), Access::Read)?;
     copy(dst.as_mut_ptr(), src as *const u8, dst.len())
 }
 
@@ -115,6 +133,10 @@ unsafe impl Plain for sv39_abi::stat::Stat {}
 unsafe impl Plain for sv39_abi::ioctl::Winsize {}
 unsafe impl Plain for sv39_abi::poll::PollFd {}
 unsafe impl Plain for sv39_abi::utsname::UtsName {}
+unsafe impl Plain for sv39_abi::signal::SigAction {}
+unsafe impl Plain for sv39_abi::signal::SigInfo {}
+unsafe impl Plain for sv39_abi::resource::Rusage {}
+unsafe impl Plain for u32 {}
 
 /// Reads a `T` from user address `addr`.
 pub fn read_value<T: Plain>(addr: u64) -> Result<T, Errno> {
@@ -125,11 +147,15 @@ pub fn read_value<T: Plain>(addr: u64) -> Result<T, Errno> {
     Ok(value)
 }
 
+/// The bytes of `value`.
+pub fn bytes_of<T: Plain>(value: &T) -> &[u8] {
+    // SAFETY: `T: Plain` has no padding, so all its bytes are initialized.
+    unsafe { core::slice::from_raw_parts(value as *const T as *const u8, core::mem::size_of::<T>()) }
+}
+
 /// Writes `value` to user address `addr`.
 pub fn write_value<T: Plain>(addr: u64, value: &T) -> Result<(), Errno> {
-    // SAFETY: `T: Plain` has no padding, so all its bytes are initialized.
-    let bytes = unsafe { core::slice::from_raw_parts(value as *const T as *const u8, core::mem::size_of::<T>()) };
-    copy_to_user(addr, bytes)
+    copy_to_user(addr, bytes_of(value))
 }
 
 /// The NUL-terminated string at `addr`, without its NUL; longer than `max`

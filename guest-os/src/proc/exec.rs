@@ -1,20 +1,27 @@
 //! execve: replaces a process's program with a static RV64 ELF from the file
-//! system. The new address space is built completely (segments copied in,
-//! heap placed, stack laid out as Linux does) before anything of the old
-//! program is touched, so a failed exec leaves the caller as it was.
+//! system. The new address space is built completely (segments mapped from
+//! the file, heap placed, stack laid out as Linux does) before anything of
+//! the old program is touched, so a failed exec leaves the caller as it was.
+//!
+//! Nothing is read or copied up front but the headers and the initial
+//! stack: each segment is a private mapping of the program file (its bss
+//! past the file bytes anonymous), filled from the page cache on first
+//! touch, so every process running one program shares its text frames.
 
 use super::elf::{self, ElfError, LoadPlan, Segment, PHENT};
 use super::process::Process;
 use super::stack::{self, StackArgs};
-use crate::fs::ramfs::{Body, FileData};
+use crate::fs::ramfs::{self, Body, Inode};
 use crate::fs::vfs;
-use crate::memlayout::{ARG_MAX, DYN_BASE, USER_STACK_SIZE, USER_STACK_TOP};
-use crate::mm::address_space::{AddressSpace, Label, MmError};
+use crate::memlayout::ARG_MAX;
+use crate::mm::address_space::{AddressSpace, FileMap, Label, Layout, Mapping, MmError};
 use crate::rand;
 use crate::trap::TrapFrame;
+use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
+use guest_os::mm::page_table::page_up;
 use sv39_abi::auxv::*;
 use sv39_abi::Errno;
 use sv39_arch::sv39::PAGE_SIZE;
@@ -31,15 +38,6 @@ const fn hwcap(letters: &[u8]) -> u64 {
 const HWCAP_IMAC: u64 = hwcap(b"imac");
 /// `AT_CLKTCK`: the USER_HZ of `times`.
 const CLOCK_TICKS: u64 = 100;
-
-impl From<MmError> for Errno {
-    fn from(e: MmError) -> Errno {
-        match e {
-            MmError::NoMemory => Errno::ENOMEM,
-            MmError::BadRange => Errno::EINVAL,
-        }
-    }
-}
 
 /// What a successful load produced.
 struct Loaded {
@@ -60,16 +58,19 @@ pub fn exec(
     if parts.first() == Some(&"proc") {
         return Err(Errno::EACCES);
     }
-    let inode = crate::fs::ramfs::lookup(parts)?;
-    let Body::File(file) = &inode.body else { return Err(Errno::EACCES) };
+    let inode = ramfs::lookup(parts)?;
+    if !matches!(inode.body, Body::File(_)) {
+        return Err(Errno::EACCES);
+    }
     let path = vfs::join(parts);
-    let loaded = load(&file.borrow(), &path, argv, envp).map_err(|e| {
+    let loaded = load(&inode, &path, argv, envp).map_err(|e| {
         if let LoadError::Format(f) = e {
             crate::println!("[kernel] exec {path}: {}", f.reason());
         }
         Errno::from(e)
     })?;
     commit(p, frame, loaded, parts.last().copied().unwrap_or("?"));
+    *p.exe.borrow_mut() = path;
     Ok(())
 }
 
@@ -106,41 +107,56 @@ impl From<ElfError> for LoadError {
     }
 }
 
+/// Reads `len` bytes at `offset` of the program file.
+fn read_file(inode: &Inode, offset: u64, len: usize) -> Result<Vec<u8>, LoadError> {
+    let Body::File(data) = &inode.body else { return Err(LoadError::Errno(Errno::EACCES)) };
+    let mut buf = vec![0u8; len];
+    let n = data.borrow_mut().read_at(offset, &mut buf).map_err(|e| ramfs::cache_errno(e, false))?;
+    buf.truncate(n);
+    Ok(buf)
+}
+
 /// Reads and checks the headers, then builds the new address space.
-fn load(file: &FileData, path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<Loaded, LoadError> {
-    let mut head = [0u8; elf::EHDR_SIZE];
-    if file.read_at(0, &mut head) < head.len() {
+fn load(inode: &Inode, path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<Loaded, LoadError> {
+    let head = read_file(inode, 0, elf::EHDR_SIZE)?;
+    if head.len() < elf::EHDR_SIZE {
         return Err(LoadError::Format(ElfError::NotElf));
     }
     let header = elf::read_header(&head)?;
     let range = header.phdr_range();
-    let mut phdrs = vec![0u8; (range.end - range.start) as usize];
-    if file.read_at(range.start, &mut phdrs) < phdrs.len() {
+    let phdrs = read_file(inode, range.start, (range.end - range.start) as usize)?;
+    if phdrs.len() as u64 != range.end - range.start {
         return Err(LoadError::Format(ElfError::BadProgramHeaders));
     }
-    let top = USER_STACK_TOP - USER_STACK_SIZE - PAGE_SIZE;
-    let plan = elf::plan(&header, &phdrs, file.size(), DYN_BASE, top)?;
-    let mut space = AddressSpace::new().map_err(|_| Errno::ENOMEM)?;
+    let layout = Layout::for_exec();
+    let plan = elf::plan(&header, &phdrs, inode.size(), layout.dyn_base, layout.mmap_base)?;
+    let mut space = AddressSpace::new(layout).map_err(|_| Errno::ENOMEM)?;
+    let path_rc: Rc<str> = Rc::from(path);
     for seg in &plan.segments {
-        load_segment(&mut space, file, seg)?;
+        map_segment(&mut space, inode, &path_rc, seg)?;
     }
     space.set_heap_start(plan.end);
-    space.map_stack()?;
+    space.map_vdso()?;
     let sp = build_stack(&mut space, &plan, path, argv, envp)?;
     Ok(Loaded { space, entry: plan.entry, sp })
 }
 
-/// Maps `seg`'s pages and copies its file bytes in (the rest stays zero).
-fn load_segment(space: &mut AddressSpace, file: &FileData, seg: &Segment) -> Result<(), LoadError> {
-    let (start, end) = seg.pages();
-    space.map_anonymous(start, end, seg.perms, Label::Program)?;
-    let mut buf = vec![0u8; PAGE_SIZE as usize];
-    let mut done = 0;
-    while done < seg.filesz {
-        let n = (seg.filesz - done).min(PAGE_SIZE) as usize;
-        file.read_at(seg.offset + done, &mut buf[..n]);
-        space.write(seg.vaddr + done, &buf[..n])?;
-        done += n as u64;
+/// Maps `seg`: its file bytes as a private mapping of the program (bytes
+/// past them in the last file page read as zero), the rest of its memory
+/// (bss) as anonymous pages.
+fn map_segment(space: &mut AddressSpace, inode: &Inode, path: &Rc<str>, seg: &Segment) -> Result<(), LoadError> {
+    let start = seg.vaddr & !(PAGE_SIZE - 1);
+    let file_end = page_up(seg.vaddr + seg.filesz);
+    let mem_end = page_up(seg.vaddr + seg.memsz);
+    let anon_start = if seg.filesz == 0 { start } else { file_end };
+    if seg.filesz > 0 {
+        let zero_from = (seg.memsz > seg.filesz).then_some(seg.offset + seg.filesz);
+        let offset = seg.offset & !(PAGE_SIZE - 1);
+        let file = FileMap { inode: Rc::clone(inode), offset, zero_from, path: Rc::clone(path), writable: false };
+        space.map(start, file_end, seg.perms, Mapping { file: Some(file), shared: false, label: Label::File })?;
+    }
+    if mem_end > anon_start {
+        space.map(anon_start, mem_end, seg.perms, Mapping::anon(Label::Anon))?;
     }
     Ok(())
 }
@@ -174,8 +190,9 @@ fn build_stack(
     let mut random = [0u8; 16];
     rand::fill(&mut random);
     let args = StackArgs { argv: &argv, envp: &envp, execfn: path.as_bytes(), auxv: &auxv, random };
-    let image = stack::build(USER_STACK_TOP, &args, ARG_MAX + 4096).map_err(|_| Errno::E2BIG)?;
-    space.write(image.sp, &image.bytes)?;
+    let image = stack::build(space.layout().stack_top, &args, ARG_MAX + 4096).map_err(|_| Errno::E2BIG)?;
+    space.map_stack(image.sp)?;
+    space.write(image.sp, &image.bytes).map_err(MmError::from)?;
     Ok(image.sp)
 }
 
@@ -188,16 +205,22 @@ fn comm(name: &str) -> String {
     String::from(&name[..end])
 }
 
-/// Switches `p` to the loaded program: the point of no return.
-fn commit(p: &Process, frame: &mut TrapFrame, loaded: Loaded, name: &str) {
+/// Switches `p` to the loaded program: the point of no return. The fault
+/// counts carry over, as Linux keeps them per process.
+fn commit(p: &Process, frame: &mut TrapFrame, mut loaded: Loaded, name: &str) {
     loaded.space.activate();
     let (old, cloexec) = {
         let mut inner = p.inner.borrow_mut();
         inner.name = comm(name);
         inner.clear_child_tid = 0;
+        if let Some(old) = &inner.space {
+            loaded.space.add_stats(old.stats());
+        }
         (inner.space.replace(loaded.space), inner.files.take_cloexec())
     };
-    drop(old);
+    super::signal::reset_on_exec(p);
+    super::fpu::set(p, super::fpu::FpState::default());
+    drop(super::vfork_release(p, old));
     drop(cloexec);
     *frame = TrapFrame::user(loaded.entry, loaded.sp, frame.kernel_sp);
 }

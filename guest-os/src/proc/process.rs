@@ -1,19 +1,23 @@
 //! A process: its kernel stack (with the trap frame at the top), its saved
 //! kernel context, its address space, descriptors and working directory.
 //!
-//! The scheduling state, parent and pending kill are `Cell`s so that waking
-//! and killing never borrow `inner`; everything else is in `inner`, borrowed
-//! briefly and never across a context switch.
+//! The scheduling state, parent, pending and blocked signals are `Cell`s so
+//! that waking and signalling never borrow `inner`; signal actions are in
+//! `signals`; everything else is in `inner`, borrowed briefly and never
+//! across a context switch.
 
+use super::fpu::FpState;
+use super::signal::SignalState;
 use crate::fs::vfs::FdTable;
 use crate::memlayout::MAX_PROCS;
-use crate::mm::address_space::AddressSpace;
+use crate::mm::address_space::{AddressSpace, FutexKey, VmStats};
 use crate::mm::frame::OutOfMemory;
 use crate::mm::kernel_space::KernelStack;
 use crate::sync::Global;
 use crate::trap::TrapFrame;
 use alloc::string::String;
 use core::cell::{Cell, RefCell, UnsafeCell};
+use sv39_abi::signal::SigSet;
 
 pub type Pid = u32;
 
@@ -27,6 +31,8 @@ pub enum Channel {
     Child(Pid),
     /// The next timer tick (nanosleep).
     Timer,
+    /// A futex word.
+    Futex(FutexKey),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,8 +59,23 @@ pub struct Inner {
     pub space: Option<AddressSpace>,
     pub files: FdTable,
     pub cwd: String,
-    /// set_tid_address: cleared (and futex-woken, issue 4) at exit.
+    /// set_tid_address: cleared and futex-woken at exit.
     pub clear_child_tid: u64,
+}
+
+/// What a process used (getrusage, wait4): fault counts and the most pages
+/// it had resident.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Usage {
+    pub vm: VmStats,
+    pub max_resident: usize,
+}
+
+impl Usage {
+    pub fn add(&mut self, other: Usage) {
+        self.vm.add(other.vm);
+        self.max_resident = self.max_resident.max(other.max_resident);
+    }
 }
 
 pub struct Process {
@@ -66,6 +87,32 @@ pub struct Process {
     pub ppid: Cell<Pid>,
     /// A fatal signal to act on before returning to user mode.
     pub killed: Cell<Option<u32>>,
+    /// Signals sent and not yet delivered, and those blocked.
+    pub pending: Cell<SigSet>,
+    pub blocked: Cell<SigSet>,
+    pub signals: RefCell<SignalState>,
+    /// The system call a signal interrupted (EINTR), for SA_RESTART.
+    pub interrupted_syscall: Cell<Option<usize>>,
+    /// When a timed sleep ends (ns since boot).
+    pub wake_at: Cell<Option<u64>>,
+    /// A futex wait: the waiter's bitset, and whether FUTEX_WAKE woke it.
+    pub futex_bitset: Cell<u32>,
+    pub futex_woken: Cell<bool>,
+    /// Its own usage once it has exited, and that of its reaped children.
+    pub usage: Cell<Usage>,
+    pub children_usage: Cell<Usage>,
+    /// f0-f31 and fcsr while not in the hart's registers (proc/fpu.rs).
+    pub fp: Cell<FpState>,
+    /// CLONE_CHILD_SETTID: where the child stores its tid before it first
+    /// runs in user mode (0: nowhere).
+    pub set_child_tid: Cell<u64>,
+    /// The parent asleep in a vfork until this process execs or exits (0: none).
+    pub vfork_parent: Cell<Pid>,
+    /// The path of the running program (/proc/self/exe).
+    pub exe: RefCell<String>,
+    /// set_robust_list's head (recorded; one thread a process, so no robust
+    /// futex is ever left to another thread at exit).
+    pub robust_list: Cell<u64>,
     pub inner: RefCell<Inner>,
 }
 
@@ -99,8 +146,17 @@ extern "C" {
 
 /// Where a new process's kernel thread starts: straight out to user mode.
 extern "C" fn first_return() -> ! {
-    let frame = super::scheduler::current().trap_frame();
+    let p = super::scheduler::current();
+    let tid_at = p.set_child_tid.take();
+    if tid_at != 0 {
+        // A tid that cannot be stored is ignored, as in Linux.
+        let _ = crate::mm::uaccess::write_value(tid_at, &p.pid);
+    }
+    let frame = p.trap_frame();
     // SAFETY: the frame is the current process's, filled by fork or exec.
+    super::fpu::restore(&p, unsafe { &*frame });
+    drop(p);
+    // SAFETY: as above.
     unsafe { return_to_user(frame) }
 }
 
@@ -123,6 +179,20 @@ impl Process {
             state: Cell::new(State::Runnable),
             ppid: Cell::new(ppid),
             killed: Cell::new(None),
+            pending: Cell::new(SigSet::EMPTY),
+            blocked: Cell::new(SigSet::EMPTY),
+            signals: RefCell::new(SignalState::default()),
+            interrupted_syscall: Cell::new(None),
+            wake_at: Cell::new(None),
+            futex_bitset: Cell::new(0),
+            futex_woken: Cell::new(false),
+            usage: Cell::new(Usage::default()),
+            children_usage: Cell::new(Usage::default()),
+            fp: Cell::new(FpState::default()),
+            set_child_tid: Cell::new(0),
+            vfork_parent: Cell::new(0),
+            exe: RefCell::new(String::new()),
+            robust_list: Cell::new(0),
             inner: RefCell::new(inner),
         };
         let tf = p.trap_frame();
@@ -150,6 +220,20 @@ impl Process {
 
     pub fn is_zombie(&self) -> bool {
         matches!(self.state.get(), State::Zombie(_))
+    }
+
+    /// Whether a signal waits to be acted on: an interruptible sleep ends.
+    pub fn signal_pending(&self) -> bool {
+        self.killed.get().is_some() || self.pending.get().0 & !self.blocked.get().0 != 0
+    }
+
+    /// Usage so far: fault counts and peak of the live address space, or
+    /// what was recorded at exit.
+    pub fn own_usage(&self) -> Usage {
+        match &self.inner.borrow().space {
+            Some(s) => Usage { vm: s.stats(), max_resident: s.resident_pages().1 },
+            None => self.usage.get(),
+        }
     }
 }
 

@@ -146,16 +146,25 @@ pub fn sleep(chan: Channel) {
     sched();
 }
 
-/// Sleeps until `wakeup(chan)`; EINTR if the process was killed.
+/// Sleeps until `wakeup(chan)`, unless a signal is pending (EINTR). The
+/// caller loops, checking what it waits for before sleeping again, so a
+/// wait that is over returns its result even if a signal came meanwhile.
 pub fn sleep_interruptible(chan: Channel) -> Result<(), Errno> {
-    if current().killed.get().is_some() {
+    if current().signal_pending() {
         return Err(Errno::EINTR);
     }
     sleep(chan);
-    if current().killed.get().is_some() {
-        return Err(Errno::EINTR);
-    }
     Ok(())
+}
+
+/// As `sleep_interruptible`, but also woken at `deadline` (ns since boot).
+pub fn sleep_until(chan: Channel, deadline: Option<u64>) -> Result<(), Errno> {
+    let p = current();
+    p.wake_at.set(deadline);
+    drop(p);
+    let slept = sleep_interruptible(chan);
+    current().wake_at.set(None);
+    slept
 }
 
 /// Makes every process sleeping on `chan` runnable.
@@ -167,17 +176,34 @@ pub fn wakeup(chan: Channel) {
     }
 }
 
-/// Marks `p` to die of `sig` and wakes it if it sleeps.
-pub fn kill(p: &Process, sig: u32) {
-    if p.killed.get().is_none() {
-        p.killed.set(Some(sig));
+/// Wakes up to `n` processes sleeping on `chan` for which `chosen` holds,
+/// in pid order; returns how many.
+pub fn wakeup_some(chan: Channel, n: usize, chosen: impl Fn(&Process) -> bool) -> usize {
+    let t = TABLE.borrow();
+    let sleepers = t.procs.values().filter(|p| p.state.get() == State::Sleeping(chan) && chosen(p));
+    sleepers.take(n).map(|p| p.state.set(State::Runnable)).count()
+}
+
+/// Wakes the sleepers whose deadline is `now` or past (the timer tick).
+pub fn wakeup_expired(now: u64) {
+    for p in TABLE.borrow().procs.values() {
+        if matches!(p.state.get(), State::Sleeping(_)) && p.wake_at.get().is_some_and(|d| d <= now) {
+            p.state.set(State::Runnable);
+        }
     }
+}
+
+/// Ends an interruptible sleep of `p` (a signal came).
+pub fn interrupt(p: &Process) {
     if let State::Sleeping(_) = p.state.get() {
         p.state.set(State::Runnable);
     }
 }
 
-/// Marks the current process to die of `sig` (SIGPIPE).
-pub fn signal_current(sig: u32) {
-    kill(&current(), sig);
+/// Marks `p` to die of `sig` and wakes it if it sleeps.
+pub fn kill(p: &Process, sig: u32) {
+    if p.killed.get().is_none() {
+        p.killed.set(Some(sig));
+    }
+    interrupt(p);
 }

@@ -5,6 +5,7 @@ use super::SysResult;
 use crate::fs::pipe;
 use crate::fs::ramfs::Body;
 use crate::fs::vfs::{self, Fd, File, FileKind};
+use crate::mm::address_space;
 use crate::mm::uaccess::{self, copy_from_user, copy_to_user, read_value, write_value};
 use crate::proc::scheduler::{self, Channel};
 use crate::timer;
@@ -12,7 +13,7 @@ use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 use sv39_abi::fcntl::*;
-use sv39_abi::ioctl::{Winsize, TIOCGWINSZ};
+use sv39_abi::ioctl::{Winsize, FIONBIO, FIONREAD, TIOCGWINSZ};
 use sv39_abi::poll::{PollFd, POLLIN, POLLNVAL, POLLOUT};
 use sv39_abi::time::Timespec;
 use sv39_abi::uio::{IoVec, UIO_MAXIOV};
@@ -22,7 +23,7 @@ use sv39_abi::Errno;
 const CHUNK: usize = 64 * 1024;
 
 /// The open file behind `fd`.
-fn file(fd: i32) -> Result<File, Errno> {
+pub(super) fn file(fd: i32) -> Result<File, Errno> {
     scheduler::current().inner.borrow().files.get(fd)
 }
 
@@ -40,7 +41,7 @@ fn read_path(ptr: u64) -> Result<String, Errno> {
 }
 
 /// The absolute path that (`dirfd`, user path at `ptr`) names.
-fn at_path(dirfd: i32, ptr: u64) -> Result<String, Errno> {
+pub(super) fn at_path(dirfd: i32, ptr: u64) -> Result<String, Errno> {
     let path = read_path(ptr)?;
     let base = if path.starts_with('/') {
         String::from("/")
@@ -57,7 +58,7 @@ fn at_path(dirfd: i32, ptr: u64) -> Result<String, Errno> {
 }
 
 /// Reads up to `len` bytes from `f` into user memory at `buf`.
-fn read_into(f: &File, buf: u64, len: usize) -> SysResult {
+pub(super) fn read_into(f: &File, buf: u64, len: usize) -> SysResult {
     let mut kbuf = vec![0u8; len.min(CHUNK)];
     let mut done = 0;
     while done < len {
@@ -77,7 +78,7 @@ fn read_into(f: &File, buf: u64, len: usize) -> SysResult {
 }
 
 /// Writes `len` bytes of user memory at `buf` to `f`.
-fn write_from(f: &File, buf: u64, len: usize) -> SysResult {
+pub(super) fn write_from(f: &File, buf: u64, len: usize) -> SysResult {
     let mut kbuf = vec![0u8; len.min(CHUNK)];
     let mut done = 0;
     while done < len {
@@ -280,15 +281,17 @@ pub fn getcwd(buf: u64, size: usize) -> SysResult {
     Ok(cwd.len())
 }
 
-pub fn ftruncate(fd: i32, len: u64) -> SysResult {
+/// ftruncate: a regular file open for writing (else EINVAL, as Linux);
+/// its mappings lose the pages past a new, lower end.
+pub fn ftruncate(fd: i32, len: i64) -> SysResult {
     let f = file(fd)?;
+    if len < 0 {
+        return Err(Errno::EINVAL);
+    }
     match &f.kind {
-        FileKind::Inode(i) if f.writable() => match &i.body {
-            Body::File(data) => data.borrow_mut().truncate(len).map(|_| 0),
-            Body::Dir(_) => Err(Errno::EISDIR),
-            Body::Device(_) => Err(Errno::EINVAL),
-        },
-        FileKind::Inode(_) => Err(Errno::EBADF),
+        FileKind::Inode(i) if f.writable() && matches!(i.body, Body::File(_)) => {
+            address_space::truncate_file(i, len as u64).map(|_| 0)
+        }
         _ => Err(Errno::EINVAL),
     }
 }
@@ -296,10 +299,21 @@ pub fn ftruncate(fd: i32, len: u64) -> SysResult {
 /// ioctl: the console's window size; nothing else is a terminal.
 pub fn ioctl(fd: i32, request: u32, arg: u64) -> SysResult {
     let f = file(fd)?;
-    if !f.is_console() || request != TIOCGWINSZ {
-        return Err(Errno::ENOTTY);
+    match request {
+        FIONBIO => {
+            let on = read_value::<i32>(arg)? != 0;
+            let flags = f.flags.get() & !O_NONBLOCK;
+            f.flags.set(if on { flags | O_NONBLOCK } else { flags });
+        }
+        FIONREAD => match &f.kind {
+            FileKind::Pipe(end) if !end.is_write_end() => write_value(arg, &(end.len() as i32))?,
+            _ => return Err(Errno::ENOTTY),
+        },
+        TIOCGWINSZ if f.is_console() => {
+            write_value(arg, &Winsize { ws_row: 24, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0 })?
+        }
+        _ => return Err(Errno::ENOTTY),
     }
-    write_value(arg, &Winsize { ws_row: 24, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0 })?;
     Ok(0)
 }
 

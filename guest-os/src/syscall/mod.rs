@@ -2,10 +2,13 @@
 //! result or -errno in a0), numbers and errno values from sv39-abi. One file
 //! per area; unknown numbers answer ENOSYS and are reported once each.
 
+mod compat;
 mod fs;
+pub mod futex;
 mod misc;
 mod mm;
 mod proc;
+mod signal;
 mod time;
 
 use crate::proc::scheduler;
@@ -41,18 +44,33 @@ pub fn dispatch(frame: &mut TrapFrame) -> usize {
         nr::FACCESSAT => fs::faccessat(a(0) as i32, a(1)),
         nr::CHDIR => fs::chdir(a(0)),
         nr::GETCWD => fs::getcwd(a(0), a(1) as usize),
-        nr::FTRUNCATE => fs::ftruncate(a(0) as i32, a(1)),
+        nr::FTRUNCATE => fs::ftruncate(a(0) as i32, a(1) as i64),
         nr::IOCTL => fs::ioctl(a(0) as i32, a(1) as u32, a(2)),
         nr::PPOLL => fs::ppoll(a(0), a(1) as usize, a(2)),
         nr::BRK => mm::brk(a(0)),
-        nr::CLONE => proc::clone(frame, a(0)),
+        nr::MMAP => mm::mmap(a(0), a(1), a(2) as u32, a(3) as u32, a(4) as i32, a(5)),
+        nr::MUNMAP => mm::munmap(a(0), a(1)),
+        nr::MPROTECT => mm::mprotect(a(0), a(1), a(2) as u32),
+        nr::MSYNC => mm::msync(a(0), a(1), a(2) as u32),
+        nr::MADVISE => mm::madvise(a(0), a(1), a(2) as u32),
+        nr::MREMAP => mm::mremap(a(0), a(1), a(2), a(3) as u32, a(4)),
+        nr::FUTEX => futex::futex(a(0), a(1) as u32, a(2) as u32, a(3), a(5) as u32),
+        nr::RT_SIGACTION => signal::rt_sigaction(a(0) as u32, a(1), a(2), a(3) as usize),
+        nr::RT_SIGPROCMASK => signal::rt_sigprocmask(a(0) as u32, a(1), a(2), a(3) as usize),
+        nr::RT_SIGPENDING => signal::rt_sigpending(a(0), a(1) as usize),
+        nr::RT_SIGRETURN => signal::rt_sigreturn(frame),
+        nr::SIGALTSTACK => signal::sigaltstack(frame, a(0), a(1)),
+        nr::KILL => signal::kill(a(0) as i32, a(1) as u32),
+        nr::TKILL => signal::tkill(a(0) as i32, a(1) as u32),
+        nr::TGKILL => signal::tgkill(a(0) as i32, a(1) as i32, a(2) as u32),
+        nr::GETRUSAGE => proc::getrusage(a(0) as i32, a(1)),
+        nr::CLONE => proc::clone(frame, a(0), a(1), a(3), a(4)),
         nr::EXECVE => proc::execve(frame, a(0), a(1), a(2)),
         nr::EXIT | nr::EXIT_GROUP => proc::exit(a(0) as i32),
         nr::WAIT4 => proc::wait4(a(0) as i32, a(1), a(2) as u32, a(3)),
         nr::GETPID | nr::GETTID => Ok(scheduler::current().pid as usize),
         nr::GETPPID => Ok(scheduler::current().ppid.get() as usize),
         nr::GETUID | nr::GETEUID | nr::GETGID | nr::GETEGID => Ok(0),
-        nr::KILL => proc::kill(a(0) as i32, a(1) as u32),
         nr::SCHED_YIELD => proc::sched_yield(),
         nr::SET_TID_ADDRESS => proc::set_tid_address(a(0)),
         nr::NANOSLEEP => time::nanosleep(a(0), a(1)),
@@ -60,6 +78,13 @@ pub fn dispatch(frame: &mut TrapFrame) -> usize {
         nr::UNAME => misc::uname(a(0)),
         nr::GETRANDOM => misc::getrandom(a(0), a(1) as usize, a(2) as u32),
         nr::REBOOT => misc::reboot(a(0) as u32, a(1) as u32, a(2) as u32, a(3)),
+        nr::PREAD64 => compat::pread64(a(0) as i32, a(1), a(2) as usize, a(3) as i64),
+        nr::PWRITE64 => compat::pwrite64(a(0) as i32, a(1), a(2) as usize, a(3) as i64),
+        nr::RENAMEAT2 => compat::renameat2(a(0) as i32, a(1), a(2) as i32, a(3), a(4) as u32),
+        nr::READLINKAT => compat::readlinkat(a(0) as i32, a(1), a(2), a(3) as usize),
+        nr::SET_ROBUST_LIST => compat::set_robust_list(a(0), a(1) as usize),
+        nr::PRLIMIT64 => compat::prlimit64(a(0) as i32, a(1) as u32, a(2), a(3)),
+        nr::SCHED_GETAFFINITY => compat::sched_getaffinity(a(0) as i32, a(1) as usize, a(2)),
         _ => unknown(n),
     };
     result.unwrap_or_else(|e| e.to_ret())

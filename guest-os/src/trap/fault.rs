@@ -1,60 +1,70 @@
-//! User faults: one report line on the console, then the process dies of
-//! the matching signal (SIGSEGV for page and access faults, SIGILL, SIGBUS,
-//! SIGTRAP); other processes are not affected.
+//! User faults. A page fault inside a mapping that allows the access is
+//! served by the address space (demand paging, copy-on-write, stack
+//! growth) and the instruction runs again. Any other fault raises its
+//! signal with `si_addr` and `si_code`: SIGSEGV (SEGV_MAPERR, SEGV_ACCERR),
+//! SIGBUS (past the end of a mapped file, misaligned), SIGILL, SIGTRAP. A
+//! handler may catch it; if none does, one report line goes to the console
+//! and the process dies of it; other processes are not affected.
 
 use super::TrapFrame;
-use crate::mm::address_space::Access;
-use crate::proc::scheduler;
-use sv39_abi::signal::{signal_name, SIGBUS, SIGILL, SIGSEGV, SIGTRAP};
+use crate::mm::address_space::{fault_reason, Access, FaultError};
+use crate::proc::{scheduler, signal};
+use sv39_abi::signal::*;
 use sv39_arch::cause::{exc, exception_name};
 
-/// The access and signal of a memory fault, if `scause` is one.
-fn memory_fault(scause: u64) -> Option<(Access, u32)> {
-    Some(match scause {
-        exc::INSTRUCTION_PAGE_FAULT | exc::INSTRUCTION_ACCESS_FAULT => (Access::Execute, SIGSEGV),
-        exc::LOAD_PAGE_FAULT | exc::LOAD_ACCESS_FAULT => (Access::Read, SIGSEGV),
-        exc::STORE_PAGE_FAULT | exc::STORE_ACCESS_FAULT => (Access::Write, SIGSEGV),
-        exc::INSTRUCTION_ADDRESS_MISALIGNED => (Access::Execute, SIGBUS),
-        exc::LOAD_ADDRESS_MISALIGNED => (Access::Read, SIGBUS),
-        exc::STORE_ADDRESS_MISALIGNED => (Access::Write, SIGBUS),
-        _ => return None,
-    })
+/// The access of a page or access fault, if `scause` is one.
+fn memory_access(scause: u64) -> Option<Access> {
+    match scause {
+        exc::INSTRUCTION_PAGE_FAULT | exc::INSTRUCTION_ACCESS_FAULT => Some(Access::Execute),
+        exc::LOAD_PAGE_FAULT | exc::LOAD_ACCESS_FAULT => Some(Access::Read),
+        exc::STORE_PAGE_FAULT | exc::STORE_ACCESS_FAULT => Some(Access::Write),
+        _ => None,
+    }
 }
 
-/// Reports the fault `scause` at `stval` and marks the process killed.
+/// The signal, si_code and reason of a page fault the address space could
+/// not serve.
+fn page_fault_signal(e: FaultError, access: Access) -> (u32, i32, &'static str) {
+    let reason = fault_reason(e, access);
+    match e {
+        FaultError::NoMapping | FaultError::Guard => (SIGSEGV, SEGV_MAPERR, reason),
+        FaultError::Denied => (SIGSEGV, SEGV_ACCERR, reason),
+        FaultError::PastEnd => (SIGBUS, BUS_ADRERR, reason),
+        FaultError::NoMemory => (SIGKILL, SI_KERNEL, reason),
+    }
+}
+
+/// Serves or signals the fault `scause` at `stval`.
 pub fn user_fault(frame: &TrapFrame, scause: u64, stval: u64) {
     let p = scheduler::current();
-    let (what, signal) = match memory_fault(scause) {
-        Some((access, sig)) => {
-            let inner = p.inner.borrow();
-            let reason = match (&inner.space, sig) {
-                (_, SIGBUS) => "misaligned address",
-                (Some(space), _) => space.fault_reason(stval, access),
-                (None, _) => "no address space",
-            };
-            crate::println!(
-                "[kernel] pid {} ({}): {}: {} at {:#x}, pc {:#x}: {}",
-                p.pid,
-                inner.name,
-                signal_name(sig).unwrap_or("?"),
-                access.name(),
-                stval,
-                frame.sepc,
-                reason
-            );
-            return scheduler::kill(&p, sig);
+    if let Some(access) = memory_access(scause) {
+        let served = p.inner.borrow_mut().space.as_mut().map(|s| s.handle_fault(stval, access));
+        let (sig, code, reason) = match served {
+            Some(Ok(_)) => return,
+            Some(Err(e)) => page_fault_signal(e, access),
+            None => (SIGSEGV, SEGV_MAPERR, "no address space"),
+        };
+        let what = alloc::format!("{} at {stval:#x}, pc {:#x}: {reason}", access.name(), frame.sepc);
+        return raise(&p, SigInfo::fault(sig, code, stval as usize), &what);
+    }
+    let (sig, code, what) = match scause {
+        exc::INSTRUCTION_ADDRESS_MISALIGNED | exc::LOAD_ADDRESS_MISALIGNED | exc::STORE_ADDRESS_MISALIGNED => {
+            (SIGBUS, BUS_ADRALN, "misaligned address")
         }
-        None if scause == exc::BREAKPOINT => ("breakpoint", SIGTRAP),
-        None => (exception_name(scause), SIGILL),
+        exc::BREAKPOINT => (SIGTRAP, TRAP_BRKPT, "breakpoint"),
+        _ => (SIGILL, ILL_ILLOPC, exception_name(scause)),
     };
-    crate::println!(
-        "[kernel] pid {} ({}): {}: {} at pc {:#x} (stval {:#x})",
-        p.pid,
-        p.inner.borrow().name,
-        signal_name(signal).unwrap_or("?"),
-        what,
-        frame.sepc,
-        stval
-    );
-    scheduler::kill(&p, signal);
+    let addr = if sig == SIGBUS { stval } else { frame.sepc };
+    let what = alloc::format!("{what} at pc {:#x} (stval {stval:#x})", frame.sepc);
+    raise(&p, SigInfo::fault(sig, code, addr as usize), &what);
+}
+
+/// Hands the fault's signal to a handler, or reports it and kills.
+fn raise(p: &crate::proc::process::Process, info: SigInfo, what: &str) {
+    let sig = info.si_signo as u32;
+    if sig != SIGKILL && signal::force_fault(p, info) {
+        return;
+    }
+    crate::println!("[kernel] pid {} ({}): {}: {what}", p.pid, p.inner.borrow().name, signal_name(sig).unwrap_or("?"));
+    scheduler::kill(p, sig);
 }

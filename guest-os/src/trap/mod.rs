@@ -28,7 +28,8 @@ pub struct TrapFrame {
     pub sstatus: u64,
     /// The kernel stack pointer to use on the next trap from user mode.
     pub kernel_sp: u64,
-    _pad: u64,
+    /// a0 as the last system call found it (a restarted call needs it).
+    pub orig_a0: u64,
 }
 
 const _: () = assert!(core::mem::size_of::<TrapFrame>() == 288);
@@ -36,7 +37,8 @@ const _: () = assert!(core::mem::size_of::<TrapFrame>() == 288);
 impl TrapFrame {
     /// A fresh user context: pc `entry`, stack `sp`, interrupts on in U-mode.
     pub fn user(entry: u64, sp: u64, kernel_sp: u64) -> TrapFrame {
-        let mut f = TrapFrame { sepc: entry, sstatus: mstatus::SPIE, kernel_sp, ..TrapFrame::default() };
+        let mut f =
+            TrapFrame { sepc: entry, sstatus: mstatus::SPIE | mstatus::FS_INITIAL, kernel_sp, ..TrapFrame::default() };
         f.regs[2] = sp;
         f
     }
@@ -73,6 +75,7 @@ fn interrupt(code: u64) -> bool {
 /// A trap from U-mode (entry.S). Never returns: leaves by return_to_user.
 #[no_mangle]
 extern "C" fn user_trap(frame: &mut TrapFrame) -> ! {
+    proc::fpu::save(&proc::scheduler::current(), frame);
     let scause = cpu::scause();
     if scause & INTERRUPT_BIT != 0 {
         if interrupt(scause & !INTERRUPT_BIT) {
@@ -80,17 +83,24 @@ extern "C" fn user_trap(frame: &mut TrapFrame) -> ! {
         }
     } else if scause == exc::ECALL_FROM_U {
         frame.sepc += 4;
+        frame.orig_a0 = frame.regs[10];
         let ret = syscall::dispatch(frame);
         frame.regs[10] = ret as u64;
+        if ret == sv39_abi::Errno::EINTR.to_ret() {
+            proc::scheduler::current().interrupted_syscall.set(Some(frame.regs[17] as usize));
+        }
     } else {
         fault::user_fault(frame, scause, cpu::stval());
     }
     let p = proc::scheduler::current();
+    proc::signal::deliver(&p, frame);
     if let Some(sig) = p.killed.get() {
         drop(p);
         proc::exit(sv39_abi::wait::W_TERMSIG_STATUS(sig));
     }
     let frame = p.trap_frame();
+    // SAFETY: the current process's own trap frame.
+    proc::fpu::restore(&p, unsafe { &*frame });
     drop(p);
     // SAFETY: the current process's own trap frame.
     unsafe { return_to_user(frame) }

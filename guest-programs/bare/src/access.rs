@@ -13,33 +13,37 @@ use core::arch::naked_asm;
 use sv39_arch::cause::exc::*;
 use sv39_arch::csr::Priv;
 
-/// `ld a0, 0(a0)`: the access is at the routine's address.
-#[unsafe(naked)]
-pub extern "C" fn acc_ld(_va: u64) -> u64 {
-    naked_asm!(".option push", ".option norvc", "ld a0, 0(a0)", "ret", ".option pop")
+/// Defines routines of a few instructions each, assembled without
+/// compressed instructions so the offset of each is fixed.
+macro_rules! routines {
+    ($($(#[$doc:meta])* $name:ident: $($insn:literal),+;)+) => {$(
+        $(#[$doc])*
+        #[unsafe(naked)]
+        pub extern "C" fn $name(_arg: u64) -> u64 {
+            naked_asm!(".option push", ".option norvc", $($insn),+, ".option pop")
+        }
+    )+};
 }
 
-/// `sd a0, 0(a0)`: stores its own address; returns 0.
-#[unsafe(naked)]
-pub extern "C" fn acc_sd(_va: u64) -> u64 {
-    naked_asm!(".option push", ".option norvc", "sd a0, 0(a0)", "li a0, 0", "ret", ".option pop")
-}
-
-/// `lr.d a0, (a0)`.
-#[unsafe(naked)]
-pub extern "C" fn acc_lr(_va: u64) -> u64 {
-    naked_asm!(".option push", ".option norvc", "lr.d a0, (a0)", "ret", ".option pop")
-}
-
-/// `lr.d` then `sc.d` (at +4) of the address itself; returns sc's result
-/// (0 = stored). The reservation is held, so the SC must attempt the store.
-#[unsafe(naked)]
-pub extern "C" fn acc_lrsc(_va: u64) -> u64 {
-    naked_asm!(
-        ".option push", ".option norvc",
-        "lr.d t0, (a0)", "sc.d t0, a0, (a0)", "mv a0, t0", "ret",
-        ".option pop"
-    )
+routines! {
+    /// `ld a0, 0(a0)`: the access is at the routine's address.
+    acc_ld: "ld a0, 0(a0)", "ret";
+    /// `sd a0, 0(a0)`: stores its own address; returns 0.
+    acc_sd: "sd a0, 0(a0)", "li a0, 0", "ret";
+    /// `lr.d a0, (a0)`.
+    acc_lr: "lr.d a0, (a0)", "ret";
+    /// `lr.d` then `sc.d` (at +4) of the address itself, retried until the SC
+    /// succeeds (a constrained LR/SC loop, which the A extension guarantees to
+    /// end); returns 0. The SC holds the reservation, so it must attempt the store.
+    acc_lrsc: "1: lr.d t0, (a0)", "sc.d t0, a0, (a0)", "bnez t0, 1b", "mv a0, t0", "ret";
+    /// `amoadd.d a0, a0, (a0)`: adds its own address; returns the old value.
+    acc_amo: "amoadd.d a0, a0, (a0)", "ret";
+    /// `csrr a0, satp`: an instruction TVM and U-mode make illegal (3.1.6.5).
+    csrr_satp: "csrr a0, satp", "ret";
+    /// `csrw satp, a0`; returns 0.
+    csrw_satp: "csrw satp, a0", "li a0, 0", "ret";
+    /// `sfence.vma` (rs1 = rs2 = x0); returns 0.
+    sfence_vma_insn: "sfence.vma", "li a0, 0", "ret";
 }
 
 /// A dummy `sc.d` to a scratch word, then `sc.d` (at +12) of the address
@@ -59,12 +63,6 @@ pub extern "C" fn acc_sc(_va: u64) -> u64 {
 /// Where [`acc_sc`]'s dummy SC goes.
 static mut SC_SCRATCH: u64 = 0;
 
-/// `amoadd.d a0, a0, (a0)`: adds its own address; returns the old value.
-#[unsafe(naked)]
-pub extern "C" fn acc_amo(_va: u64) -> u64 {
-    naked_asm!(".option push", ".option norvc", "amoadd.d a0, a0, (a0)", "ret", ".option pop")
-}
-
 /// M-mode, `a0` -> `[routine, va, bits]`: sets `bits` (MPRV, MPP, SUM, MXR) in
 /// `mstatus`, calls `routine(va)`, clears them again and returns its result.
 /// Only the routine's own access runs with the bits set (privileged spec
@@ -73,8 +71,13 @@ pub extern "C" fn acc_amo(_va: u64) -> u64 {
 #[unsafe(naked)]
 pub extern "C" fn acc_mprv(_args: u64) -> u64 {
     naked_asm!(
-        "ld t5, 16(a0)", "ld t6, 0(a0)", "ld a0, 8(a0)", "mv t4, ra",
-        "csrs mstatus, t5", "jalr t6", "csrc mstatus, t5",
+        "ld t5, 16(a0)",
+        "ld t6, 0(a0)",
+        "ld a0, 8(a0)",
+        "mv t4, ra",
+        "csrs mstatus, t5",
+        "jalr t6",
+        "csrc mstatus, t5",
         "jr t4"
     )
 }

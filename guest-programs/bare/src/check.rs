@@ -9,14 +9,21 @@
 use crate::access::Access;
 use crate::println;
 use crate::trap::Trap;
+use core::cell::UnsafeCell;
 use core::fmt::Display;
 use sv39_arch::csr::Priv;
 
 /// A failed check's number.
 pub type Outcome = Result<(), u32>;
 
-/// The label printed before `<what>` (empty: none); single hart only.
-static mut CONTEXT: Label = Label { text: [0; LABEL_MAX], len: 0 };
+/// The label printed before `<what>` (empty: none).
+static CONTEXT: LabelCell = LabelCell(UnsafeCell::new(Label { text: [0; LABEL_MAX], len: 0 }));
+
+struct LabelCell(UnsafeCell<Label>);
+
+// SAFETY: test programs run on one hart, and only `set_context` and `fail`
+// touch the label, never at the same time.
+unsafe impl Sync for LabelCell {}
 
 const LABEL_MAX: usize = 96;
 
@@ -38,8 +45,8 @@ impl core::fmt::Write for Label {
 /// Labels the following failure messages: `set_context(format_args!(..))`
 /// (an empty text clears it).
 pub fn set_context(args: core::fmt::Arguments) {
-    // SAFETY: test programs run on one hart; nothing else holds the label.
-    let label = unsafe { &mut *(&raw mut CONTEXT) };
+    // SAFETY: see `LabelCell`; no other reference to the label is alive.
+    let label = unsafe { &mut *CONTEXT.0.get() };
     label.len = 0;
     let _ = core::fmt::Write::write_fmt(label, args);
 }
@@ -47,7 +54,7 @@ pub fn set_context(args: core::fmt::Arguments) {
 /// Prints check `n`'s failure line and returns `n`.
 pub fn fail(n: u32, what: &str, expected: impl Display, got: impl Display) -> u32 {
     // SAFETY: as in `set_context`.
-    let label = unsafe { &*(&raw const CONTEXT) };
+    let label = unsafe { &*CONTEXT.0.get() };
     // Cut at a character boundary if the label was truncated inside one.
     let context = match core::str::from_utf8(&label.text[..label.len]) {
         Ok(s) => s,
@@ -60,12 +67,20 @@ pub fn fail(n: u32, what: &str, expected: impl Display, got: impl Display) -> u3
 
 /// Check `n`: `cond` must hold.
 pub fn ensure(n: u32, cond: bool, what: &str) -> Outcome {
-    if cond { Ok(()) } else { Err(fail(n, what, "true", "false")) }
+    if cond {
+        Ok(())
+    } else {
+        Err(fail(n, what, "true", "false"))
+    }
 }
 
 /// Check `n`: `got` must equal `want`.
 pub fn ensure_eq(n: u32, got: u64, want: u64, what: &str) -> Outcome {
-    if got == want { Ok(()) } else { Err(fail(n, what, Hex(want), Hex(got))) }
+    if got == want {
+        Ok(())
+    } else {
+        Err(fail(n, what, Hex(want), Hex(got)))
+    }
 }
 
 /// A number shown in hex.
@@ -100,7 +115,11 @@ pub fn expect_ok(n: u32, r: Result<u64, Trap>, what: &str) -> Result<u64, u32> {
 /// Check `n`: the run trapped with exactly `cause`, `tval` and `epc`.
 pub fn expect_trap(n: u32, r: Result<u64, Trap>, cause: u64, tval: u64, epc: u64, what: &str) -> Outcome {
     let want = Trap { cause, tval, epc };
-    if r == Err(want) { Ok(()) } else { Err(fail(n, what, Shown(Err(want)), Shown(r))) }
+    if r == Err(want) {
+        Ok(())
+    } else {
+        Err(fail(n, what, Shown(Err(want)), Shown(r)))
+    }
 }
 
 /// Check `n`: `access` at `va` in `mode` raises its page fault with tval = `va`.

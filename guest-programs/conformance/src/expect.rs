@@ -13,7 +13,8 @@
 //!    (a trapping store that crosses a page may have written its first part:
 //!    "a portion of a misaligned store that passes the exception check may
 //!    become visible", 4.3.1);
-//! 8. the leaf PTE: unchanged, or with the A/D bits the case expects;
+//! 8. the leaf PTE (and the next page's, for accesses that cross into it):
+//!    unchanged, or with the A/D bits the case expects;
 //! 9. the pointer PTEs above it: unchanged ("Each leaf PTE contains an accessed
 //!    (A) and dirty (D) bit"; pointers have none).
 
@@ -150,13 +151,17 @@ pub fn check(case: &Case, space: &Space, before: &Snapshot, after: &Snapshot, re
         }
         Err(taken) => {
             check_trap(case, space, &taken)?;
-            let crosses = (space.va & (PAGE_SIZE - 1)) + 8 > PAGE_SIZE;
-            if case.access.is_write() && crosses { after.bytes } else { before.bytes }
+            if case.access.is_write() && space.crosses(case) {
+                after.bytes
+            } else {
+                before.bytes
+            }
         }
     };
     check_memory(&memory, &after.bytes)?;
     let gained = if result.is_ok() { case.gains } else { 0 };
-    check_ptes(case, before, after, gained)
+    let next_gained = if space.crosses(case) { gained } else { 0 };
+    check_ptes(case, before, after, gained, next_gained)
 }
 
 /// Checks 1-5 for a trap.
@@ -215,11 +220,15 @@ fn check_memory(want: &[Option<u8>; 8], got: &[Option<u8>; 8]) -> Outcome {
     ensure_eq(7, le_value(got), le_value(want), "memory at the address")
 }
 
-/// Checks 8 and 9: the leaf PTE and the pointers above it.
-fn check_ptes(case: &Case, before: &Snapshot, after: &Snapshot, gained: u64) -> Outcome {
+/// Checks 8 and 9: the leaf PTEs (the next page's gains A/D too when a
+/// completed access reached it) and the pointers above the first.
+fn check_ptes(case: &Case, before: &Snapshot, after: &Snapshot, gained: u64, next_gained: u64) -> Outcome {
+    let keep = !case.may_gain;
     if let (Some(b), Some(a)) = (before.leaf_pte, after.leaf_pte) {
-        let keep = !case.may_gain;
         ensure_eq(8, a & keep, (b | gained) & keep, "leaf PTE")?;
+    }
+    if let (Some(b), Some(a)) = (before.next_pte, after.next_pte) {
+        ensure_eq(8, a & keep, (b | next_gained) & keep, "next page's leaf PTE")?;
     }
     for (b, a) in before.pointers.iter().zip(after.pointers.iter()) {
         if let (Some(b), Some(a)) = (b, a) {

@@ -17,13 +17,15 @@
 //! failed check, after a line `check N failed: <what>: expected X, got Y`.
 //!
 //! Check numbers of a [`Case`] (see `expect`): 1 trapped or not, 2 cause,
-//! 3 tval, 4 epc, 5 handler, 6 value returned, 7 memory, 8 leaf PTE,
-//! 9 pointer PTEs. Other scenarios number theirs from 10.
+//! 3 tval, 4 epc, 5 handler, 6 value returned, 7 memory, 8 leaf PTEs,
+//! 9 pointer PTEs, 10 the access that first caches the translation
+//! ([`Case::cached`]). Other scenarios number theirs from 10.
 //!
 //! Names: `adfault_*` cases expect page faults for A/D (run with
 //! `--ad=fault`); `adhw_*` expect hardware A/D updates (`--ad=update`, QEMU);
 //! `qemubug_*` check a rule QEMU 7.2 breaks (the case quotes the spec). Every
-//! other case passes under both A/D schemes: its leaves have A and D preset.
+//! other case passes under both A/D schemes: its leaves have A and D preset,
+//! or it allows what either scheme does. (`qemubug_adhw_*`: both apply.)
 #![no_std]
 
 mod case;

@@ -16,7 +16,8 @@ use sv39_arch::pte::{PTE_A, PTE_D, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X};
 pub struct Matrix(pub Access);
 
 /// Who accesses: the mode entered and, for MPRV, MPP.
-const WHO: [(Priv, Option<Priv>); 4] = [(Priv::S, None), (Priv::U, None), (Priv::M, Some(Priv::S)), (Priv::M, Some(Priv::U))];
+const WHO: [(Priv, Option<Priv>); 4] =
+    [(Priv::S, None), (Priv::U, None), (Priv::M, Some(Priv::S)), (Priv::M, Some(Priv::U))];
 
 impl Scenario for Matrix {
     fn run(&self) -> Outcome {

@@ -22,7 +22,7 @@ use crate::case::RWX_AD;
 use crate::expect::Tval;
 use crate::space::{pattern, prepare_hart};
 use crate::Scenario;
-use bare::access::{addr_of, write64};
+use bare::access::{addr_of, csrr_satp, csrw_satp, sfence_vma_insn, write64};
 use bare::check::{ensure, ensure_eq, fail, Hex, Outcome, Shown};
 use bare::paging::{alloc_page, identity_map_image, satp, set_satp, write_satp, PageTable, S_RWX, TEST_VA, U_RWX};
 use bare::trap::{run_in, Trap};
@@ -110,8 +110,13 @@ impl Scenario for AsidWarl {
 #[unsafe(naked)]
 extern "C" fn s_switch_load(_args: u64) -> u64 {
     naked_asm!(
-        ".option push", ".option norvc",
-        "ld t0, 0(a0)", "ld a0, 8(a0)", "csrw satp, t0", "ld a0, 0(a0)", "ret",
+        ".option push",
+        ".option norvc",
+        "ld t0, 0(a0)",
+        "ld a0, 8(a0)",
+        "csrw satp, t0",
+        "ld a0, 0(a0)",
+        "ret",
         ".option pop"
     )
 }
@@ -152,21 +157,6 @@ pub enum Insn {
     Sfence,
 }
 
-#[unsafe(naked)]
-extern "C" fn x_read_satp(_: u64) -> u64 {
-    naked_asm!(".option push", ".option norvc", "csrr a0, satp", "ret", ".option pop")
-}
-
-#[unsafe(naked)]
-extern "C" fn x_write_satp(_: u64) -> u64 {
-    naked_asm!(".option push", ".option norvc", "csrw satp, a0", "li a0, 0", "ret", ".option pop")
-}
-
-#[unsafe(naked)]
-extern "C" fn x_sfence(_: u64) -> u64 {
-    naked_asm!(".option push", ".option norvc", "sfence.vma", "li a0, 0", "ret", ".option pop")
-}
-
 /// `insn` in `mode` with `mstatus.TVM` = `tvm`: illegal in U-mode, and in
 /// S-mode with TVM = 1; otherwise it runs.
 pub struct Privileged {
@@ -181,9 +171,9 @@ impl Scenario for Privileged {
         let value = pt.satp(0);
         set_satp(value);
         let routine = match self.insn {
-            Insn::ReadSatp => x_read_satp,
-            Insn::WriteSatp => x_write_satp,
-            Insn::Sfence => x_sfence,
+            Insn::ReadSatp => csrr_satp,
+            Insn::WriteSatp => csrw_satp,
+            Insn::Sfence => sfence_vma_insn,
         };
         if self.tvm {
             bare::mstatus_set(mstatus::TVM);
@@ -196,7 +186,11 @@ impl Scenario for Privileged {
         match r {
             Err(t) if illegal && t.cause == ILLEGAL_INSTRUCTION && t.epc == epc => {
                 let tval = Tval::InsnOrZero;
-                if tval.accepts(t.tval, 0, epc) { Ok(()) } else { Err(fail(11, "mtval", "0 or the instruction", Hex(t.tval))) }
+                if tval.accepts(t.tval, 0, epc) {
+                    Ok(())
+                } else {
+                    Err(fail(11, "mtval", "0 or the instruction", Hex(t.tval)))
+                }
             }
             _ if illegal => {
                 let want = Trap { cause: ILLEGAL_INSTRUCTION, tval: 0, epc };

@@ -116,6 +116,50 @@ fn backing(level: usize, offset: u64) -> u64 {
     pa
 }
 
+/// What an access may see: the old translation's result and the new one's.
+struct Seen {
+    old: Result<u64, Trap>,
+    new: Result<u64, Trap>,
+}
+
+impl Remap {
+    /// The access after the change (stores for an upgrade, else loads).
+    fn access(&self) -> Access {
+        if self.change == Change::Upgrade {
+            Access::Store
+        } else {
+            Access::Load
+        }
+    }
+
+    /// What the access at `va` sees through the old and the new PTE, for
+    /// pages `old` and `new` whose doubleword at `va` holds their pattern.
+    fn seen(&self, va: u64, old: u64, new: u64) -> Seen {
+        let access = self.access();
+        let loaded = |page: u64| Ok(pattern(page + (va - TEST_VA)));
+        let fault = Err(Trap { cause: access.page_fault(), tval: va, epc: access.epc(va) });
+        let (old, new) = match self.change {
+            Change::Leaf | Change::Pointer => (loaded(old), loaded(new)),
+            Change::Invalidate => (loaded(old), fault),
+            Change::Upgrade => (fault, Ok(0)),
+            Change::Validate => (fault, loaded(old)),
+        };
+        Seen { old, new }
+    }
+
+    /// Writes the PTE after the change (for a pointer change: a new level-0
+    /// table holding it, linked from the level-1 entry).
+    fn apply(&self, pt: &mut PageTable, after: u64) {
+        if self.change == Change::Pointer {
+            let mut other = PageTable::new();
+            other.set_pte(TEST_VA, 0, after);
+            pt.set_pte(TEST_VA, 1, other.pte(TEST_VA, 1));
+        } else {
+            pt.set_pte(TEST_VA, self.level, after);
+        }
+    }
+}
+
 impl Scenario for Remap {
     fn run(&self) -> Outcome {
         prepare_hart();
@@ -127,37 +171,27 @@ impl Scenario for Remap {
         let (before, after) = self.ptes(old, new);
         pt.set_pte(TEST_VA, self.level, before);
         set_satp(pt.satp(ASID as u16));
-        let access = if self.change == Change::Upgrade { Access::Store } else { Access::Load };
-        let loaded = Ok(pattern(old + offset));
-        let fault = Err(Trap { cause: access.page_fault(), tval: va, epc: access.epc(va) });
-        let (old_seen, new_seen) = match self.change {
-            Change::Leaf | Change::Pointer => (loaded, Ok(pattern(new + offset))),
-            Change::Invalidate => (loaded, fault),
-            Change::Upgrade => (fault, Ok(0)),
-            Change::Validate => (fault, loaded),
+        let seen = self.seen(va, old, new);
+        // An upgrade's first access is a load (the store would fault).
+        let (first, first_seen) = match self.change {
+            Change::Upgrade => (Access::Load, Ok(pattern(old + offset))),
+            _ => (self.access(), seen.old),
         };
-        let first = if self.change == Change::Upgrade { Access::Load } else { access };
-        let first_seen = if self.change == Change::Upgrade { loaded } else { old_seen };
         let r = first.run(Priv::S, va);
         if r != first_seen {
+            write_satp(0);
             return Err(fail(10, "access before the change", Shown(first_seen), Shown(r)));
         }
-        if self.change == Change::Pointer {
-            let mut other = PageTable::new();
-            other.set_pte(TEST_VA, 0, after);
-            pt.set_pte(TEST_VA, 1, other.pte(TEST_VA, 1)); // its pointer to its level-0 table
-        } else {
-            pt.set_pte(TEST_VA, self.level, after);
-        }
+        self.apply(&mut pt, after);
         self.fence(va);
-        let r = access.run(Priv::S, va);
+        let r = self.access().run(Priv::S, va);
         write_satp(0);
-        if r == new_seen || (!self.covers && r == old_seen) {
-            Ok(())
-        } else if self.covers {
-            Err(fail(11, "access after the fence", Shown(new_seen), Shown(r)))
-        } else {
-            Err(fail(11, "access after the change: the new translation, or", Shown(old_seen), Shown(r)))
+        match (r == seen.new || (!self.covers && r == seen.old), self.covers) {
+            (true, _) => Ok(()),
+            (false, true) => Err(fail(11, "access after the fence", Shown(seen.new), Shown(r))),
+            (false, false) => {
+                Err(fail(11, "access after the change: the new translation, or", Shown(seen.old), Shown(r)))
+            }
         }
     }
 }
@@ -247,7 +281,11 @@ impl Scenario for StatusSwitch {
 }
 
 fn set_status(bit: u64, on: bool) {
-    if on { bare::mstatus_set(bit) } else { bare::mstatus_clear(bit) }
+    if on {
+        bare::mstatus_set(bit)
+    } else {
+        bare::mstatus_clear(bit)
+    }
 }
 
 /// S-mode `sfence.vma a0, zero`; returns 0.

@@ -24,7 +24,7 @@ pub fn pattern(pa: u64) -> u64 {
     0x5eed_0000_0000_0000 | pa
 }
 
-/// A leaf mapping: `[va, va + size)` -> `[pa, pa + size)`, its PTE at `pte`.
+/// A leaf mapping at `level`: `[va, va + size)` -> `[pa, pa + size)`.
 #[derive(Clone, Copy)]
 struct Leaf {
     va: u64,
@@ -33,8 +33,9 @@ struct Leaf {
     level: usize,
 }
 
+/// A case's page table, the address it accesses and the pages behind it.
 pub struct Space {
-    pub pt: PageTable,
+    pt: PageTable,
     /// The address accessed.
     pub va: u64,
     leaf: Option<Leaf>,
@@ -51,8 +52,10 @@ pub struct Space {
 pub struct Snapshot {
     /// The 8 bytes at the accessed address, where they are RAM.
     pub bytes: [Option<u8>; 8],
-    /// The leaf PTE, and the pointer PTEs above it (by level).
+    /// The leaf PTE, the next page's leaf PTE, and the pointer PTEs above
+    /// the leaf (by level).
     pub leaf_pte: Option<u64>,
+    pub next_pte: Option<u64>,
     pub pointers: [Option<u64>; LEVELS],
 }
 
@@ -60,35 +63,8 @@ impl Space {
     /// Sets up the hart and memory for `case`, ending with `satp` written.
     pub fn build(case: &Case) -> Space {
         prepare_hart();
-        let mut pt = PageTable::new();
-        identity_map_image(&mut pt, if case.mode == Priv::U { U_RWX } else { S_RWX });
-        let level = case.level();
-        let (region, target) = backing(level);
-        let at = case.at.unwrap_or_else(|| default_offset(level, target, case.access));
-        let physical = case.va_pa;
-        let (base, va) = match case.va {
-            Some(va) => (sext39(va) & !(level_size(level) - 1), va),
-            None if physical => (region, region + at),
-            None => (TEST_VA, TEST_VA + at),
-        };
-        let mut space = Space { pt, va, leaf: None, next: None, physical, owned: [(target, target + PAGE_SIZE); 2] };
-        if level == 1 {
-            space.owned[0] = (region, region + level_size(1));
-        }
-        if let Map::Leaf { level, flags, ppn_offset } = case.map {
-            space.pt.set_pte(base, level, make_pte(region + ppn_offset * PAGE_SIZE, flags));
-            space.leaf = Some(Leaf { va: base, pa: region, size: level_size(level), level });
-        }
-        if let Some((level, bits)) = case.flip {
-            // SAFETY: the PTE is in a table of `pt`, on the path just built.
-            unsafe { *space.pt.pte_ptr(base, level) ^= bits };
-        }
-        if let Some(flags) = case.next {
-            let (next_va, next_pa) = ((va & !(PAGE_SIZE - 1)) + PAGE_SIZE, alloc_page());
-            space.pt.set_pte(next_va, 0, make_pte(next_pa, flags));
-            space.next = Some((next_va, next_pa));
-            space.owned[1] = (next_pa, next_pa + PAGE_SIZE);
-        }
+        let mut space = Space::new(case);
+        space.map(case);
         space.fill(case);
         if let Some((on, rwx)) = case.pmp {
             bare::pmp_restrict_page(space.pmp_page(on), rwx);
@@ -100,6 +76,43 @@ impl Space {
         space
     }
 
+    /// A page table with the image mapped, the physical pages of the case and
+    /// the address it accesses; nothing of the case mapped yet.
+    fn new(case: &Case) -> Space {
+        let mut pt = PageTable::new();
+        identity_map_image(&mut pt, if case.mode == Priv::U { U_RWX } else { S_RWX });
+        let level = case.level();
+        let (region, target) = backing(level);
+        let at = case.at.unwrap_or_else(|| default_offset(level, target, case.access));
+        let va = match case.va {
+            Some(va) => va,
+            None if case.va_pa => region + at,
+            None => TEST_VA + at,
+        };
+        let owned = if level == 1 { (region, region + level_size(1)) } else { (target, target + PAGE_SIZE) };
+        let leaf = Leaf { va: sext39(va) & !(level_size(level) - 1), pa: region, size: level_size(level), level };
+        Space { pt, va, leaf: Some(leaf), next: None, physical: case.va_pa, owned: [owned, (0, 0)] }
+    }
+
+    /// Writes the case's leaf (or none), flips its PTE bits, maps the next page.
+    fn map(&mut self, case: &Case) {
+        let leaf = self.leaf.take().expect("Space::new sets the leaf's place");
+        if let Map::Leaf { level, flags, ppn_offset } = case.map {
+            self.pt.set_pte(leaf.va, level, make_pte(leaf.pa + ppn_offset * PAGE_SIZE, flags));
+            self.leaf = Some(leaf);
+        }
+        if let Some((level, bits)) = case.flip {
+            // SAFETY: the PTE is in a table of `pt`, on the path just built.
+            unsafe { *self.pt.pte_ptr(leaf.va, level) ^= bits };
+        }
+        if let Some(flags) = case.next {
+            let (next_va, next_pa) = ((self.va & !(PAGE_SIZE - 1)) + PAGE_SIZE, alloc_page());
+            self.pt.set_pte(next_va, 0, make_pte(next_pa, flags));
+            self.next = Some((next_va, next_pa));
+            self.owned[1] = (next_pa, next_pa + PAGE_SIZE);
+        }
+    }
+
     /// The physical address behind `va`, as this space mapped it.
     pub fn pa_of(&self, va: u64) -> Option<u64> {
         if self.physical {
@@ -109,6 +122,13 @@ impl Space {
             return Some(l.pa + (va - l.va));
         }
         self.next.filter(|&(nva, _)| va.wrapping_sub(nva) < PAGE_SIZE).map(|(nva, npa)| npa + (va - nva))
+    }
+
+    /// Whether the access (8 bytes of data, or the fetched code) runs into
+    /// the next page.
+    pub fn crosses(&self, case: &Case) -> bool {
+        let footprint = if case.access == Access::Fetch && case.compressed { 4 } else { 8 };
+        (self.va & (PAGE_SIZE - 1)) + footprint > PAGE_SIZE
     }
 
     /// Whether the case may write `pa` (a page it allocated).
@@ -138,7 +158,11 @@ impl Space {
     /// The value the fetched code puts in a0: nonzero, from the target page.
     pub fn fetch_tag(&self, compressed: bool) -> u64 {
         let page = self.owned[0].0 >> 12;
-        if compressed { 1 + page % 30 } else { 1 + page % 2000 }
+        if compressed {
+            1 + page % 30
+        } else {
+            1 + page % 2000
+        }
     }
 
     fn pmp_page(&self, on: Pmp) -> u64 {
@@ -164,6 +188,7 @@ impl Space {
         Snapshot {
             bytes,
             leaf_pte: self.leaf.and_then(|l| pte(l.level)),
+            next_pte: self.next.and_then(|(va, _)| self.pt.try_pte(va, 0)),
             pointers: core::array::from_fn(|level| if level > leaf_level { pte(level) } else { None }),
         }
     }
@@ -283,4 +308,3 @@ pub fn sext39(va: u64) -> u64 {
 pub fn canonical(va: u64) -> bool {
     sext39(va) == va
 }
-

@@ -13,7 +13,9 @@
 //! case must give the same bits and flags on sv39 and QEMU 7.2.
 #![no_std]
 
-pub use hart_tests::{check, check_eq, csrr, csrw, exc, expect_trap, mstatus, run_in, setup, status, Checks, Priv, Trap};
+pub use hart_tests::{
+    check, check_eq, csrr, csrw, exc, expect_trap, mstatus, run_in, setup, status, Checks, Priv, Trap,
+};
 use sv39_arch::csr::fcsr;
 
 /// fflags bits.
@@ -150,7 +152,11 @@ pub mod dp {
 /// The sign bit of `v` (either format, as a register holds it: a value whose
 /// upper half is all ones is taken as a boxed single).
 const fn sign_bit(v: u64) -> u64 {
-    if v >> 32 == 0xffff_ffff { 0x8000_0000 } else { 1 << 63 }
+    if v >> 32 == 0xffff_ffff {
+        0x8000_0000
+    } else {
+        1 << 63
+    }
 }
 
 /// `v` with its sign bit set.
@@ -202,8 +208,12 @@ macro_rules! fp_run {
 /// the text may be built with `concat!`, as [`op!`] does.
 #[macro_export]
 macro_rules! ff {
-    ($insn:expr, $a:expr) => { $crate::ff!($insn, $a, 0u64, 0u64) };
-    ($insn:expr, $a:expr, $b:expr) => { $crate::ff!($insn, $a, $b, 0u64) };
+    ($insn:expr, $a:expr) => {
+        $crate::ff!($insn, $a, 0u64, 0u64)
+    };
+    ($insn:expr, $a:expr, $b:expr) => {
+        $crate::ff!($insn, $a, $b, 0u64)
+    };
     ($insn:expr, $a:expr, $b:expr, $c:expr) => {{
         let (f, _, flags) = $crate::fp_run!($insn, $a, $b, $c, 0u64);
         $crate::Out { v: f, flags }
@@ -213,7 +223,9 @@ macro_rules! ff {
 /// An instruction with an integer result in t6: `fx!("feq.s t6, ft0, ft1", a, b)`.
 #[macro_export]
 macro_rules! fx {
-    ($insn:expr, $a:expr) => { $crate::fx!($insn, $a, 0u64) };
+    ($insn:expr, $a:expr) => {
+        $crate::fx!($insn, $a, 0u64)
+    };
     ($insn:expr, $a:expr, $b:expr) => {{
         let (_, x, flags) = $crate::fp_run!($insn, $a, $b, 0u64, 0u64);
         $crate::Out { v: x, flags }

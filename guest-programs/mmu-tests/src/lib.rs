@@ -10,15 +10,15 @@
 
 pub use bare::access::*;
 pub use bare::check::*;
+use bare::paging::{alloc_page, identity_map_image, set_satp, sfence_vma_all, PageTable};
 pub use bare::paging::{write_satp, S_R, S_RW, S_RWX, S_X, TEST_VA, U_RWX};
 pub use bare::trap::run_in;
 pub use bare::{mstatus_clear, mstatus_set, pmp_restrict_page};
-use bare::paging::{alloc_page, identity_map_image, sfence_vma_all, set_satp, PageTable};
 use sv39_arch::csr::Priv;
 
 pub use sv39_arch::cause::exc::{
-    INSTRUCTION_ACCESS_FAULT, INSTRUCTION_PAGE_FAULT, LOAD_ACCESS_FAULT, LOAD_PAGE_FAULT,
-    STORE_ACCESS_FAULT, STORE_PAGE_FAULT,
+    INSTRUCTION_ACCESS_FAULT, INSTRUCTION_PAGE_FAULT, LOAD_ACCESS_FAULT, LOAD_PAGE_FAULT, STORE_ACCESS_FAULT,
+    STORE_PAGE_FAULT,
 };
 
 /// `ret` (jalr x0, 0(ra)), the code placed in executable test pages.

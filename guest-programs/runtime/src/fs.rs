@@ -25,6 +25,11 @@ impl Fd {
         Ok(Fd(fd as i32))
     }
 
+    /// Takes ownership of an open descriptor (from `shm_open`, `dup`, ...).
+    pub fn from_raw(fd: i32) -> Fd {
+        Fd(fd)
+    }
+
     pub fn raw(&self) -> i32 {
         self.0
     }

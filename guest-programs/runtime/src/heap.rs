@@ -6,6 +6,9 @@
 //! its own anonymous mapping, unmapped when freed; without it, they come from
 //! the program break and freed ones are kept on a first-fit list.
 //!
+//! Zeroed large blocks from mmap are not cleared: a fresh anonymous mapping
+//! reads as zero, and clearing it would touch (and so fault in) every page.
+//!
 //! Memory comes from `mmap(MAP_PRIVATE | MAP_ANONYMOUS)`; the first `ENOSYS`
 //! switches to `brk` for good, so the runtime also works on a kernel that
 //! only has brk. Programs are single-threaded; a spin lock guards the state
@@ -196,6 +199,22 @@ unsafe impl GlobalAlloc for Heap {
             Some((class, size)) => self.with(|s| s.alloc_small(class, size)),
             None => self.with(|s| s.alloc_large(align_up(layout.size(), PAGE))),
         }
+    }
+
+    /// Large blocks in mmap mode come straight from the kernel, zero already:
+    /// they are not written (so `vec![0; n]` costs no page until touched).
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        if class_of(layout).is_none() && layout.align() <= PAGE && self.source() == Source::Mmap {
+            let len = align_up(layout.size(), PAGE);
+            return self.with(|s| s.obtain(len)).map_or(core::ptr::null_mut(), |a| a as *mut u8);
+        }
+        // SAFETY: as `alloc`; the block is then cleared whole.
+        let p = unsafe { self.alloc(layout) };
+        if !p.is_null() {
+            // SAFETY: p is a fresh block of layout.size() bytes.
+            unsafe { p.write_bytes(0, layout.size()) };
+        }
+        p
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {

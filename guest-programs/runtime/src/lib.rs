@@ -12,20 +12,29 @@
 //!   [`syscall!`] for raw calls.
 //! - [`io`]: `print!`, `println!`, `eprint!`, `eprintln!`, whole writes, lines.
 //! - [`heap`]: the global allocator (mmap, or brk when mmap is missing).
-//! - [`process`]: fork, exec with `PATH` lookup, wait, exit.
+//! - [`process`]: fork (and run a closure in the child), exec with `PATH`
+//!   lookup, wait, exit.
 //! - [`fs`]: paths as C strings, whole-file reads, directory entries.
 //! - [`shm`]: POSIX `shm_open`/`shm_unlink` over /dev/shm.
+//! - [`mman`]: a mapping owned as a value, unmapped when dropped.
+//! - [`signal`]: `SA_SIGINFO` handlers in Rust, alternate signal stacks.
+//! - [`check`]: self-checks for programs that are also tests.
+//! - [`procfs`]: figures from /proc files, the mappings in a maps file.
 //! - A panic prints its message and exits with 101, as Rust's std does.
 #![no_std]
 
 extern crate alloc;
 
+pub mod check;
 pub mod fs;
 pub mod heap;
 pub mod io;
+pub mod mman;
 mod panic;
 pub mod process;
+pub mod procfs;
 pub mod shm;
+pub mod signal;
 pub mod start;
 pub mod sys;
 

@@ -1,5 +1,5 @@
 //! Processes: exit, fork + exec with `PATH` lookup (what init and sh share),
-//! and waiting for children.
+//! forking a closure, and waiting for children.
 
 use crate::fs::{cstring, stat};
 use crate::{env, sys};
@@ -73,14 +73,36 @@ pub fn exec(path: &[u8], argv: &[&[u8]]) -> Errno {
 /// why and exits with [`EXIT_CANNOT_RUN`].
 pub fn spawn(argv: &[&[u8]]) -> Result<i32, Errno> {
     let path = find_program(argv.first().copied().unwrap_or_default())?;
+    spawn_program(&path, argv, || Ok(()))
+}
+
+/// Runs program `path` as `argv` in a child process, after `setup` (run in
+/// the child: arrange its descriptors, say); returns the child's pid. A
+/// child whose setup or exec fails prints why and exits with
+/// [`EXIT_CANNOT_RUN`].
+pub fn spawn_program(path: &[u8], argv: &[&[u8]], setup: impl FnOnce() -> Result<(), Errno>) -> Result<i32, Errno> {
+    fork_child(|| {
+        let e = setup().err().unwrap_or_else(|| exec(path, argv));
+        crate::eprintln!("{}: {}", core::str::from_utf8(path).unwrap_or("?"), e);
+        EXIT_CANNOT_RUN
+    })
+}
+
+/// Forks; the child runs `child` and exits with what it returns. Returns
+/// the child's pid (in the parent).
+pub fn fork_child(child: impl FnOnce() -> i32) -> Result<i32, Errno> {
     match sys::fork()? {
-        0 => {
-            let e = exec(&path, argv);
-            crate::eprintln!("{}: {}", core::str::from_utf8(&path).unwrap_or("?"), e);
-            exit(EXIT_CANNOT_RUN)
-        }
+        0 => exit(child()),
         pid => Ok(pid as i32),
     }
+}
+
+/// The minor page faults this thread has taken (`getrusage(RUSAGE_THREAD)`:
+/// for a single-threaded program, the process's; under qemu-riscv64 it
+/// leaves out the faults of QEMU's own helper threads, which RUSAGE_SELF
+/// counts).
+pub fn minor_faults() -> Result<u64, Errno> {
+    sys::getrusage(sv39_abi::resource::RUSAGE_THREAD).map(|r| r.ru_minflt as u64)
 }
 
 /// Waits until child `pid` (or any child, for -1) ends; returns (pid, wait

@@ -3,12 +3,17 @@
 //! returning `Result<_, Errno>`.
 //!
 //! Wrappers that could make the kernel write to memory the caller does not
-//! own (mmap with `MAP_FIXED`, munmap, mprotect) are `unsafe`.
+//! own, or change what memory holds or allows (mmap with `MAP_FIXED`,
+//! munmap, mprotect, madvise, mremap, sigaltstack), or that install code to
+//! run at any instruction (rt_sigaction), are `unsafe`.
 
 use core::arch::asm;
 use core::ffi::{c_char, CStr};
 use core::mem::MaybeUninit;
+use core::sync::atomic::AtomicU32;
+use sv39_abi::futex::{FUTEX_WAIT, FUTEX_WAKE};
 use sv39_abi::resource::Rusage;
+use sv39_abi::signal::{SigAction, SigSet, StackT, SIGSET_SIZE};
 use sv39_abi::stat::Stat;
 use sv39_abi::syscall as nr;
 use sv39_abi::time::Timespec;
@@ -161,6 +166,90 @@ pub unsafe fn mmap(addr: usize, len: usize, prot: u32, flags: u32, fd: i32, off:
 pub unsafe fn munmap(addr: usize, len: usize) -> Result<usize, Errno> {
     // SAFETY: the caller gives up the range.
     unsafe { syscall!(nr::MUNMAP, addr, len) }
+}
+
+/// Changes the protection of whole pages.
+///
+/// # Safety
+/// Code that uses the range must not rely on access the new protection
+/// takes away (or it faults).
+pub unsafe fn mprotect(addr: usize, len: usize, prot: u32) -> Result<usize, Errno> {
+    // SAFETY: the caller answers for the range.
+    unsafe { syscall!(nr::MPROTECT, addr, len, prot) }
+}
+
+/// Writes a shared file mapping's changed pages back to its file
+/// (`MS_SYNC`, `MS_ASYNC`).
+pub fn msync(addr: usize, len: usize, flags: u32) -> Result<usize, Errno> {
+    // SAFETY: msync reads page tables, never the caller's memory.
+    unsafe { syscall!(nr::MSYNC, addr, len, flags) }
+}
+
+/// # Safety
+/// `MADV_DONTNEED` drops the pages: private anonymous memory reads as zero
+/// afterwards, so nothing may hold values in it.
+pub unsafe fn madvise(addr: usize, len: usize, advice: u32) -> Result<usize, Errno> {
+    // SAFETY: the caller answers for the range.
+    unsafe { syscall!(nr::MADVISE, addr, len, advice) }
+}
+
+/// Grows, shrinks or moves a mapping; returns its (new) address.
+///
+/// # Safety
+/// With `MREMAP_MAYMOVE` the old addresses become invalid; shrinking frees
+/// the tail.
+pub unsafe fn mremap(addr: usize, old_len: usize, new_len: usize, flags: u32) -> Result<usize, Errno> {
+    // SAFETY: the caller answers for the old range.
+    unsafe { syscall!(nr::MREMAP, addr, old_len, new_len, flags, 0) }
+}
+
+/// `futex(word, FUTEX_WAIT | flags, expected)`: sleeps while `word` holds
+/// `expected`; `EAGAIN` at once if it does not. `flags` is 0 for a word
+/// shared between processes, `FUTEX_PRIVATE_FLAG` otherwise.
+pub fn futex_wait(word: &AtomicU32, expected: u32, flags: u32) -> Result<usize, Errno> {
+    // SAFETY: the kernel only reads the word; no timeout.
+    unsafe { syscall!(nr::FUTEX, word.as_ptr(), FUTEX_WAIT | flags, expected, 0) }
+}
+
+/// `futex(word, FUTEX_WAKE | flags, n)`: wakes up to `n` waiters on `word`;
+/// returns how many woke.
+pub fn futex_wake(word: &AtomicU32, n: u32, flags: u32) -> Result<usize, Errno> {
+    // SAFETY: the kernel does not touch the word.
+    unsafe { syscall!(nr::FUTEX, word.as_ptr(), FUTEX_WAKE | flags, n) }
+}
+
+/// Sets the action for `sig` (riscv64: no `sa_restorer`; the kernel provides
+/// the return to `rt_sigreturn`); returns the previous one.
+///
+/// # Safety
+/// A handler runs at any instruction of the program: it must only do what
+/// is safe there.
+pub unsafe fn rt_sigaction(sig: u32, act: &SigAction) -> Result<SigAction, Errno> {
+    /// The action with room after it: qemu-riscv64 7.2 reads and writes 32
+    /// bytes (a trailing word of its own) where Linux uses 24.
+    #[repr(C)]
+    struct Padded(SigAction, u64);
+    let (new, mut old) = (Padded(*act, 0), Padded(SigAction::default(), 0));
+    // SAFETY: new is read and old written, both whole; the caller answers for the handler.
+    unsafe { syscall!(nr::RT_SIGACTION, sig, &raw const new, &raw mut old, SIGSET_SIZE) }?;
+    Ok(old.0)
+}
+
+/// Blocks, unblocks or sets (`SIG_BLOCK`, ...) the signal mask; returns the
+/// previous mask.
+pub fn rt_sigprocmask(how: u32, set: SigSet) -> Result<SigSet, Errno> {
+    // SAFETY: set is read and one SigSet written.
+    out(|p| unsafe { syscall!(nr::RT_SIGPROCMASK, how, &raw const set, p, SIGSET_SIZE) })
+}
+
+/// Sets the alternate signal stack; returns the previous one.
+///
+/// # Safety
+/// The kernel will write signal frames anywhere in the stack: it must be
+/// memory nothing else uses, for as long as it is installed.
+pub unsafe fn sigaltstack(stack: &StackT) -> Result<StackT, Errno> {
+    // SAFETY: stack is read and one StackT written; the caller answers for the memory.
+    out(|p| unsafe { syscall!(nr::SIGALTSTACK, stack as *const StackT, p) })
 }
 
 /// `clone(SIGCHLD, 0, ...)`, a plain fork: the child's pid, or 0 in the child.

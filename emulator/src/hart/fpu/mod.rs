@@ -5,11 +5,13 @@
 //! Host FPU or soft float? Every operation that rounds (add, sub, mul, div,
 //! sqrt, the fused multiply-adds and all conversions) goes through Berkeley
 //! SoftFloat (`softfloat.rs` says why that library), whatever the rounding
-//! mode: the host FPU rounds only in its own mode and its flags are out of
-//! reach from Rust, so it cannot give RISC-V's flags bit-exactly. The host is
-//! used only where no rounding happens: ordering two non-NaN values for
-//! flt/fle/fmin/fmax (`compare.rs`). Bit-level instructions (loads, stores,
-//! moves, sign injection, fclass, NaN-boxing) are integer code (`regs.rs`).
+//! mode, RNE included: the host's rounding mode and flags (x86's MXCSR) are
+//! state that Rust's float operations do not model (the compiler may fold or
+//! move them), and its NaN results follow x86, not RISC-V's canonical NaN, so
+//! exact flags would cost a second computation anyway. The host is used only
+//! where nothing rounds: ordering two non-NaN values for flt/fle/fmin/fmax
+//! (`compare.rs`). Bit-level instructions (loads, stores, moves, sign
+//! injection, fclass, NaN-boxing) are integer code (`regs.rs`).
 //!
 //! Files: `regs.rs` the formats and the register file's transfers,
 //! `softfloat.rs` the SoftFloat boundary, `arith.rs` rounding arithmetic,

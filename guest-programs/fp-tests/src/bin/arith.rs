@@ -100,9 +100,9 @@ fn body() -> Checks {
     // Format-specific values: 201..
     let sqrt_subnormal = [
         (ff!("fsqrt.s ft3, ft0", sp::MIN_SUBNORMAL), out(s(0x1a35_04f3), NX)), // 2^-74.5
-        (ff!("fsqrt.s ft3, ft0", s(0x0020_0000)), out(s(0x1f80_0000), 0)), // 2^-128 -> 2^-64
+        (ff!("fsqrt.s ft3, ft0", s(0x0020_0000)), out(s(0x1f80_0000), 0)),     // 2^-128 -> 2^-64
         (ff!("fsqrt.d ft3, ft0", dp::MIN_SUBNORMAL), out(0x1e60_0000_0000_0000, 0)), // 2^-1074 -> 2^-537
-        (ff!("fsqrt.d ft3, ft0", 2u64), out(0x1e66_a09e_667f_3bcd, NX)), // 2^-1073 -> 2^-536.5
+        (ff!("fsqrt.d ft3, ft0", 2u64), out(0x1e66_a09e_667f_3bcd, NX)),       // 2^-1073 -> 2^-536.5
     ];
     check_all(201, &sqrt_subnormal)?;
     // Single operands that are not NaN-boxed read as the canonical NaN: 211..

@@ -86,9 +86,9 @@ fn body() -> Checks {
     // Format-specific edges: 101..
     let edges = [
         // Largest and smallest values in range, and just outside.
-        (fx!("fcvt.w.s t6, ft0", s(0xcf00_0000)), out(I32_MIN, 0)),      // -2^31
-        (fx!("fcvt.w.s t6, ft0", s(0x4f00_0000)), out(I32_MAX, NV)),     // 2^31
-        (fx!("fcvt.w.s t6, ft0", s(0x4eff_ffff)), out(0x7fff_ff80, 0)),  // 2^31 - 128
+        (fx!("fcvt.w.s t6, ft0", s(0xcf00_0000)), out(I32_MIN, 0)), // -2^31
+        (fx!("fcvt.w.s t6, ft0", s(0x4f00_0000)), out(I32_MAX, NV)), // 2^31
+        (fx!("fcvt.w.s t6, ft0", s(0x4eff_ffff)), out(0x7fff_ff80, 0)), // 2^31 - 128
         (fx!("fcvt.w.d t6, ft0", 0x41df_ffff_ffc0_0000u64), out(I32_MAX, 0)), // 2^31 - 1
         (fx!("fcvt.w.d t6, ft0, rtz", 0x41df_ffff_ffe0_0000u64), out(I32_MAX, NX)), // 2^31 - 0.5
         (fx!("fcvt.w.d t6, ft0, rne", 0x41df_ffff_ffe0_0000u64), out(I32_MAX, NV)), // rounds to 2^31

@@ -82,8 +82,8 @@ fn body() -> Checks {
     let misa = csrr!("misa");
     check_eq!(2, misa >> 5 & 1, 1); // F
     check_eq!(3, misa >> 3 & 1, 1); // D
-    // FS = Off: F/D instructions and fcsr are illegal in every mode, before
-    // any memory access; mtval holds the instruction.
+                                    // FS = Off: F/D instructions and fcsr are illegal in every mode, before
+                                    // any memory access; mtval holds the instruction.
     for (i, mode) in [Priv::M, Priv::S, Priv::U].into_iter().enumerate() {
         let n = 10 + 5 * i as u32;
         illegal(n, t_fadd, 1, mode, 0xf205_0053)?; // fmv.d.x ft0, a0

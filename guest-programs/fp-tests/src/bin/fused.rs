@@ -19,8 +19,14 @@ macro_rules! cases {
             // Single rounding: (1 + ulp)^2 = 1 + 2 ulp + ulp^2, and a rounded
             // product would have lost the ulp^2 that a fused one keeps.
             (ff!(op!("fmul", $f, "ft3, ft0, ft1"), ONE_PLUS_ULP, ONE_PLUS_ULP), out(ONE_PLUS_ULP + 1, NX)),
-            (ff!(op!("fmadd", $f, "ft3, ft0, ft1, ft2"), ONE_PLUS_ULP, ONE_PLUS_ULP, neg(ONE_PLUS_ULP + 1)), out(ULP_SQUARED, 0)),
-            (ff!(op!("fnmadd", $f, "ft3, ft0, ft1, ft2"), ONE_PLUS_ULP, ONE_PLUS_ULP, neg(ONE_PLUS_ULP + 1)), out(neg(ULP_SQUARED), 0)),
+            (
+                ff!(op!("fmadd", $f, "ft3, ft0, ft1, ft2"), ONE_PLUS_ULP, ONE_PLUS_ULP, neg(ONE_PLUS_ULP + 1)),
+                out(ULP_SQUARED, 0),
+            ),
+            (
+                ff!(op!("fnmadd", $f, "ft3, ft0, ft1, ft2"), ONE_PLUS_ULP, ONE_PLUS_ULP, neg(ONE_PLUS_ULP + 1)),
+                out(neg(ULP_SQUARED), 0),
+            ),
             // Signed zeros: fmadd 1 × 1 + -1 = +0; fnmadd -(1 × 1) - (-1) = +0;
             // fnmsub -(1 × 1) + 1 = +0; fmsub 1 × 1 - 1 = +0; -(0 × 1) - 0 = -0.
             (ff!(op!("fmadd", $f, "ft3, ft0, ft1, ft2"), ONE, ONE, NEG_ONE), out(ZERO, 0)),

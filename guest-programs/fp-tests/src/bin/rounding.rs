@@ -26,25 +26,67 @@ macro_rules! cases {
         let n = $n;
         let (near, down, up) = (THIRD_NEAR, THIRD_DOWN, THIRD_UP);
         both!(n, ff, "fdiv", $f, "ft3, ft0, ft1", [ONE, THREE], modes([near, down, down, up, near], NX));
-        both!(n + 2, ff, "fdiv", $f, "ft3, ft0, ft1", [NEG_ONE, THREE],
-            modes([neg(near), neg(down), neg(up), neg(down), neg(near)], NX));
+        both!(
+            n + 2,
+            ff,
+            "fdiv",
+            $f,
+            "ft3, ft0, ft1",
+            [NEG_ONE, THREE],
+            modes([neg(near), neg(down), neg(up), neg(down), neg(near)], NX)
+        );
         // 1 + ulp/2 is a tie between 1 (even) and 1 + ulp.
         let (one, next) = (ONE, ONE_PLUS_ULP);
         both!(n + 4, ff, "fadd", $f, "ft3, ft0, ft1", [ONE, HALF_ULP], modes([one, one, one, next, next], NX));
-        both!(n + 6, ff, "fsub", $f, "ft3, ft0, ft1", [NEG_ONE, HALF_ULP],
-            modes([neg(one), neg(one), neg(next), neg(one), neg(next)], NX));
+        both!(
+            n + 6,
+            ff,
+            "fsub",
+            $f,
+            "ft3, ft0, ft1",
+            [NEG_ONE, HALF_ULP],
+            modes([neg(one), neg(one), neg(next), neg(one), neg(next)], NX)
+        );
         // 1 + ulp + ulp/2 is a tie between 1 + ulp (odd) and 1 + 2 ulp (even).
         let even = ONE_PLUS_ULP + 1;
-        both!(n + 8, ff, "fadd", $f, "ft3, ft0, ft1", [ONE_PLUS_ULP, HALF_ULP],
-            modes([even, next, next, even, even], NX));
+        both!(
+            n + 8,
+            ff,
+            "fadd",
+            $f,
+            "ft3, ft0, ft1",
+            [ONE_PLUS_ULP, HALF_ULP],
+            modes([even, next, next, even, even], NX)
+        );
         both!(n + 10, ff, "fmul", $f, "ft3, ft0, ft1", [MAX, TWO], modes([INF, MAX, MAX, INF, INF], OF | NX));
-        both!(n + 12, ff, "fmul", $f, "ft3, ft0, ft1", [NEG_MAX, TWO],
-            modes([NEG_INF, NEG_MAX, NEG_INF, NEG_MAX, NEG_INF], OF | NX));
-        both!(n + 14, ff, "fsqrt", $f, "ft3, ft0", [TWO],
-            modes([SQRT2_NEAR, SQRT2_DOWN, SQRT2_DOWN, SQRT2_UP, SQRT2_NEAR], NX));
+        both!(
+            n + 12,
+            ff,
+            "fmul",
+            $f,
+            "ft3, ft0, ft1",
+            [NEG_MAX, TWO],
+            modes([NEG_INF, NEG_MAX, NEG_INF, NEG_MAX, NEG_INF], OF | NX)
+        );
+        both!(
+            n + 14,
+            ff,
+            "fsqrt",
+            $f,
+            "ft3, ft0",
+            [TWO],
+            modes([SQRT2_NEAR, SQRT2_DOWN, SQRT2_DOWN, SQRT2_UP, SQRT2_NEAR], NX)
+        );
         // An exact zero sum is -0 in RDN only, also when fused.
-        both!(n + 16, ff, "fmadd", $f, "ft3, ft0, ft1, ft2", [ONE, ONE, NEG_ONE],
-            modes([ZERO, ZERO, NEG_ZERO, ZERO, ZERO], 0));
+        both!(
+            n + 16,
+            ff,
+            "fmadd",
+            $f,
+            "ft3, ft0, ft1, ft2",
+            [ONE, ONE, NEG_ONE],
+            modes([ZERO, ZERO, NEG_ZERO, ZERO, ZERO], 0)
+        );
         // A subnormal tie: -min_subnormal / 2.
         let (z, m) = (NEG_ZERO, NEG_MIN_SUBNORMAL);
         both!(n + 18, ff, "fmul", $f, "ft3, ft0, ft1", [NEG_MIN_SUBNORMAL, HALF], modes([z, z, m, z, m], UF | NX));

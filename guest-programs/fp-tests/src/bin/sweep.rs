@@ -36,16 +36,33 @@ enum Fmt {
     D,
 }
 
-const SPECIAL_S: [u64; 16] = [
-    sp::ZERO, sp::NEG_ZERO, sp::ONE, sp::NEG_ONE, sp::INF, sp::NEG_INF, sp::MAX, sp::NEG_MAX,
-    sp::MIN_NORMAL, sp::MAX_SUBNORMAL, sp::NEG_MIN_SUBNORMAL, sp::QNAN, sp::NEG_QNAN_PAYLOAD,
-    sp::SNAN, sp::NEG_SNAN_PAYLOAD, sp::ONE_PLUS_ULP,
-];
-const SPECIAL_D: [u64; 16] = [
-    dp::ZERO, dp::NEG_ZERO, dp::ONE, dp::NEG_ONE, dp::INF, dp::NEG_INF, dp::MAX, dp::NEG_MAX,
-    dp::MIN_NORMAL, dp::MAX_SUBNORMAL, dp::NEG_MIN_SUBNORMAL, dp::QNAN, dp::NEG_QNAN_PAYLOAD,
-    dp::SNAN, dp::NEG_SNAN_PAYLOAD, dp::ONE_PLUS_ULP,
-];
+/// The edge cases of a format, from its module of named values.
+macro_rules! specials {
+    ($v:ident) => {{
+        use $v::*;
+        [
+            ZERO,
+            NEG_ZERO,
+            ONE,
+            NEG_ONE,
+            INF,
+            NEG_INF,
+            MAX,
+            NEG_MAX,
+            MIN_NORMAL,
+            MAX_SUBNORMAL,
+            NEG_MIN_SUBNORMAL,
+            QNAN,
+            NEG_QNAN_PAYLOAD,
+            SNAN,
+            NEG_SNAN_PAYLOAD,
+            ONE_PLUS_ULP,
+        ]
+    }};
+}
+
+const SPECIAL_S: [u64; 16] = specials!(sp);
+const SPECIAL_D: [u64; 16] = specials!(dp);
 
 /// An operand of format `fmt` as a register holds it.
 fn operand(rng: &mut Rng, fmt: Fmt) -> u64 {
@@ -58,14 +75,18 @@ fn operand(rng: &mut Rng, fmt: Fmt) -> u64 {
             let special = if fmt == Fmt::S { &SPECIAL_S } else { &SPECIAL_D };
             return special[rng.below(16) as usize];
         }
-        3 => 0,                          // subnormal
-        4 => (1 << exp_bits) - 2,        // the largest binade
-        5 => bias - 1 + rng.below(3),    // near 1
+        3 => 0,                                                                        // subnormal
+        4 => (1 << exp_bits) - 2,                                                      // the largest binade
+        5 => bias - 1 + rng.below(3),                                                  // near 1
         6 => return if fmt == Fmt::S { rng.next() & 0xffff_ffff } else { rng.next() }, // any bits (S: unboxed)
-        _ => bias - 40 + rng.below(80),  // ordinary magnitudes
+        _ => bias - 40 + rng.below(80),                                                // ordinary magnitudes
     };
     let v = sign | exp << frac_bits | frac;
-    if fmt == Fmt::S { s(v as u32) } else { v }
+    if fmt == Fmt::S {
+        s(v as u32)
+    } else {
+        v
+    }
 }
 
 /// An integer operand: small, at the 32- and 64-bit edges, or any bits.
@@ -120,11 +141,21 @@ fn is_nan(v: u64, frac_bits: u32, exp_bits: u32) -> bool {
 /// Sweeps `$insn` in every static rounding mode.
 macro_rules! modes {
     ($m:literal, $f:literal, $ops:literal, $fmt:expr, $result:expr) => {{
-        sweep(concat!($m, ".", $f, " rne"), $fmt, $result, |a, b, c, x| fp_run!(concat!($m, ".", $f, " ", $ops, ", rne"), a, b, c, x))?;
-        sweep(concat!($m, ".", $f, " rtz"), $fmt, $result, |a, b, c, x| fp_run!(concat!($m, ".", $f, " ", $ops, ", rtz"), a, b, c, x))?;
-        sweep(concat!($m, ".", $f, " rdn"), $fmt, $result, |a, b, c, x| fp_run!(concat!($m, ".", $f, " ", $ops, ", rdn"), a, b, c, x))?;
-        sweep(concat!($m, ".", $f, " rup"), $fmt, $result, |a, b, c, x| fp_run!(concat!($m, ".", $f, " ", $ops, ", rup"), a, b, c, x))?;
-        sweep(concat!($m, ".", $f, " rmm"), $fmt, $result, |a, b, c, x| fp_run!(concat!($m, ".", $f, " ", $ops, ", rmm"), a, b, c, x))?;
+        sweep(concat!($m, ".", $f, " rne"), $fmt, $result, |a, b, c, x| {
+            fp_run!(concat!($m, ".", $f, " ", $ops, ", rne"), a, b, c, x)
+        })?;
+        sweep(concat!($m, ".", $f, " rtz"), $fmt, $result, |a, b, c, x| {
+            fp_run!(concat!($m, ".", $f, " ", $ops, ", rtz"), a, b, c, x)
+        })?;
+        sweep(concat!($m, ".", $f, " rdn"), $fmt, $result, |a, b, c, x| {
+            fp_run!(concat!($m, ".", $f, " ", $ops, ", rdn"), a, b, c, x)
+        })?;
+        sweep(concat!($m, ".", $f, " rup"), $fmt, $result, |a, b, c, x| {
+            fp_run!(concat!($m, ".", $f, " ", $ops, ", rup"), a, b, c, x)
+        })?;
+        sweep(concat!($m, ".", $f, " rmm"), $fmt, $result, |a, b, c, x| {
+            fp_run!(concat!($m, ".", $f, " ", $ops, ", rmm"), a, b, c, x)
+        })?;
     }};
 }
 

@@ -11,21 +11,10 @@
 #![no_main]
 
 use bare::paging::{alloc_page, satp, PageTable};
-use core::arch::naked_asm;
 use mmu_tests::Access::*;
 use mmu_tests::*;
 use sv39_arch::cause::exc::ILLEGAL_INSTRUCTION;
 use sv39_arch::csr::{mstatus, satp as f, Priv};
-
-#[unsafe(naked)]
-extern "C" fn s_read_satp(_: u64) -> u64 {
-    naked_asm!(".option push", ".option norvc", "csrr a0, satp", "ret", ".option pop")
-}
-
-#[unsafe(naked)]
-extern "C" fn s_sfence(_: u64) -> u64 {
-    naked_asm!(".option push", ".option norvc", "sfence.vma", "li a0, 0", "ret", ".option pop")
-}
 
 fn test(pt: &mut PageTable) -> Outcome {
     let good = pt.satp(0);
@@ -64,18 +53,18 @@ fn test(pt: &mut PageTable) -> Outcome {
 
     // S-mode reads satp; with TVM it may neither read it nor run SFENCE.VMA.
     write_satp(good);
-    ensure_eq(40, expect_ok(41, run_in(Priv::S, s_read_satp, 0), "S reads satp")?, good, "value")?;
-    expect_ok(42, run_in(Priv::S, s_sfence, 0), "S sfence.vma")?;
+    ensure_eq(40, expect_ok(41, run_in(Priv::S, csrr_satp, 0), "S reads satp")?, good, "value")?;
+    expect_ok(42, run_in(Priv::S, sfence_vma_insn, 0), "S sfence.vma")?;
     mstatus_set(mstatus::TVM);
-    let rd = run_in(Priv::S, s_read_satp, 0);
-    let fence = run_in(Priv::S, s_sfence, 0);
+    let rd = run_in(Priv::S, csrr_satp, 0);
+    let fence = run_in(Priv::S, sfence_vma_insn, 0);
     mstatus_clear(mstatus::TVM);
     let illegal = |n, r: Result<u64, bare::trap::Trap>, epc, what| match r {
         Err(t) => ensure(n, t.cause == ILLEGAL_INSTRUCTION && t.epc == epc, what),
         Ok(_) => ensure(n, false, what),
     };
-    illegal(43, rd, addr_of(s_read_satp), "csrr satp with TVM=1")?;
-    illegal(44, fence, addr_of(s_sfence), "sfence.vma with TVM=1")
+    illegal(43, rd, addr_of(csrr_satp), "csrr satp with TVM=1")?;
+    illegal(44, fence, addr_of(sfence_vma_insn), "sfence.vma with TVM=1")
 }
 
 #[no_mangle]

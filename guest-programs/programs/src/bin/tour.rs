@@ -1,8 +1,8 @@
 //! `tour`: what `make run` shows. It does a little work (touches fresh heap
 //! pages, forks children that touch pages of their own) and prints, from the
 //! kernel's own /proc files, what that cost: page faults taken, pages
-//! mapped, processes created, memory used. A figure the kernel does not
-//! provide is shown as `n/a`, never made up.
+//! mapped, pages copied on write after fork, processes created, memory used.
+//! A figure the kernel does not provide is shown as `n/a`, never made up.
 #![no_std]
 #![no_main]
 
@@ -10,10 +10,11 @@ extern crate alloc;
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use sv39_rt::abi::procfs::{keyed_value, stat_field, MEMINFO, SELF_STAT, STAT, STAT_MAJFLT, STAT_MINFLT, STAT_RSS};
+use sv39_rt::abi::procfs::{keyed_value, stat_field, COW_COPIES, MEMINFO, SELF_STAT, SELF_STATUS, STAT};
+use sv39_rt::abi::procfs::{STAT_MAJFLT, STAT_MINFLT, STAT_RSS};
 use sv39_rt::abi::wait::WEXITSTATUS;
 use sv39_rt::heap::PAGE;
-use sv39_rt::{fs, println, process, sys, Args, Errno};
+use sv39_rt::{println, process, procfs, sys, Args, Errno};
 
 sv39_rt::entry!(main);
 
@@ -28,25 +29,23 @@ struct Snapshot {
     minflt: Option<u64>,
     majflt: Option<u64>,
     rss: Option<u64>,
+    cow_copies: Option<u64>,
     processes: Option<u64>,
     mem_total_kb: Option<u64>,
     mem_free_kb: Option<u64>,
 }
 
-fn text(path: &str) -> Option<String> {
-    fs::read_file(path.as_bytes()).ok().map(|b| String::from_utf8_lossy(&b).into_owned())
-}
-
 fn snapshot() -> Snapshot {
-    let stat = text(SELF_STAT);
+    let stat = procfs::text(SELF_STAT).ok();
     let field = |n| stat.as_deref().and_then(|s| stat_field(s, n)).and_then(|v| v.parse().ok());
-    let meminfo = text(MEMINFO);
+    let meminfo = procfs::text(MEMINFO).ok();
     let mem = |key| meminfo.as_deref().and_then(|m| keyed_value(m, key));
     Snapshot {
         minflt: field(STAT_MINFLT),
         majflt: field(STAT_MAJFLT),
         rss: field(STAT_RSS),
-        processes: text(STAT).as_deref().and_then(|s| keyed_value(s, "processes")),
+        cow_copies: procfs::value(SELF_STATUS, COW_COPIES),
+        processes: procfs::text(STAT).ok().as_deref().and_then(|s| keyed_value(s, "processes")),
         mem_total_kb: mem("MemTotal"),
         mem_free_kb: mem("MemFree"),
     }
@@ -115,8 +114,9 @@ fn main(_args: Args) -> i32 {
         }
     };
     let end = snapshot();
-    let created = delta(touched.processes, end.processes);
+    let (created, copied) = (delta(touched.processes, end.processes), delta(touched.cow_copies, end.cow_copies));
     say("fork 3 children:", format_args!("exit statuses {statuses:?}, processes created {created}"));
+    say("copy-on-write:", format_args!("pages the tour copied writing memory it shared with a child: {copied}"));
     let freed = delta(start.mem_free_kb, end.mem_free_kb);
     say("memory now:", format_args!("{} kB free ({freed} kB since the start)", fig(end.mem_free_kb)));
     let ok = statuses == (0..CHILDREN).collect::<Vec<_>>();

@@ -1,0 +1,162 @@
+//! System calls that glibc's and Rust std's start-up and library paths use
+//! beyond the core set: positional I/O, rename, /proc/self/exe, the robust
+//! futex list, resource limits and CPU affinity.
+
+use super::fs::{at_path, file, read_into, write_from};
+use super::SysResult;
+use crate::fs::vfs::{self, File, FileKind};
+use crate::mm::uaccess::{copy_to_user, read_value, write_value};
+use crate::proc::scheduler;
+use sv39_abi::fcntl::{RENAME_EXCHANGE, RENAME_NOREPLACE, RENAME_WHITEOUT};
+use sv39_abi::resource::*;
+use sv39_abi::sched::CPU_SET_MIN_BYTES;
+use sv39_abi::Errno;
+
+/// Runs `io` on `f` at `offset`, leaving the file offset as it was.
+fn at_offset(f: &File, offset: i64, io: impl FnOnce(&File) -> SysResult) -> SysResult {
+    if !matches!(f.kind, FileKind::Inode(_)) {
+        return Err(Errno::ESPIPE);
+    }
+    let offset = u64::try_from(offset).map_err(|_| Errno::EINVAL)?;
+    let saved = f.offset.replace(offset);
+    let done = io(f);
+    f.offset.set(saved);
+    done
+}
+
+pub fn pread64(fd: i32, buf: u64, len: usize, offset: i64) -> SysResult {
+    let f = file(fd)?;
+    if !f.readable() {
+        return Err(Errno::EBADF);
+    }
+    at_offset(&f, offset, |f| read_into(f, buf, len))
+}
+
+/// pwrite64: as Linux, O_APPEND files still append.
+pub fn pwrite64(fd: i32, buf: u64, len: usize, offset: i64) -> SysResult {
+    let f = file(fd)?;
+    if !f.writable() {
+        return Err(Errno::EBADF);
+    }
+    at_offset(&f, offset, |f| write_from(f, buf, len))
+}
+
+/// renameat2 (renameat is flags 0): moves an entry, replacing a target of
+/// the same kind (a directory only if empty). RENAME_EXCHANGE and
+/// RENAME_WHITEOUT are not supported (EINVAL).
+pub fn renameat2(olddirfd: i32, oldpath: u64, newdirfd: i32, newpath: u64, flags: u32) -> SysResult {
+    if flags & !RENAME_NOREPLACE != 0 || flags & (RENAME_EXCHANGE | RENAME_WHITEOUT) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let (old, new) = (at_path(olddirfd, oldpath)?, at_path(newdirfd, newpath)?);
+    let (old_parts, new_parts) = (vfs::components(&old), vfs::components(&new));
+    let (from_dir, from_name) = vfs::parent_of(&old_parts)?;
+    let inode = from_dir.child(from_name)?;
+    if old_parts == new_parts {
+        return Ok(0);
+    }
+    if inode.is_dir() && new_parts.starts_with(&old_parts) {
+        return Err(Errno::EINVAL);
+    }
+    let (to_dir, to_name) = vfs::parent_of(&new_parts)?;
+    if let Ok(target) = to_dir.child(to_name) {
+        if flags & RENAME_NOREPLACE != 0 {
+            return Err(Errno::EEXIST);
+        }
+        if inode.is_dir() && !target.is_dir() {
+            return Err(Errno::ENOTDIR);
+        }
+        to_dir.unlink(to_name, target.is_dir())?;
+    }
+    from_dir.unlink(from_name, inode.is_dir())?;
+    to_dir.link(to_name, inode)?;
+    Ok(0)
+}
+
+/// readlinkat: only /proc/self/exe and /proc/<pid>/exe are links (the
+/// path the program was executed by); anything else that exists is EINVAL.
+pub fn readlinkat(dirfd: i32, path: u64, buf: u64, size: usize) -> SysResult {
+    if size == 0 {
+        return Err(Errno::EINVAL);
+    }
+    let abs = at_path(dirfd, path)?;
+    let parts = vfs::components(&abs);
+    let target = match parts.as_slice() {
+        ["proc", who, "exe"] => {
+            let p = match *who {
+                "self" => scheduler::current(),
+                pid => pid.parse().ok().and_then(scheduler::get).ok_or(Errno::ENOENT)?,
+            };
+            let exe = p.exe.borrow().clone();
+            exe
+        }
+        _ => {
+            vfs::stat_path(&parts)?;
+            return Err(Errno::EINVAL);
+        }
+    };
+    let n = target.len().min(size);
+    copy_to_user(buf, &target.as_bytes()[..n])?;
+    Ok(n)
+}
+
+/// set_robust_list: `len` must be that of `struct robust_list_head`.
+pub fn set_robust_list(head: u64, len: usize) -> SysResult {
+    const ROBUST_LIST_HEAD_LEN: usize = 24;
+    if len != ROBUST_LIST_HEAD_LEN {
+        return Err(Errno::EINVAL);
+    }
+    scheduler::current().robust_list.set(head);
+    Ok(0)
+}
+
+/// The limits every process has (soft, hard); `None` for an unknown resource.
+fn limit(resource: u32) -> Option<Rlimit> {
+    let (cur, max) = match resource {
+        RLIMIT_STACK => (crate::memlayout::STACK_LIMIT, RLIM_INFINITY),
+        RLIMIT_NOFILE => (vfs::MAX_FDS as u64, vfs::MAX_FDS as u64),
+        RLIMIT_NPROC => (crate::memlayout::MAX_PROCS as u64, crate::memlayout::MAX_PROCS as u64),
+        RLIMIT_CORE => (0, RLIM_INFINITY),
+        RLIMIT_CPU | RLIMIT_FSIZE | RLIMIT_DATA | RLIMIT_RSS | RLIMIT_MEMLOCK | RLIMIT_AS => {
+            (RLIM_INFINITY, RLIM_INFINITY)
+        }
+        _ => return None,
+    };
+    Some(Rlimit { rlim_cur: cur, rlim_max: max })
+}
+
+/// prlimit64 of the caller (pid 0 or its own): reports the fixed limits. A
+/// new limit is checked as Linux does (soft above hard: EINVAL; raising the
+/// hard limit: EPERM) but the limits stay fixed.
+pub fn prlimit64(pid: i32, resource: u32, new: u64, old: u64) -> SysResult {
+    if pid != 0 && pid as u32 != scheduler::current().pid {
+        return Err(Errno::ESRCH);
+    }
+    let lim = limit(resource).ok_or(Errno::EINVAL)?;
+    if new != 0 {
+        let (cur, max) = (read_value::<u64>(new)?, read_value::<u64>(new + 8)?);
+        if cur > max {
+            return Err(Errno::EINVAL);
+        }
+        if max > lim.rlim_max {
+            return Err(Errno::EPERM);
+        }
+    }
+    if old != 0 {
+        write_value(old, &lim.rlim_cur)?;
+        write_value(old + 8, &lim.rlim_max)?;
+    }
+    Ok(0)
+}
+
+/// sched_getaffinity: one hart, CPU 0; returns the bytes written.
+pub fn sched_getaffinity(pid: i32, len: usize, mask: u64) -> SysResult {
+    if pid != 0 && scheduler::get(pid as u32).is_none() {
+        return Err(Errno::ESRCH);
+    }
+    if len < CPU_SET_MIN_BYTES || len % CPU_SET_MIN_BYTES != 0 {
+        return Err(Errno::EINVAL);
+    }
+    write_value(mask, &1u64)?;
+    Ok(CPU_SET_MIN_BYTES)
+}

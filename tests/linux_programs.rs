@@ -1,0 +1,233 @@
+//! Unmodified static riscv64 Linux programs (linux-programs/: C with glibc,
+//! Rust std), built as users build theirs, run under `qemu-riscv64` (the
+//! reference: Linux's ABI, served by the host kernel) and under `sv39 run`
+//! (the bundled kernel); each case compares stdout and exit status.
+//!
+//! The first case to start runs `make -C linux-programs` (it rebuilds only
+//! what changed) into `<target dir>/linux-programs/`, so `cargo test` alone
+//! judges the current sources; `make linux-programs` at the root does the
+//! same by hand. Without the cross toolchain (`riscv64-linux-gnu-gcc`, static
+//! glibc, the `riscv64gc-unknown-linux-gnu` Rust target) or `qemu-riscv64`
+//! the cases are skipped with a message, except in CI (`CI` set), where that
+//! is a failure: `make` installs them all.
+//!
+//! Under `sv39 run`, stdout and stderr share the console, with the tty's
+//! `\r\n` and the kernel's own `[kernel]` lines; the console is split with
+//! the help of the stderr qemu-riscv64 shows apart. Both runs get the
+//! environment init gives a program (`INIT_ENVP`); no program depends on its
+//! working directory, which under qemu-riscv64 is a scratch folder (where a
+//! core file of the SIGSEGV case may land).
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+use sv39_abi::bootargs::INIT_ENVP;
+
+const LINUX_TARGET: &str = "riscv64gc-unknown-linux-gnu";
+const CC: &str = "riscv64-linux-gnu-gcc";
+
+/// The folder of built programs, or None (after saying why) when this
+/// machine cannot build or judge them.
+fn programs() -> Option<&'static Path> {
+    static BUILT: OnceLock<Option<PathBuf>> = OnceLock::new();
+    BUILT.get_or_init(build).as_deref()
+}
+
+/// Checks the tools, then brings the programs up to date with their make.
+fn build() -> Option<PathBuf> {
+    if let Some(missing) = missing_toolchain() {
+        assert!(std::env::var_os("CI").is_none(), "{missing} is missing in CI: `make setup` installs it");
+        eprintln!("{missing} not found: skipping the Linux programs (run `make setup` to install it)");
+        return None;
+    }
+    if !qemu_user_available() {
+        return None;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    // CARGO_TARGET_TMPDIR is <target dir>/tmp, wherever the target dir is.
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap().join("linux-programs");
+    let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut make = Command::new("make");
+    make.arg("-s").arg(format!("-j{jobs}")).arg("-C").arg(root.join("linux-programs"));
+    make.arg(format!("OUT={}", out.display()));
+    // Its own build, not a part of an outer make's (`make test`) job server.
+    for var in ["MAKEFLAGS", "MFLAGS", "MAKELEVEL"] {
+        make.env_remove(var);
+    }
+    let start = Instant::now();
+    let made = run_with_limit(make, Duration::from_secs(900));
+    assert_eq!(made.code, Some(0), "make -C linux-programs failed:\n{}{}", made.stdout, made.stderr);
+    eprintln!("linux-programs: up to date in {:.1?}", start.elapsed());
+    Some(out)
+}
+
+/// What of the cross toolchain is missing, if anything.
+fn missing_toolchain() -> Option<String> {
+    // gcc prints the bare name back when it has no such file.
+    let libc = Command::new(CC).arg("-print-file-name=libc.a").output();
+    match libc {
+        Err(_) => return Some(format!("{CC} (gcc-riscv64-linux-gnu)")),
+        Ok(o) if !Path::new(String::from_utf8_lossy(&o.stdout).trim()).is_absolute() => {
+            return Some("static glibc for riscv64 (libc6-dev-riscv64-cross)".into())
+        }
+        Ok(_) => {}
+    }
+    let libdir = Command::new("rustc").args(["--print", "target-libdir", "--target", LINUX_TARGET]).output();
+    match libdir {
+        Ok(o) if Path::new(String::from_utf8_lossy(&o.stdout).trim()).is_dir() => None,
+        _ => Some(format!("the Rust target {LINUX_TARGET}")),
+    }
+}
+
+/// The shell's view of a run: the exit code, or 128 + the killing signal.
+fn status(r: &Run) -> i32 {
+    r.code.unwrap_or_else(|| 128 + r.signal.unwrap_or(0))
+}
+
+/// `qemu-riscv64 PROGRAM ARGS` with init's environment, in a scratch folder.
+fn qemu_user(program: &Path, args: &[&str]) -> Run {
+    // Found on the test's PATH: the program's own PATH (/bin) may not hold it.
+    let qemu = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|dir| dir.join("qemu-riscv64"))
+        .find(|p| p.is_file())
+        .expect("qemu-riscv64 is on PATH");
+    let mut cmd = Command::new(qemu);
+    cmd.arg(program).args(args).current_dir(env!("CARGO_TARGET_TMPDIR")).env_clear();
+    cmd.envs(INIT_ENVP.iter().filter_map(|e| e.split_once('=')));
+    run_with_limit(cmd, Duration::from_secs(120))
+}
+
+/// `sv39 run PROGRAM ARGS`: the run, its stdout the console with the host's
+/// line ends and without the kernel's lines; and the whole console, for
+/// failure reports (the kernel names there each system call it lacks).
+fn sv39_run(program: &Path, args: &[&str]) -> (Run, String) {
+    let mut cmd = Command::new(SV39);
+    cmd.arg("run").arg(program).args(args);
+    let mut run = run_with_limit(cmd, Duration::from_secs(300));
+    let console = run.stdout.replace("\r\n", "\n");
+    run.stdout = console.split_inclusive('\n').filter(|l| !l.starts_with("[kernel]")).collect();
+    (run, console)
+}
+
+/// Rust std names a panicking thread with its id ("thread 'main' (1234)
+/// panicked at"), which differs between systems: the id becomes N.
+fn mask_thread_id(line: &str) -> String {
+    if let (Some(open), Some(close)) = (line.find("' ("), line.find(") panicked at")) {
+        if open + 3 < close && line[open + 3..close].bytes().all(|b| b.is_ascii_digit()) {
+            return format!("{}' (N{}", &line[..open], &line[close..]);
+        }
+    }
+    line.to_string()
+}
+
+/// Splits a console as qemu-riscv64 splits the streams: the lines of
+/// `stderr` (each taken once, in console order) and the rest.
+fn split_console(console: &str, stderr: &str) -> (String, String) {
+    let mut pending: Vec<String> = stderr.lines().map(mask_thread_id).collect();
+    let (mut out, mut err) = (String::new(), String::new());
+    for line in console.split_inclusive('\n') {
+        let text = mask_thread_id(line.trim_end_matches('\n'));
+        match pending.iter().position(|p| *p == text) {
+            Some(i) => {
+                pending.remove(i);
+                err.push_str(&text);
+                err.push('\n');
+            }
+            None => out.push_str(line),
+        }
+    }
+    (out, err)
+}
+
+/// Runs `program ARGS` on both; it must end with `want_status` and print
+/// `want_stdout` somewhere in its stdout under qemu-riscv64, and `sv39 run`
+/// must give the same status, stdout and stderr.
+fn compare(program: &str, args: &[&str], want_status: i32, want_stdout: &str) {
+    let Some(dir) = programs() else { return };
+    let path = dir.join(program);
+    let reference = qemu_user(&path, args);
+    assert!(
+        status(&reference) == want_status && reference.stdout.contains(want_stdout),
+        "{program} {args:?} under qemu-riscv64: status {}, want {want_status} and {want_stdout:?} on stdout\n\
+         --- stdout\n{}--- stderr\n{}",
+        status(&reference),
+        reference.stdout,
+        reference.stderr
+    );
+    let (run, console) = sv39_run(&path, args);
+    let (stdout, stderr) = split_console(&run.stdout, &reference.stderr);
+    let want_stderr: String = reference.stderr.lines().map(|l| mask_thread_id(l) + "\n").collect();
+    assert!(
+        (status(&run), &stdout, &stderr) == (status(&reference), &reference.stdout, &want_stderr),
+        "{program} {args:?}: sv39 run gave status {}, qemu-riscv64 {}\n--- sv39 stdout\n{stdout}\
+         --- qemu-riscv64 stdout\n{}--- sv39 stderr\n{stderr}--- qemu-riscv64 stderr\n{want_stderr}\
+         --- sv39's console\n{console}--- sv39's own stderr\n{}\
+         (`sv39 run --trace syscall {}` shows each system call)",
+        status(&run),
+        status(&reference),
+        reference.stdout,
+        run.stderr,
+        path.display()
+    );
+}
+
+/// One test per program run: name, program, arguments, the status it must
+/// end with and a piece of what it must print.
+macro_rules! cases {
+    ($($test:ident: $program:literal $args:expr => $status:literal, $stdout:literal;)*) => {
+        $(
+            #[test]
+            fn $test() {
+                compare($program, $args, $status, $stdout);
+            }
+        )*
+    };
+}
+
+cases! {
+    c_hello: "c-hello" &[] => 0, "Hello from C (static glibc)\n";
+    c_printf_doubles: "c-doubles" &[] => 0, "1/3 rounded upward     0x1.5555555555556p-2\n";
+    c_malloc: "c-malloc" &[] => 0, "big block: 16 MiB\n";
+    c_qsort: "c-qsort" &[] => 0, "qsort: 200000 integers sorted";
+    c_fork_exec_wait: "c-forkexec" &[] => 0, "hello from exec\necho exited with 0\n";
+    c_mmap_file: "c-mmapfile" &[] => 0, "the write reached the file: shared!\n";
+    c_pipe: "c-pipe" &[] => 0, "line two through cat\nparent to cat: cat exited with 0\n";
+    c_env_and_argv: "c-env" &["one", "two words", "", "-x"] => 0,
+        "argc 5, program c-env\nargv[1] = [one]\nargv[2] = [two words]\nargv[3] = []\nargv[4] = [-x]\nHOME=/\nPATH=/bin\n";
+    c_exit_code: "c-exit" &["42"] => 42, "exiting with 42\natexit handler ran\n";
+    c_exit_zero: "c-exit" &["0"] => 0, "atexit handler ran\n";
+    c_killed_by_sigsegv: "c-segv" &[] => 139, "storing to address 16\n";
+    rust_hello: "rs-hello" &[] => 0, "Hello from Rust (std, static)\n";
+    rust_collections_and_floats: "rs-collections" &[] => 0, "H(1000) = 7.485470860550";
+    rust_fs: "rs-files" &[] => 0, "removed the directory and everything in it\n";
+    rust_command: "rs-command" &[] => 0, "echo said: hello from echo\n";
+    rust_panic_exits_101: "rs-panic" &["1", "2"] => 101, "about to panic\nunwinding ran the destructor\n";
+}
+
+#[test]
+fn a_dynamically_linked_program_gets_one_clear_line() {
+    let Some(dir) = programs() else { return };
+    let program = dir.join("c-hello-dynamic");
+    let (run, console) = sv39_run(&program, &[]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    let line = format!(
+        "sv39: error: {}: needs an interpreter (/lib/ld-linux-riscv64-lp64d.so.1: dynamic linking), \
+         not supported yet; link with -static\n",
+        program.display()
+    );
+    assert_eq!(run.stderr, line, "one line");
+    assert_eq!(console, "", "the machine never boots");
+}
+
+#[test]
+fn console_splitting_follows_the_reference_stderr() {
+    let console = "out 1\nthread 'main' (7) panicked at a.rs:1:1:\nboom\nout 2\n";
+    let stderr = "thread 'main' (31337) panicked at a.rs:1:1:\nboom\n";
+    let (out, err) = split_console(console, stderr);
+    assert_eq!(out, "out 1\nout 2\n");
+    assert_eq!(err, "thread 'main' (N) panicked at a.rs:1:1:\nboom\n");
+    assert_eq!(mask_thread_id("thread 'x' (12a) panicked at"), "thread 'x' (12a) panicked at");
+}
