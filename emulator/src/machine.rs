@@ -363,11 +363,8 @@ impl Machine {
 /// (deterministic clock only).
 fn deadline(h: &Hart, bus: &mut Bus) -> Option<u64> {
     let Clock::Instructions { per_tick } = bus.clock else { return None };
-    let target = h.next_timer(bus)?;
     let now = h.mtime(bus);
-    (target > now).then(|| {
-        let ticks = target - now;
-        let into_tick = h.cycle % per_tick;
-        h.cycle.saturating_add(ticks.saturating_mul(per_tick)).saturating_sub(into_tick)
-    })
+    let ticks = h.next_timer(bus, now)? - now;
+    let into_tick = h.cycle % per_tick;
+    Some(h.cycle.saturating_add(ticks.saturating_mul(per_tick)).saturating_sub(into_tick))
 }

@@ -272,13 +272,15 @@ impl Hart {
         self.csr.mip_hw = hw;
     }
 
-    /// The next `mtime` value at which one of this hart's timers fires, if any.
-    pub fn next_timer(&self, bus: &Bus) -> Option<u64> {
-        let mut t = bus.clint.mtimecmp(self.id);
-        if self.csr.sstc_enabled() {
-            t = t.min(self.csr.stimecmp);
-        }
-        (t != u64::MAX).then_some(t)
+    /// The next `mtime` value, after `now`, at which a timer whose interrupt
+    /// is enabled in `mie` fires. A timer already past is pending (it wakes
+    /// WFI or is taken at once), and a disabled one can wake nothing: neither
+    /// may hide a later one.
+    pub fn next_timer(&self, bus: &Bus, now: u64) -> Option<u64> {
+        let mie = self.csr.mie;
+        let machine = (mie & mip::MTIP != 0).then(|| bus.clint.mtimecmp(self.id));
+        let supervisor = (self.csr.sstc_enabled() && mie & mip::STIP != 0).then_some(self.csr.stimecmp);
+        [machine, supervisor].into_iter().flatten().filter(|&t| t > now && t != u64::MAX).min()
     }
 
     /// Whether an interrupt is pending and enabled in `mie` (this wakes WFI,
