@@ -42,8 +42,11 @@ build: setup
 run: build
 	$(SV39) run tour
 
+# The host workspace, then the kernel's pure logic (page tables, VMAs, page
+# cache, cpio...) tested on the host against a checking fake memory.
 test: setup
 	$(CARGO) test --release --workspace
+	cd guest-programs && $(CARGO) test --target x86_64-unknown-linux-gnu -p guest-os --lib
 
 # The static riscv64 Linux programs (linux-programs/) in target/linux-programs/;
 # tests/linux_programs.rs runs the same make itself, so `cargo test` alone

@@ -98,8 +98,14 @@ fn inside(ranges: &[(u128, u128)], lo: u128, hi: u128) -> bool {
 mod tests {
     use super::*;
 
-    const SCALE: Scale =
-        Scale { used_min: 20.0, used_per_doubling: 4.0, gap_min: 6.0, gap_per_doubling: 4.0, gap_max: 30.0, hole: 40.0 };
+    const SCALE: Scale = Scale {
+        used_min: 20.0,
+        used_per_doubling: 4.0,
+        gap_min: 6.0,
+        gap_per_doubling: 4.0,
+        gap_max: 30.0,
+        hole: 40.0,
+    };
 
     #[test]
     fn high_addresses_on_top_heights_by_log_size() {
@@ -118,7 +124,8 @@ mod tests {
 
     #[test]
     fn holes_win_over_gaps() {
-        let axis = Axis::new(&[0, 1 << 38, (1 << 64) - (1 << 38), 1 << 64], &[], &[(1 << 38, (1 << 64) - (1 << 38))], &SCALE);
+        let axis =
+            Axis::new(&[0, 1 << 38, (1 << 64) - (1 << 38), 1 << 64], &[], &[(1 << 38, (1 << 64) - (1 << 38))], &SCALE);
         assert_eq!(axis.stretches[1].kind, Kind::Hole);
         assert_eq!(axis.stretches[1].height, 40.0);
     }

@@ -28,7 +28,11 @@ pub struct Label {
 impl Label {
     /// The name with "(inferred)" after a guess.
     pub fn text(&self) -> String {
-        if self.inferred { format!("{} (inferred)", self.name) } else { self.name.clone() }
+        if self.inferred {
+            format!("{} (inferred)", self.name)
+        } else {
+            self.name.clone()
+        }
     }
 }
 

@@ -52,9 +52,9 @@ pub struct InspectArgs {
     /// --dump-vm-asid selects) as an SVG picture.
     #[arg(long, value_name = "PATH.svg")]
     dump_vm: Option<PathBuf>,
-    /// Instead of at exit, read the table each time satp is written with
-    /// ASID N (`all`: any ASID); a table read again with the same mappings
-    /// is kept once.
+    /// Read the table each time satp is written with ASID N (`all`: any
+    /// ASID), and at exit if satp still selects it; a table read again with
+    /// the same mappings, or only more of them, is kept once, as last read.
     #[arg(long, value_name = "N|all", value_parser = parse_select)]
     dump_vm_asid: Option<Select>,
 }
@@ -160,7 +160,9 @@ impl Inspector {
         self.write()
     }
 
-    /// Takes a snapshot unless it repeats the last one of its table.
+    /// Takes a snapshot, unless it repeats the last one of its table, or
+    /// only adds pages to the latest snapshot (which it then updates: a
+    /// process faulting its heap in is one picture, not one per switch).
     fn read(&mut self, bus: &mut Bus, value: u64, when: When) {
         let phys = self.phys.get_or_insert_with(|| PhysMap::of(bus));
         let Some(snap) = Snapshot::take(bus, phys, value, when) else { return };
@@ -169,6 +171,10 @@ impl Inspector {
                 prev.refresh(snap);
                 return;
             }
+        }
+        if let Some(last) = self.snaps.last_mut().filter(|last| last.grew_into(&snap)) {
+            last.refresh(snap);
+            return;
         }
         if self.snaps.len() < MAX_SNAPSHOTS {
             self.snaps.push(snap);
@@ -199,7 +205,9 @@ impl Inspector {
         }
         if let Some((path, out)) = &mut self.svg {
             let picture = svg::render(&self.snaps, &sharing, &self.phys.clone().unwrap_or_default(), self.dropped);
-            out.write_all(picture.as_bytes()).and_then(|_| out.flush()).map_err(|e| format!("{}: {e}", path.display()))?;
+            out.write_all(picture.as_bytes())
+                .and_then(|_| out.flush())
+                .map_err(|e| format!("{}: {e}", path.display()))?;
         }
         Ok(())
     }

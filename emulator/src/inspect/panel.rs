@@ -16,7 +16,7 @@ use super::xml::{s, Svg};
 use sv39_arch::pte::{PTE_G, PTE_W, PTE_X};
 use sv39_arch::sv39::level_size;
 
-pub const PANEL_W: f64 = 880.0;
+pub const PANEL_W: f64 = 900.0;
 /// The virtual bar; details end just left of it.
 const BAR_X: f64 = 300.0;
 const BAR_W: f64 = 170.0;
@@ -67,7 +67,7 @@ impl Panel<'_> {
         svg.text(0.0, 14.0, "head", &format!("{nth}ASID {} · root table at {:#x}", snap.id.asid, snap.id.root));
         let mut read = format!("read {}", when(&snap.first));
         if snap.readings > 1 {
-            read += &format!("; {} readings, A/D as of cycle {}", snap.readings, snap.last.cycle);
+            read += &format!("; read {} times, shown as at cycle {}", snap.readings, snap.last.cycle);
         }
         svg.text(0.0, 30.0, "sub", &read);
         let pages: u64 = snap.regions.iter().map(Region::pages).sum();
@@ -231,7 +231,7 @@ impl Panel<'_> {
         }
         let (class, note) = self.frame_kind(st);
         svg.open("g", &[]);
-        let label = format!("{:#x} {} {note}", st.lo, size(st.hi - st.lo));
+        let label = format!("{:#x} {} {note}", st.lo, size(st.hi - st.lo)).trim_end().to_string();
         svg.title(&label);
         rect(svg, PA_X, st.top, PA_W, st.height, class);
         svg.close("g");
@@ -258,7 +258,8 @@ impl Panel<'_> {
     fn mapped_kind(&self, seg: &Segment) -> (&'static str, String) {
         let others = self.sharing.others(seg, self.index);
         if !others.is_empty() {
-            return ("shared", format!("shared with {}", short_tables(&others)));
+            let more = if others.len() > 1 { format!(" +{}", others.len() - 1) } else { String::new() };
+            return ("shared", format!("shared: ASID {}{more}", others[0].asid));
         }
         if seg.aliased_in(self.index) {
             return ("alias", "mapped twice".to_string());
@@ -309,7 +310,10 @@ fn name(svg: &mut Svg, x: f64, y: f64, text: &str) {
 }
 
 fn rect(svg: &mut Svg, x: f64, y: f64, w: f64, h: f64, class: &str) {
-    svg.empty("rect", &[("x", x.into()), ("y", y.into()), ("width", w.into()), ("height", h.into()), ("class", s(class))]);
+    svg.empty(
+        "rect",
+        &[("x", x.into()), ("y", y.into()), ("width", w.into()), ("height", h.into()), ("class", s(class))],
+    );
 }
 
 fn badge(svg: &mut Svg, x: f64, y: f64, letter: &str) {

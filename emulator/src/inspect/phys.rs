@@ -55,7 +55,8 @@ mod tests {
 
     #[test]
     fn names_follow_the_bus() {
-        let bus = crate::board::build_bus(1, 1 << 20, Clock::Instructions { per_tick: 10 }, Box::new(std::io::sink())).unwrap();
+        let bus = crate::board::build_bus(1, 1 << 20, Clock::Instructions { per_tick: 10 }, Box::new(std::io::sink()))
+            .unwrap();
         let map = PhysMap::of(&bus);
         assert_eq!(map.name(RAM_BASE + 0x1000), Some("RAM"));
         assert_eq!(map.name(RAM_BASE + (1 << 20)), None, "past the end of RAM");

@@ -45,7 +45,13 @@ impl Region {
         let mut s: Vec<char> = flags(self.perms | PTE_V).chars().collect();
         for (i, bit, letter) in [(0, PTE_D, 'd'), (1, PTE_A, 'a')] {
             let n = self.pages_with(bit);
-            s[i] = if n == self.pages() { letter.to_ascii_uppercase() } else if n > 0 { letter } else { '-' };
+            s[i] = if n == self.pages() {
+                letter.to_ascii_uppercase()
+            } else if n > 0 {
+                letter
+            } else {
+                '-'
+            };
         }
         s.into_iter().collect()
     }

@@ -132,8 +132,12 @@ impl Sharing {
         }
         let (me, (from, until)) = (self.ids[snap], self.spans[snap]);
         let overlaps = |o: usize| self.spans[o].0 < until && from < self.spans[o].1;
-        let mut t: Vec<TableId> =
-            seg.users.iter().filter(|u| u.counts && self.ids[u.snap] != me && overlaps(u.snap)).map(|u| self.ids[u.snap]).collect();
+        let mut t: Vec<TableId> = seg
+            .users
+            .iter()
+            .filter(|u| u.counts && self.ids[u.snap] != me && overlaps(u.snap))
+            .map(|u| self.ids[u.snap])
+            .collect();
         t.sort();
         t.dedup();
         t
@@ -226,7 +230,7 @@ mod tests {
             c.map(CHILD, va, pa, 0, PTE_R | PTE_U);
         }
         c.map(CHILD, 0x9000, 0x8050_0000, 0, RW); // the child maps its copy twice
-        // Both map one global kernel page, and a supervisor page: not sharing.
+                                                  // Both map one global kernel page, and a supervisor page: not sharing.
         p.map(PARENT, 0xffff_ffc0_0000_0000, 0x8060_0000, 0, PTE_R | PTE_G);
         c.map(CHILD, 0xffff_ffc0_0000_0000, 0x8060_0000, 0, PTE_R | PTE_G);
         p.map(PARENT, 0x4000_0000, 0x8061_0000, 0, PTE_R);

@@ -47,6 +47,13 @@ pub struct Snapshot {
     pub labels: Vec<Label>,
 }
 
+/// A leaf as the deduplication compares it: A and D left out.
+type Key = (u64, u64, usize, u64);
+
+fn keys(s: &Snapshot) -> Vec<Key> {
+    s.space.leaves.iter().map(|l| (l.va, l.pa, l.level, l.pte & !(PTE_A | PTE_D))).collect()
+}
+
 /// The ASID and root of `value` when it selects Sv39 translation.
 pub fn sv39_table(value: u64) -> Option<TableId> {
     let sv39 = value >> satp::MODE_SHIFT == satp::MODE_SV39;
@@ -68,11 +75,17 @@ impl Snapshot {
     /// Whether `later` reads the same table with the same mappings: only A
     /// and D (which the hart sets as it goes) may differ.
     pub fn same_mappings(&self, later: &Snapshot) -> bool {
-        let key = |s: &Snapshot| s.space.leaves.iter().map(|l| (l.va, l.pa, l.level, l.pte & !(PTE_A | PTE_D))).collect::<Vec<_>>();
-        self.id == later.id && self.space.anomalies == later.space.anomalies && key(self) == key(later)
+        self.id == later.id && self.space.anomalies == later.space.anomalies && keys(self) == keys(later)
     }
 
-    /// Takes `later`'s A/D state and reading time, keeping the first reading.
+    /// Whether `later` reads the same table with every mapping of this one
+    /// still there and more besides: a table that only grew (demand paging).
+    pub fn grew_into(&self, later: &Snapshot) -> bool {
+        let now: std::collections::HashSet<Key> = keys(later).into_iter().collect();
+        self.id == later.id && keys(self).iter().all(|k| now.contains(k))
+    }
+
+    /// Takes `later`'s mappings, A/D state and reading time, keeping the first reading.
     pub fn refresh(&mut self, later: Snapshot) {
         let (first, readings) = (self.first, self.readings + 1);
         *self = Snapshot { first, readings, ..later };
@@ -116,8 +129,11 @@ mod tests {
         assert_eq!(first.regions[0].flags(), "DA-U-WRV", "A/D as last read");
         m.map(ROOT, 0x2000, 0x8040_1000, 0, rw);
         let grown = Snapshot::take(&mut m, &phys(), value, when(30)).unwrap();
-        assert!(!first.same_mappings(&grown));
+        assert!(!first.same_mappings(&grown) && first.grew_into(&grown));
         assert!(grown.has_user_pages());
+        m.map(ROOT, 0x1000, 0x8040_0000, 0, PTE_R | PTE_U); // write-protected, as fork does
+        let changed = Snapshot::take(&mut m, &phys(), value, when(40)).unwrap();
+        assert!(!grown.grew_into(&changed));
     }
 
     #[test]

@@ -132,7 +132,10 @@ fn patterns(svg: &mut Svg) {
                 ("patternTransform", "rotate(45)".into()),
             ],
         );
-        svg.empty("rect", &[("width", 2.0.into()), ("height", 6.0.into()), ("fill", "#000".into()), ("fill-opacity", s(opacity))]);
+        svg.empty(
+            "rect",
+            &[("width", 2.0.into()), ("height", 6.0.into()), ("fill", "#000".into()), ("fill-opacity", s(opacity))],
+        );
         svg.close("pattern");
     }
     svg.close("defs");
@@ -144,8 +147,9 @@ fn header(svg: &mut Svg, count: usize, dropped: usize) {
     svg.text(MARGIN, 30.0, "title", &format!("sv39: virtual address space, {what}, read from satp by the emulator"));
     let sub = "High addresses on top. Heights grow with the log of a stretch's size; long unmapped gaps are compressed";
     svg.text(MARGIN, 48.0, "sub", &format!("{sub} and marked with a break."));
-    let mut sub2 = "Names marked (inferred) are guesses from permissions and position; device names come from the board's map."
-        .to_string();
+    let mut sub2 =
+        "Names marked (inferred) are guesses from permissions and position; device names come from the board's map."
+            .to_string();
     if dropped > 0 {
         sub2 += &format!(" {dropped} later snapshots were not kept.");
     }
@@ -166,7 +170,10 @@ fn key(svg: &mut Svg, x: f64, y: f64) {
     }
     let y2 = y + 22.0;
     swatch(svg, x, y2, "box p-rw", "");
-    svg.empty("rect", &[("x", x.into()), ("y", y2.into()), ("width", 18.0.into()), ("height", 12.0.into()), ("class", "sup".into())]);
+    svg.empty(
+        "rect",
+        &[("x", x.into()), ("y", y2.into()), ("width", 18.0.into()), ("height", 12.0.into()), ("class", "sup".into())],
+    );
     svg.text(x + 24.0, y2 + 10.0, "", "hatched: supervisor only (no U)");
     let marks = [
         (200.0, "super", "superpage (2 MiB / 1 GiB leaf)"),
@@ -175,7 +182,16 @@ fn key(svg: &mut Svg, x: f64, y: f64) {
     ];
     for (dx, class, what) in marks {
         let mx = x + dx;
-        svg.empty("rect", &[("x", (mx + 5.0).into()), ("y", y2.into()), ("width", 7.0.into()), ("height", 12.0.into()), ("class", s(class))]);
+        svg.empty(
+            "rect",
+            &[
+                ("x", (mx + 5.0).into()),
+                ("y", y2.into()),
+                ("width", 7.0.into()),
+                ("height", 12.0.into()),
+                ("class", s(class)),
+            ],
+        );
         svg.text(mx + 18.0, y2 + 10.0, "", what);
     }
     let y3 = y2 + 22.0;
@@ -190,8 +206,56 @@ fn key(svg: &mut Svg, x: f64, y: f64) {
 }
 
 fn swatch(svg: &mut Svg, x: f64, y: f64, class: &str, what: &str) {
-    svg.empty("rect", &[("x", x.into()), ("y", y.into()), ("width", 18.0.into()), ("height", 12.0.into()), ("class", s(class))]);
+    svg.empty(
+        "rect",
+        &[("x", x.into()), ("y", y.into()), ("width", 18.0.into()), ("height", 12.0.into()), ("class", s(class))],
+    );
     if !what.is_empty() {
         svg.text(x + 24.0, y + 10.0, "", what);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inspect::collect::tests::Mem;
+    use crate::inspect::snapshot::When;
+    use sv39_arch::csr::{satp, Priv};
+    use sv39_arch::pte::{PTE_G, PTE_R, PTE_U, PTE_W, PTE_X};
+
+    const ROOT: u64 = 0x8010_0000;
+
+    /// Every text of `svg` with its y.
+    fn texts(svg: &str) -> Vec<(String, f64)> {
+        let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{e}\n{svg}"));
+        let text = doc.descendants().filter(|n| n.has_tag_name("text"));
+        text.map(|n| (n.text().unwrap_or("").to_string(), n.attribute("y").unwrap().parse().unwrap())).collect()
+    }
+
+    #[test]
+    fn a_process_and_the_kernel_half_are_drawn_top_down() {
+        let mut m = Mem::new(ROOT);
+        m.map(ROOT, 0x1_0000, 0x8040_0000, 0, PTE_R | PTE_X | PTE_U);
+        m.map(ROOT, 0x3f_ffff_f000, 0x8040_1000, 0, PTE_R | PTE_W | PTE_U);
+        m.map(ROOT, 0xffff_ffc0_8000_0000, 0x8000_0000, 1, PTE_R | PTE_W | PTE_G);
+        m.map(ROOT, 0xffff_ffc0_1000_0000, 0x1000_0000, 0, PTE_R | PTE_W | PTE_G);
+        let phys = PhysMap { ram: (0x8000_0000, 1 << 30), devices: vec![(0x1000_0000, 0x100, "UART")] };
+        let when = When { hart: 0, cycle: 1, pc: 0, prv: Priv::S, at_exit: true };
+        let snaps = [Snapshot::take(&mut m, &phys, satp::sv39(5, ROOT >> 12), when).unwrap()];
+        let svg = render(&snaps, &Sharing::new(&snaps), &phys, 0);
+        let t = texts(&svg);
+        let y = |s: &str| t.iter().find(|x| x.0 == s).unwrap_or_else(|| panic!("no {s:?} in {t:?}")).1;
+        let hole = y("non-canonical hole: no such addresses");
+        assert!(y("kernel data") < y("UART") && y("UART") < hole && hole < y("stack") && y("stack") < y("text"));
+        assert!(t.iter().any(|x| x.0 == "0x80100000 4 KiB page table L2 (root)"), "{t:?}");
+        assert!(t.iter().any(|x| x.0 == "0x80401000 4 KiB"), "a user frame, labelled: {t:?}");
+        assert!(t.iter().any(|x| x.0 == "ASID 5 · root table at 0x80100000"), "{t:?}");
+        assert!(svg.contains("class=\"super\""), "the 2 MiB page is marked");
+    }
+
+    #[test]
+    fn no_snapshot_still_makes_a_picture() {
+        let t = texts(&render(&[], &Sharing::default(), &PhysMap::default(), 0));
+        assert!(t.iter().any(|x| x.0.starts_with("No page table")), "{t:?}");
     }
 }

@@ -62,9 +62,15 @@ pub fn dump(snaps: &[Snapshot], sharing: &Sharing, dropped: usize) -> String {
 }
 
 fn heading(s: &Snapshot) -> String {
-    let mut h = format!("ASID {}, root table at PA {:#x} (satp {:#018x})\n   read {}", s.id.asid, s.id.root, s.satp, when(&s.first));
+    let mut h = format!(
+        "ASID {}, root table at PA {:#x} (satp {:#018x})\n   read {}",
+        s.id.asid,
+        s.id.root,
+        s.satp,
+        when(&s.first)
+    );
     if s.readings > 1 {
-        let _ = write!(h, "; read {} times with these mappings, A/D as {}", s.readings, when(&s.last));
+        let _ = write!(h, "\n   read {} times, shown as last read {}", s.readings, when(&s.last));
     }
     h
 }
@@ -103,7 +109,8 @@ fn summary(s: &Snapshot) -> String {
     let tables: Vec<String> = (0..LEVELS)
         .rev()
         .map(|lv| {
-            let pas: Vec<String> = s.space.tables.iter().filter(|t| t.level == lv).map(|t| format!("{:#x}", t.pa)).collect();
+            let pas: Vec<String> =
+                s.space.tables.iter().filter(|t| t.level == lv).map(|t| format!("{:#x}", t.pa)).collect();
             format!("L{lv} {}", if pas.is_empty() { "-".into() } else { pas.join(" ") })
         })
         .collect();
@@ -125,10 +132,15 @@ fn gap(prev: Option<u128>, next: u128) -> String {
     let from = prev.unwrap_or(0);
     if from <= USER_END && next >= KERNEL_START {
         let below = if USER_END > from { format!("{} unmapped, then ", size(USER_END - from)) } else { String::new() };
-        let above = if next > KERNEL_START { format!(", then {} unmapped", size(next - KERNEL_START)) } else { String::new() };
+        let above =
+            if next > KERNEL_START { format!(", then {} unmapped", size(next - KERNEL_START)) } else { String::new() };
         return format!("   ({below}the non-canonical hole{above})\n");
     }
-    if next > from { format!("   ({} unmapped)\n", size(next - from)) } else { String::new() }
+    if next > from {
+        format!("   ({} unmapped)\n", size(next - from))
+    } else {
+        String::new()
+    }
 }
 
 fn region_line(r: &Region, label: &str) -> String {

@@ -99,7 +99,11 @@ impl Svg {
 /// `n` with at most one decimal.
 pub fn num(n: f64) -> String {
     let r = (n * 10.0).round() / 10.0;
-    if r == r.trunc() { format!("{}", r as i64) } else { format!("{r:.1}") }
+    if r == r.trunc() {
+        format!("{}", r as i64)
+    } else {
+        format!("{r:.1}")
+    }
 }
 
 /// Text made safe for XML content and attribute values.

@@ -65,13 +65,7 @@ pub fn fork(frame: &TrapFrame, share_vm: bool) -> Result<Pid, Errno> {
             true => None,
             false => Some(p.space.as_mut().ok_or(Errno::ESRCH)?.fork(eager).map_err(|_| Errno::ENOMEM)?),
         };
-        Inner {
-            name: p.name.clone(),
-            space,
-            files: p.files.clone(),
-            cwd: p.cwd.clone(),
-            clear_child_tid: 0,
-        }
+        Inner { name: p.name.clone(), space, files: p.files.clone(), cwd: p.cwd.clone(), clear_child_tid: 0 }
     };
     let mut child_frame = *frame;
     child_frame.regs[10] = 0;
