@@ -146,6 +146,9 @@ impl Hart {
             | Op::FsgnjnD | Op::FsgnjxD | Op::FminD | Op::FmaxD | Op::FcvtWD | Op::FcvtWuD | Op::FcvtLD
             | Op::FcvtLuD | Op::FcvtDW | Op::FcvtDWu | Op::FcvtDL | Op::FcvtDLu | Op::FcvtSD
             | Op::FcvtDS | Op::FmvXD | Op::FmvDX | Op::FeqD | Op::FltD | Op::FleD | Op::FclassD => {
+                // A fresh value, built in this arm only: passing `d` itself to an
+                // out-of-line call made LLVM spill every fetched instruction to
+                // the stack before dispatch (measured: 300 -> 105 MIPS).
                 return self.execute_fp(bus, Decoded::new(d.op, d.rd, d.rs1, d.rs2, d.imm, d.raw), pc)
             }
             // Privileged instructions (privileged spec 3.3, 4.2.1).
