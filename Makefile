@@ -19,20 +19,22 @@ all: build
 # programs, cpio to read the initramfs back); cmake builds the C types crate
 # under Berkeley SoftFloat (softfloat-sys, the F/D arithmetic); Debian's
 # riscv64 cross gcc and static glibc for the C Linux programs; gdb-multiarch
-# drives `--gdb` in tests/gdb.rs.
+# drives `--gdb` in tests/gdb.rs; Debian's OpenSBI firmware is booted by
+# tests/opensbi.rs.
 setup:
 	@for t in $(GUEST_TARGET) $(LINUX_TARGET); do \
 		rustup target list --installed 2>/dev/null | grep -qx "$$t" || rustup target add "$$t"; done
 	@command -v qemu-system-riscv64 >/dev/null 2>&1 && command -v qemu-riscv64 >/dev/null 2>&1 \
 		&& command -v cpio >/dev/null 2>&1 && command -v cmake >/dev/null 2>&1 \
 		&& command -v riscv64-linux-gnu-gcc >/dev/null 2>&1 && [ -e $(LINUX_SYSROOT)/lib/libc.a ] \
-		&& command -v gdb-multiarch >/dev/null 2>&1 || { \
+		&& command -v gdb-multiarch >/dev/null 2>&1 \
+		&& [ -e /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf ] || { \
 		if [ "$$(id -u)" = 0 ]; then \
-			echo "installing qemu-system-misc, qemu-user and cpio for the cross-checks, cmake for SoftFloat's build, gcc-riscv64-linux-gnu and libc6-dev-riscv64-cross for the Linux programs, gdb-multiarch for the --gdb test"; \
+			echo "installing qemu-system-misc, qemu-user and cpio for the cross-checks, cmake for SoftFloat's build, gcc-riscv64-linux-gnu and libc6-dev-riscv64-cross for the Linux programs, gdb-multiarch for the --gdb test, opensbi for the firmware test"; \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-				qemu-system-misc qemu-user cpio cmake gcc-riscv64-linux-gnu libc6-dev-riscv64-cross gdb-multiarch >/dev/null; \
+				qemu-system-misc qemu-user cpio cmake gcc-riscv64-linux-gnu libc6-dev-riscv64-cross gdb-multiarch opensbi >/dev/null; \
 		else \
-			echo "note: QEMU, cpio, cmake, the riscv64 cross gcc or gdb-multiarch is missing; as root, make installs them (apt-get install qemu-system-misc qemu-user cpio cmake gcc-riscv64-linux-gnu libc6-dev-riscv64-cross gdb-multiarch)"; \
+			echo "note: QEMU, cpio, cmake, the riscv64 cross gcc or gdb-multiarch or opensbi is missing; as root, make installs them (apt-get install qemu-system-misc qemu-user cpio cmake gcc-riscv64-linux-gnu libc6-dev-riscv64-cross gdb-multiarch opensbi)"; \
 		fi; }
 
 build: setup

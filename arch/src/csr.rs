@@ -172,6 +172,12 @@ pub mod menvcfg {
     pub const STCE: u64 = 1 << 63;
 }
 
+/// `mcountinhibit` fields (privileged spec 3.1.12); bit 1 (time) is read-only zero.
+pub mod mcountinhibit {
+    pub const CY: u64 = 1 << 0;
+    pub const IR: u64 = 1 << 2;
+}
+
 /// `mtvec`/`stvec` MODE field.
 pub mod tvec {
     pub const MODE: u64 = 0b11;

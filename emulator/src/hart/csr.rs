@@ -65,6 +65,7 @@ pub struct Csrs {
     pub scounteren: u64,
     pub menvcfg: u64,
     pub senvcfg: u64,
+    pub mcountinhibit: u64,
     pub satp: u64,
     pub stimecmp: u64,
     pub pmp: Pmp,
@@ -93,6 +94,7 @@ impl Default for Csrs {
             scounteren: 0,
             menvcfg: 0,
             senvcfg: 0,
+            mcountinhibit: 0,
             satp: 0,
             stimecmp: u64::MAX,
             pmp: Pmp::default(),
@@ -220,6 +222,7 @@ impl Hart {
             csr::MTVEC => c.mtvec,
             csr::MCOUNTEREN => c.mcounteren,
             csr::MENVCFG => c.menvcfg,
+            csr::MCOUNTINHIBIT => c.mcountinhibit,
             csr::MSCRATCH => c.mscratch,
             csr::MEPC => c.mepc,
             csr::MCAUSE => c.mcause,
@@ -267,6 +270,7 @@ impl Hart {
             csr::MCOUNTEREN => c.mcounteren = value & 0xffff_ffff,
             csr::SENVCFG => c.senvcfg = value & menvcfg::FIOM,
             csr::MENVCFG => c.menvcfg = value & (menvcfg::FIOM | menvcfg::STCE),
+            csr::MCOUNTINHIBIT => self.set_mcountinhibit(value),
             csr::SSCRATCH => c.sscratch = value,
             csr::MSCRATCH => c.mscratch = value,
             // IALIGN = 16: bit 0 of xepc is always zero.
@@ -327,6 +331,7 @@ fn write_satp(satp_reg: &mut u64, value: u64) {
 mod tests {
     use super::*;
     use crate::mmu::walk::AdPolicy;
+    use sv39_arch::csr::mcountinhibit;
     use crate::mmu::Mmu;
 
     fn hart_in(prv: Priv) -> Hart {
@@ -403,5 +408,26 @@ mod tests {
         h.csr.scounteren = 1;
         assert!(h.csr_accessible(csr::CYCLE, false));
         assert!(!h.csr_accessible(csr::INSTRET, false));
+    }
+
+    #[test]
+    fn mcountinhibit_holds_the_counters() {
+        let mut h = hart_in(Priv::M);
+        h.cycle = 100;
+        h.csr_write(csr::MCOUNTINHIBIT, u64::MAX).unwrap();
+        // Only CY and IR exist: TM (bit 1) and the idle hpmcounters' bits read 0 (3.1.12).
+        assert_eq!(h.csr.mcountinhibit, mcountinhibit::CY | mcountinhibit::IR);
+        let (cycle, instret) = (h.mcycle(), h.minstret());
+        h.cycle += 50;
+        assert_eq!((h.mcycle(), h.minstret()), (cycle, instret), "inhibited counters hold");
+        h.csr_write(csr::MCYCLE, 7).unwrap();
+        assert_eq!(h.mcycle(), 7, "an inhibited counter can still be written");
+        h.csr_write(csr::MCOUNTINHIBIT, mcountinhibit::IR).unwrap();
+        h.cycle += 5;
+        assert_eq!(h.mcycle(), 12, "mcycle counts on from its held value");
+        assert_eq!(h.minstret(), instret, "minstret is still held");
+        h.csr_write(csr::MCOUNTINHIBIT, 0).unwrap();
+        h.cycle += 3;
+        assert_eq!(h.minstret(), instret + 3);
     }
 }

@@ -21,7 +21,7 @@ use crate::trace::event::{Ctx, HartEvent};
 use csr::Csrs;
 use exception::Exception;
 use op::{Decoded, Op};
-use sv39_arch::csr::{mip, Priv};
+use sv39_arch::csr::{mcountinhibit, mip, Priv};
 
 pub struct Hart {
     pub id: usize,
@@ -40,6 +40,9 @@ pub struct Hart {
     /// `cycle` minus instructions retired (traps, idle time), and CSR write offsets.
     not_retired: u64,
     mcycle_offset: u64,
+    /// What mcycle and minstret read while mcountinhibit holds them.
+    held_mcycle: u64,
+    held_minstret: u64,
     /// The batch ends when `cycle` reaches this.
     batch_end: u64,
     /// The virtual page and decode-cache slots of the last fetch (1 = none).
@@ -68,6 +71,8 @@ impl Hart {
             cycle: 0,
             not_retired: 0,
             mcycle_offset: 0,
+            held_mcycle: 0,
+            held_minstret: 0,
             batch_end: 0,
             fetch_page_va: 1,
             fetch_page: std::ptr::null(),
@@ -220,20 +225,39 @@ impl Hart {
     }
 
     pub fn mcycle(&self) -> u64 {
+        if self.csr.mcountinhibit & mcountinhibit::CY != 0 {
+            return self.held_mcycle;
+        }
         self.cycle.wrapping_add(self.mcycle_offset)
     }
 
     pub fn minstret(&self) -> u64 {
+        if self.csr.mcountinhibit & mcountinhibit::IR != 0 {
+            return self.held_minstret;
+        }
         self.cycle.wrapping_sub(self.not_retired)
     }
 
     fn set_mcycle(&mut self, v: u64) {
         // The writing instruction itself is counted after the write.
         self.mcycle_offset = v.wrapping_sub(self.cycle);
+        self.held_mcycle = v;
     }
 
     fn set_minstret(&mut self, v: u64) {
         self.not_retired = self.cycle.wrapping_sub(v);
+        self.held_minstret = v;
+    }
+
+    /// mcountinhibit (privileged spec 3.1.12): a set bit stops its counter,
+    /// which keeps its value until the bit clears and it counts on from there.
+    /// Only CY and IR exist here: bit 1 (time) is read-only zero, and the
+    /// hpmcounters never count, so their inhibit bits are read-only zero too.
+    fn set_mcountinhibit(&mut self, value: u64) {
+        let (cycle, instret) = (self.mcycle(), self.minstret());
+        self.csr.mcountinhibit = value & (mcountinhibit::CY | mcountinhibit::IR);
+        self.set_mcycle(cycle);
+        self.set_minstret(instret);
     }
 
     /// Cycles that passed without instructions (WFI), skipped by the machine.
