@@ -161,7 +161,7 @@ mod tests {
         assert!(xml.contains("<reg name=\"fcsr\" bitsize=\"64\" regnum=\"68\""));
         assert!(xml.contains("<reg name=\"ft0\" bitsize=\"64\" regnum=\"33\""));
         assert!(xml.contains("<reg name=\"priv\" bitsize=\"8\" regnum=\"4161\""));
-        assert!(!xml.contains("mcountinhibit"), "named but not implemented");
+        assert!(xml.contains("<reg name=\"mcountinhibit\" bitsize=\"64\" regnum=\"865\""), "65 + 0x320");
         assert_eq!(xml.matches("name=\"fflags\"").count(), 1, "in the FPU feature only");
         assert!(cpu_xml().contains("org.gnu.gdb.riscv.cpu"));
     }
