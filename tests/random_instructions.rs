@@ -39,6 +39,8 @@ fn machine(ad: AdPolicy) -> Machine {
         bootargs: None,
         initrd: None,
         rng_seed: None,
+        disks: Vec::new(),
+        virtio_legacy: false,
     };
     let image = Image {
         entry: CODE,

@@ -6,6 +6,7 @@
 //! hart waits for an interrupt that can never come, 137 when a debugger
 //! (`--gdb`) kills the machine.
 
+use crate::board;
 use crate::gdb;
 use crate::loader::elf::{self, Image};
 use crate::machine::{Config, Exit, Machine};
@@ -74,6 +75,15 @@ pub(crate) struct BoardArgs {
     /// Print instruction, trap, page-walk and TLB figures at exit.
     #[arg(long)]
     stats: bool,
+    /// A raw disk image as a virtio block device (QEMU's `-drive
+    /// file=FILE,format=raw -device virtio-blk-device`), on the virtio-mmio
+    /// slots from 0x1000_1000 on; `,readonly` refuses writes. Repeatable.
+    #[arg(long, value_name = "FILE[,readonly]", value_parser = parse_drive)]
+    drive: Vec<board::Disk>,
+    /// The legacy (version 1) virtio-mmio interface, as QEMU's default
+    /// `virtio-mmio.force-legacy=true`, for kernels written for it.
+    #[arg(long)]
+    virtio_legacy: bool,
     /// Kernel command line, placed in the device tree's /chosen/bootargs.
     #[arg(long)]
     pub(crate) append: Option<String>,
@@ -149,6 +159,19 @@ impl TraceArgs {
     }
 }
 
+/// Parses `FILE` or `FILE,readonly`.
+fn parse_drive(s: &str) -> Result<board::Disk, String> {
+    let (path, readonly) = match s.rsplit_once(',') {
+        Some((path, "readonly")) => (path, true),
+        Some((_, opt)) => return Err(format!("unknown drive option `{opt}` (the one known is `readonly`)")),
+        None => (s, false),
+    };
+    if path.is_empty() {
+        return Err("a drive needs a file".into());
+    }
+    Ok(board::Disk::Image { path: path.into(), readonly })
+}
+
 /// Parses `4096`, `64K`, `128M`, `2G` (binary units, optional `iB`/`B`).
 fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim().trim_end_matches("iB").trim_end_matches('B');
@@ -202,6 +225,8 @@ pub(crate) fn machine_config(args: &BoardArgs) -> Config {
         bootargs: args.append.clone(),
         initrd: None,
         rng_seed: None,
+        disks: args.drive.clone(),
+        virtio_legacy: args.virtio_legacy,
     }
 }
 

@@ -38,6 +38,10 @@ pub struct Config {
     pub initrd: Option<Vec<u8>>,
     /// `/chosen/rng-seed` of the device tree (the guest kernel's RNG seed).
     pub rng_seed: Option<Vec<u8>>,
+    /// Virtio block devices, from the first virtio-mmio slot on.
+    pub disks: Vec<board::Disk>,
+    /// The legacy (version 1) virtio-mmio interface instead of version 2.
+    pub virtio_legacy: bool,
 }
 
 /// Why a run ended.
@@ -81,6 +85,7 @@ impl Machine {
         };
         let mut bus = board::build_bus(cfg.harts, cfg.ram_size, clock, console)
             .map_err(|e| format!("cannot reserve {} bytes of guest RAM: {e}", cfg.ram_size))?;
+        board::attach_disks(&mut bus, &cfg.disks, cfg.virtio_legacy)?;
         let initrd = cfg.initrd.clone().map(|data| {
             let kernel_base = image.segments.iter().map(|s| s.pa).min().unwrap_or(RAM_BASE);
             (board::initrd_address(kernel_base, cfg.ram_size), data)
@@ -220,10 +225,19 @@ impl Machine {
         let mut ran = false;
         while self.harts[i].cycle < end {
             let (h, bus) = (&mut self.harts[i], &mut self.bus);
+            if bus.device_due().is_some() {
+                let now = h.mtime(bus);
+                bus.serve_devices(now);
+            }
             h.sync_interrupts(bus);
             if h.wfi {
                 if !h.wakeup_pending() {
-                    h.idle_until(end);
+                    // Sleep to the next timer or device completion, which may wake it.
+                    let wake = deadline(h, bus).map_or(end, |d| d.clamp(h.cycle + 1, end));
+                    h.idle_until(wake);
+                    if wake < end {
+                        continue;
+                    }
                     break;
                 }
                 h.wfi = false;
@@ -294,7 +308,7 @@ impl Machine {
                 self.harts.iter_mut().for_each(|h| h.idle_until(d));
                 return None;
             }
-            (_, Clock::Realtime { .. }) if next.is_some() || self.input.is_some() => {
+            (_, Clock::Realtime { .. }) if next.is_some() || self.input.is_some() || self.bus.device_due().is_some() => {
                 std::thread::sleep(Duration::from_millis(1));
                 return None;
             }
@@ -359,12 +373,13 @@ impl Machine {
     }
 }
 
-/// The cycle at which hart `h`'s next timer fires, if one lies in the future
-/// (deterministic clock only).
+/// The cycle at which hart `h`'s next timer fires or a device has work, if
+/// one lies in the future (deterministic clock only).
 fn deadline(h: &Hart, bus: &mut Bus) -> Option<u64> {
     let Clock::Instructions { per_tick } = bus.clock else { return None };
     let now = h.mtime(bus);
-    let ticks = h.next_timer(bus, now)? - now;
+    let next = h.next_timer(bus, now).into_iter().chain(bus.device_due()).min()?;
+    let ticks = next.saturating_sub(now);
     let into_tick = h.cycle % per_tick;
     Some(h.cycle.saturating_add(ticks.saturating_mul(per_tick)).saturating_sub(into_tick))
 }

@@ -5,7 +5,8 @@ pub mod dtb;
 
 use crate::bus::{Bus, Clock, DeviceId, Overlap};
 use crate::bus::ram::Ram;
-use crate::devices::{clint::Clint, plic::Plic, uart::Uart, virtio_mmio::VirtioMmio};
+use crate::devices::virtio::{blk::Blk, mmio::VirtioMmio};
+use crate::devices::{clint::Clint, plic::Plic, uart::Uart};
 use sv39_arch::memmap::*;
 
 /// The ISA string of the device tree: what the hart implements.
@@ -18,6 +19,33 @@ pub fn build_bus(harts: usize, ram_size: u64, clock: Clock, console: Box<dyn std
     bus.virtio = (0..VIRTIO_COUNT).map(|_| VirtioMmio::empty()).collect();
     map_devices(&mut bus).map_err(|o| std::io::Error::other(format!("device map overlap at {:#x}+{:#x}", o.base, o.size)))?;
     Ok(bus)
+}
+
+/// A disk on a virtio-mmio slot (QEMU's `-drive file=...,format=raw` with
+/// `-device virtio-blk-device`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Disk {
+    /// A raw image file; writes reach it unless `readonly`.
+    Image { path: std::path::PathBuf, readonly: bool },
+    /// A zeroed scratch image of `size` bytes, gone when the run ends.
+    Scratch { size: u64 },
+}
+
+/// Puts a virtio block device for each of `disks` on the virtio-mmio slots,
+/// from the first (0x1000_1000, IRQ 1) on, as QEMU's `bus=virtio-mmio-bus.N`.
+pub fn attach_disks(bus: &mut Bus, disks: &[Disk], legacy: bool) -> Result<(), String> {
+    if disks.len() > bus.virtio.len() {
+        return Err(format!("at most {} drives fit the board's virtio-mmio slots", bus.virtio.len()));
+    }
+    for (slot, disk) in disks.iter().enumerate() {
+        let blk = match disk {
+            Disk::Image { path, readonly } => Blk::open(path, *readonly)
+                .map_err(|e| format!("cannot open the drive {}: {e}", path.display()))?,
+            Disk::Scratch { size } => Blk::scratch(*size).map_err(|e| format!("cannot make a {size}-byte swap disk: {e}"))?,
+        };
+        bus.virtio[slot] = VirtioMmio::new(Box::new(blk), legacy);
+    }
+    Ok(())
 }
 
 fn map_devices(bus: &mut Bus) -> Result<(), Overlap> {

@@ -3,19 +3,20 @@
 //! directly through their TLBs; everything else comes through `read`/`write`.
 
 pub mod code_pages;
+pub mod dma;
 pub mod ram;
 
 use crate::devices::clint::Clint;
 use crate::devices::plic::Plic;
 use crate::devices::test_finisher::TestFinisher;
 use crate::devices::uart::Uart;
-use crate::devices::virtio_mmio::VirtioMmio;
+use crate::devices::virtio::mmio::VirtioMmio;
 use crate::devices::Mmio;
 use crate::loader::htif::Htif;
 use crate::mmu::walk::PhysMem;
 use code_pages::CodePages;
 use ram::Ram;
-use sv39_arch::memmap::UART0_IRQ;
+use sv39_arch::memmap::{UART0_IRQ, VIRTIO_IRQ};
 use sv39_arch::sv39::PAGE_SHIFT;
 
 /// Which device a range of the address map belongs to.
@@ -169,8 +170,35 @@ impl Bus {
 
     /// Device interrupt lines into the PLIC.
     fn after_device_access(&mut self, dev: DeviceId) {
-        if dev == DeviceId::Uart {
-            self.forward_uart_irq();
+        match dev {
+            DeviceId::Uart => self.forward_uart_irq(),
+            DeviceId::Virtio(i) => self.forward_virtio_irq(i),
+            _ => {}
+        }
+    }
+
+    /// Drives slot `i`'s interrupt line into the PLIC when the transport
+    /// drove it (as UART: every drive counts).
+    fn forward_virtio_irq(&mut self, i: usize) {
+        if let Some(level) = self.virtio[i].take_irq_update() {
+            self.plic.set_level(VIRTIO_IRQ + i as u32, level);
+            self.event = true;
+        }
+    }
+
+    /// The earliest `mtime` at which a virtio device has work (see `serve_devices`).
+    pub fn device_due(&self) -> Option<u64> {
+        self.virtio.iter().filter_map(VirtioMmio::due).min()
+    }
+
+    /// Lets the virtio devices complete and start requests due by `now`.
+    pub fn serve_devices(&mut self, now: u64) {
+        for i in 0..self.virtio.len() {
+            if self.virtio[i].due().is_some_and(|d| d <= now) {
+                let mut dma = dma::Dma::new(&mut self.ram, &mut self.code);
+                self.virtio[i].service(now, &mut dma);
+                self.forward_virtio_irq(i);
+            }
         }
     }
 

@@ -94,6 +94,21 @@ impl Ram {
         Some(())
     }
 
+    /// The bytes [pa, pa + len) as a host slice, for devices' DMA.
+    pub fn slice(&self, pa: u64, len: u64) -> Option<&[u8]> {
+        let off = self.offset(pa, len)?;
+        // SAFETY: `offset` checked the range; the mapping lives as long as
+        // `self`, and harts do not run while a device holds the borrow.
+        Some(unsafe { std::slice::from_raw_parts(self.host.add(off), len as usize) })
+    }
+
+    /// The bytes [pa, pa + len) as a mutable host slice, for devices' DMA.
+    pub fn slice_mut(&mut self, pa: u64, len: u64) -> Option<&mut [u8]> {
+        let off = self.offset(pa, len)?;
+        // SAFETY: as `slice`; `&mut self` makes the borrow exclusive.
+        Some(unsafe { std::slice::from_raw_parts_mut(self.host.add(off), len as usize) })
+    }
+
     pub fn read_bytes(&self, pa: u64, out: &mut [u8]) -> Option<()> {
         let off = self.offset(pa, out.len() as u64)?;
         // SAFETY: `offset` checked the range.

@@ -100,6 +100,8 @@ pub fn on_sv39(case: &Case, ad: AdPolicy) -> Verdict {
         bootargs: None,
         initrd: None,
         rng_seed: None,
+        disks: Vec::new(),
+        virtio_legacy: false,
     };
     let console = MemoryConsole::default();
     let mut machine = match Machine::new(&cfg, image, Box::new(console.clone())) {

@@ -5,7 +5,7 @@ pub mod clint;
 pub mod plic;
 pub mod test_finisher;
 pub mod uart;
-pub mod virtio_mmio;
+pub mod virtio;
 
 /// A memory-mapped device: register accesses by offset from the device's base
 /// with a size of 1, 2, 4 or 8 bytes. `None` means the device rejects the access

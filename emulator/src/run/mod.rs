@@ -275,6 +275,8 @@ mod tests {
             bootargs: None,
             initrd: None,
             rng_seed: None,
+            disks: Vec::new(),
+            virtio_legacy: false,
         }
     }
 
