@@ -14,6 +14,9 @@ pub struct Mmio {
     pub size: u64,
 }
 
+/// The most virtio-mmio slots the kernel looks at (QEMU's virt has 8).
+pub const MAX_VIRTIO: usize = 8;
+
 /// The board as the DTB describes it.
 pub struct Board {
     pub ram: Mmio,
@@ -26,6 +29,9 @@ pub struct Board {
     pub plic_context: usize,
     pub clint: Option<Mmio>,
     pub finisher: Option<Mmio>,
+    /// The virtio-mmio slots with their PLIC sources, by address (QEMU's
+    /// virtio-mmio-bus.0 first), empty ones included.
+    pub virtio: [Option<(Mmio, u32)>; MAX_VIRTIO],
     pub timebase_hz: u64,
     pub sstc: bool,
     pub isa: &'static str,
@@ -65,6 +71,7 @@ fn board(fdt: &Fdt<'static>, pa: u64, hartid: u64) -> Board {
         plic_context: plic_context(&plic, &cpu),
         clint: compatible(fdt, &["sifive,clint0", "riscv,clint0"]).map(|n| reg(&n)),
         finisher: compatible(fdt, &["sifive,test1", "sifive,test0"]).map(|n| reg(&n)),
+        virtio: virtio_slots(fdt),
         timebase_hz: timebase(fdt, &cpu),
         sstc: isa.split('_').any(|ext| ext == "sstc"),
         isa,
@@ -73,6 +80,18 @@ fn board(fdt: &Fdt<'static>, pa: u64, hartid: u64) -> Board {
         rng_seed: chosen.and_then(|c| c.property("rng-seed")).map_or(&[], |p| p.value),
         dtb: (pa, pa + fdt.total_size() as u64),
     }
+}
+
+fn virtio_slots(fdt: &Fdt<'static>) -> [Option<(Mmio, u32)>; MAX_VIRTIO] {
+    let mut slots = [None; MAX_VIRTIO];
+    let nodes = fdt.all_nodes().filter(|n| n.compatible().is_some_and(|c| c.all().any(|c| c == "virtio,mmio")));
+    let found = nodes.filter_map(|n| Some((reg(&n), n.interrupts()?.next()? as u32)));
+    for (i, slot) in found.take(MAX_VIRTIO).enumerate() {
+        slots[i] = Some(slot);
+    }
+    let n = slots.iter().flatten().count();
+    slots[..n].sort_unstable_by_key(|s| s.map(|(m, _)| m.base));
+    slots
 }
 
 fn compatible<'b>(fdt: &'b Fdt<'static>, with: &[&str]) -> Option<FdtNode<'b, 'static>> {

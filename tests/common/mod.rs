@@ -184,6 +184,17 @@ pub fn without_kernel_lines(console: &str) -> String {
 /// as `sv39 run` boots them: the same initramfs, and `append` then `--` and
 /// `command` as the kernel command line. The console is the stdout, as is.
 pub fn qemu_system_run(append: Option<&str>, command: &[&str], input: Option<&[u8]>, limit: Duration) -> Run {
+    qemu_system_run_with(&[], append, command, input, limit)
+}
+
+/// [`qemu_system_run`] with more QEMU options (devices, drives).
+pub fn qemu_system_run_with(
+    qemu_args: &[&str],
+    append: Option<&str>,
+    command: &[&str],
+    input: Option<&[u8]>,
+    limit: Duration,
+) -> Run {
     let args: Vec<String> = command[1..].iter().map(|a| a.to_string()).collect();
     let (archive, cmdline) = sv39::run::bundled_initramfs(Some(command[0]), &args).unwrap();
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -191,7 +202,8 @@ pub fn qemu_system_run(append: Option<&str>, command: &[&str], input: Option<&[u
     let initrd = std::env::temp_dir().join(format!("sv39-initrd-{}-{n}.cpio", std::process::id()));
     std::fs::write(&initrd, archive).unwrap();
     let mut cmd = Command::new("qemu-system-riscv64");
-    cmd.args(["-M", "virt", "-bios", "none", "-m", "128M", "-nographic", "-kernel"]).arg(guest_bin("guest-os"));
+    cmd.args(["-M", "virt", "-bios", "none", "-m", "128M", "-nographic"]).args(qemu_args);
+    cmd.arg("-kernel").arg(guest_bin("guest-os"));
     cmd.arg("-initrd").arg(&initrd).arg("-append").arg(sv39::run::bootargs(append, &cmdline));
     let run = run_with_input(cmd, input, limit);
     std::fs::remove_file(initrd).unwrap();

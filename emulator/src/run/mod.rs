@@ -57,6 +57,8 @@ pub const PROGRAMS: &[(&str, &[u8])] = &[
     ("sharetext", guest_bin!("sharetext")),
     ("vmcheck", guest_bin!("vmcheck")),
     ("forkbench", guest_bin!("forkbench")),
+    // Block devices (issue 10).
+    ("disk", guest_bin!("disk")),
 ];
 
 #[derive(clap::Args, Debug)]
@@ -79,7 +81,8 @@ pub struct RunArgs {
     /// (init, sh, hello, echo, cat, ls, tour, exitcode, segv, efault,
     /// forkbomb, hog; and for virtual memory layout, lazy, pageedge, cow,
     /// mmapfile, shm, aslr, uvm, sharetext; vmcheck checks the kernel's
-    /// memory and signals against Linux; forkbench times fork). Without it:
+    /// memory and signals against Linux; forkbench times fork; disk reads
+    /// and writes /dev/vda, given with --drive). Without it:
     /// the shell.
     program: Option<String>,
     /// The program's arguments.

@@ -56,6 +56,9 @@ extern "C" fn kmain(hartid: u64, dtb_pa: u64) -> ! {
         board.isa
     );
     init_memory(&board);
+    for line in drivers::init_virtio(&board) {
+        log!("{line}");
+    }
     trap::init();
     address_space::init_asids(cpu::probe_asid_bits());
     rand::init(board.rng_seed, cpu::time());
@@ -98,7 +101,8 @@ fn init_memory(board: &Board) {
         panic!("no frame for the zero page");
     }
     let devices = [Some(board.uart), Some(board.plic), board.finisher];
-    let devices: Vec<(u64, u64)> = devices.iter().flatten().map(|d| (d.base, d.size)).collect();
+    let virtio = board.virtio.iter().flatten().map(|&(m, _)| m);
+    let devices: Vec<(u64, u64)> = devices.into_iter().flatten().chain(virtio).map(|d| (d.base, d.size)).collect();
     if let Err(e) = kernel_space::init(board.ram.base, ram_end, &devices) {
         panic!("cannot build the kernel page table: {e:?}");
     }

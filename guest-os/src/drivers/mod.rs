@@ -3,6 +3,7 @@
 pub mod finisher;
 pub mod plic;
 pub mod uart;
+pub mod virtio;
 
 /// Reads a 32-bit device register at kernel address `va`.
 ///
@@ -24,6 +25,9 @@ pub unsafe fn write32(va: u64, value: u32) {
 
 use crate::dtb::Board;
 use crate::memlayout::phys_to_virt;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU32, Ordering};
 use sv39_arch::PhysAddr;
 
@@ -45,6 +49,39 @@ pub fn init(board: &Board) {
     UART_IRQ.store(board.uart_irq, Ordering::Relaxed);
 }
 
+/// Brings up the devices in the virtio-mmio slots (after memory, as their
+/// queues live in frames); a line for the boot log about each.
+pub fn init_virtio(board: &Board) -> Vec<String> {
+    let mut log = Vec::new();
+    for &(m, irq) in board.virtio.iter().flatten() {
+        let Some(t) = virtio::Transport::probe(kva(m.base), irq) else { continue };
+        let line = match t.device_id {
+            virtio::DEVICE_ID_BLOCK => match virtio::blk::attach(t) {
+                Ok(n) => {
+                    plic::enable(irq);
+                    let (bytes, ro) = virtio::blk::geometry(n).unwrap_or((0, false));
+                    format!(
+                        "vd{}: virtio-blk at {:#x}, irq {irq}, {} KiB{}",
+                        disk_letter(n),
+                        m.base,
+                        bytes / 1024,
+                        if ro { ", read-only" } else { "" }
+                    )
+                }
+                Err(e) => format!("virtio-blk at {:#x}: not usable ({e:?})", m.base),
+            },
+            id => format!("virtio device {id} at {:#x}: no driver", m.base),
+        };
+        log.push(line);
+    }
+    log
+}
+
+/// `a` for disk 0 (vda), `b` for disk 1, ...
+pub fn disk_letter(n: usize) -> char {
+    char::from(b'a' + (n % 26) as u8)
+}
+
 /// The supervisor external interrupt: serves every pending PLIC source.
 pub fn serve_external() {
     loop {
@@ -54,6 +91,8 @@ pub fn serve_external() {
         }
         if irq == UART_IRQ.load(Ordering::Relaxed) {
             crate::console::handle_input();
+        } else {
+            virtio::blk::interrupt(irq);
         }
         plic::complete(irq);
     }

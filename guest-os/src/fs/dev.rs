@@ -1,8 +1,11 @@
-//! Character devices: /dev/console (the UART through the line discipline),
-//! /dev/null and /dev/zero.
+//! Device files: the character devices /dev/console (the UART through the
+//! line discipline), /dev/null and /dev/zero, and the disks /dev/vdX
+//! (`blockdev`), which are read and written at the file offset.
 
+use super::blockdev;
 use crate::console;
 use crate::proc::scheduler::{self, Channel};
+use sv39_abi::stat::{S_IFBLK, S_IFCHR};
 use sv39_abi::Errno;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -10,6 +13,8 @@ pub enum Device {
     Console,
     Null,
     Zero,
+    /// virtio disk N.
+    Disk(usize),
 }
 
 impl Device {
@@ -19,13 +24,28 @@ impl Device {
             Device::Console => (5 << 8) | 1,
             Device::Null => (1 << 8) | 3,
             Device::Zero => (1 << 8) | 5,
+            Device::Disk(n) => blockdev::rdev(n),
         }
     }
 
-    /// Reads; the console waits for a line (EINTR if killed meanwhile, EAGAIN
-    /// with `nonblock`).
-    pub fn read(self, buf: &mut [u8], nonblock: bool) -> Result<usize, Errno> {
+    /// The inode mode: crw-rw-rw- for the character devices, brw-rw---- for disks.
+    pub fn mode(self) -> u32 {
         match self {
+            Device::Disk(_) => S_IFBLK | 0o660,
+            _ => S_IFCHR | 0o666,
+        }
+    }
+
+    /// Whether reads and writes happen at the file offset (and advance it).
+    pub fn seekable(self) -> bool {
+        matches!(self, Device::Disk(_))
+    }
+
+    /// Reads at `off` (a disk) or from the stream; the console waits for a
+    /// line (EINTR if killed meanwhile, EAGAIN with `nonblock`).
+    pub fn read(self, off: u64, buf: &mut [u8], nonblock: bool) -> Result<usize, Errno> {
+        match self {
+            Device::Disk(n) => blockdev::read_at(n, off, buf),
             Device::Null => Ok(0),
             Device::Zero => {
                 buf.fill(0);
@@ -43,9 +63,11 @@ impl Device {
         }
     }
 
-    pub fn write(self, data: &[u8]) -> Result<usize, Errno> {
-        if self == Device::Console {
-            console::write_bytes(data);
+    pub fn write(self, off: u64, data: &[u8]) -> Result<usize, Errno> {
+        match self {
+            Device::Console => console::write_bytes(data),
+            Device::Disk(n) => return blockdev::write_at(n, off, data),
+            Device::Null | Device::Zero => {}
         }
         Ok(data.len())
     }

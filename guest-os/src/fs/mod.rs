@@ -2,6 +2,7 @@
 //! nodes, pipes, /proc, and the VFS layer over them. The cpio reader and path
 //! handling are portable and live in the library.
 
+pub mod blockdev;
 pub mod dev;
 pub mod pipe;
 pub mod procfs;
@@ -64,7 +65,14 @@ fn store(e: &cpio::Entry<'static>) -> Result<(), Errno> {
     dir.link(name, ramfs::new_stored_file(e.mode & 0o7777, e.data)?)
 }
 
-/// Adds /dev (console, null, zero, shm), /tmp and /proc where missing.
+/// sync(2): flushes every disk (errors are not reported, as Linux's sync).
+pub fn sync_all() {
+    for n in 0..crate::drivers::virtio::blk::count() {
+        let _ = blockdev::flush(n);
+    }
+}
+
+/// Adds /dev (console, null, zero, the disks vdX, shm), /tmp and /proc where missing.
 pub fn add_standard_nodes() -> Result<(), Errno> {
     for dir in ["/dev", "/dev/shm", "/tmp", "/proc"] {
         let parts = vfs::resolve("/", dir)?;
@@ -77,6 +85,12 @@ pub fn add_standard_nodes() -> Result<(), Errno> {
     for (name, d) in [("console", Device::Console), ("null", Device::Null), ("zero", Device::Zero)] {
         if dev.child(name).is_err() {
             dev.link(name, ramfs::new_device(d)?)?;
+        }
+    }
+    for n in 0..crate::drivers::virtio::blk::count() {
+        let name = alloc::format!("vd{}", crate::drivers::disk_letter(n));
+        if dev.child(&name).is_err() {
+            dev.link(&name, ramfs::new_device(Device::Disk(n))?)?;
         }
     }
     Ok(())

@@ -1,8 +1,10 @@
 //! /proc, in Linux's formats (sv39_abi::procfs documents what tests read):
-//! `meminfo`, `stat`, and per process (`self` or a pid) `stat`, `status`,
+//! `meminfo`, `stat`, `diskstats`, and per process (`self` or a pid) `stat`, `status`,
 //! `maps` and `smaps_rollup`. Each file's text is made when it is opened.
 
+use super::blockdev;
 use super::vfs::{DirEntry, FileKind};
+use crate::drivers::{self, virtio::blk};
 use crate::mm::address_space::{Label, VmStats};
 use crate::mm::{frame, heap};
 use crate::proc::process::{Process, State};
@@ -24,6 +26,7 @@ pub fn open(parts: &[&str]) -> Result<FileKind, Errno> {
         [] => Ok(FileKind::ProcDir(root_entries())),
         ["meminfo"] => Ok(FileKind::ProcText(meminfo().into_bytes())),
         ["stat"] => Ok(FileKind::ProcText(stat().into_bytes())),
+        ["diskstats"] => Ok(FileKind::ProcText(diskstats().into_bytes())),
         [pid, rest @ ..] => {
             let p = process(pid)?;
             match rest {
@@ -57,6 +60,7 @@ fn root_entries() -> Vec<DirEntry> {
         entry("meminfo", PROC_INO + 1, DT_REG),
         entry("stat", PROC_INO + 2, DT_REG),
         entry("self", PROC_INO + 3, DT_DIR),
+        entry("diskstats", PROC_INO + 4, DT_REG),
     ];
     for p in scheduler::all() {
         v.push(entry(&p.pid.to_string(), PROC_INO + p.pid as u64 * 16, DT_DIR));
@@ -100,6 +104,34 @@ fn stat() -> String {
     let (alive, created) = scheduler::counts();
     let running = scheduler::all().iter().filter(|p| matches!(p.state.get(), State::Runnable | State::Running)).count();
     format!("cpu  0 0 0 0 0 0 0 0 0 0\nprocesses {created}\nprocs_running {running}\nprocs_total {alive}\n")
+}
+
+/// Linux's 20 fields a disk (Documentation/admin-guide/iostats.rst):
+/// nothing is merged or discarded here, times are in ms of guest time, and
+/// "time doing I/O" is the sum of the requests' times.
+fn diskstats() -> String {
+    let mut s = String::new();
+    for n in 0..blk::count() {
+        let Some(d) = blk::stats(n) else { continue };
+        let (major, minor) = (blockdev::rdev(n) >> 8, blockdev::rdev(n) & 0xff);
+        let ms = |ns: u64| ns / 1_000_000;
+        let busy = ms(d.read_ns + d.write_ns + d.flush_ns);
+        let _ = writeln!(
+            s,
+            "{major:4} {minor:7} vd{} {} 0 {} {} {} 0 {} {} {} {busy} {busy} 0 0 0 0 {} {}",
+            drivers::disk_letter(n),
+            d.reads,
+            d.sectors_read,
+            ms(d.read_ns),
+            d.writes,
+            d.sectors_written,
+            ms(d.write_ns),
+            d.in_flight,
+            d.flushes,
+            ms(d.flush_ns),
+        );
+    }
+    s
 }
 
 fn state_letter(p: &Process) -> char {

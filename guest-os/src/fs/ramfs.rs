@@ -13,7 +13,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 use guest_os::mm::page_cache::{CacheError, PageCache};
-use sv39_abi::stat::{S_IFCHR, S_IFDIR, S_IFMT, S_IFREG};
+use sv39_abi::stat::{S_IFDIR, S_IFMT, S_IFREG};
 use sv39_abi::Errno;
 
 /// The most inodes alive at once: bounds the kernel heap they take.
@@ -78,7 +78,7 @@ pub fn new_stored_file(perm: u32, store: &'static [u8]) -> Result<Inode, Errno> 
 }
 
 pub fn new_device(dev: Device) -> Result<Inode, Errno> {
-    new_inode(S_IFCHR | 0o666, Body::Device(dev))
+    new_inode(dev.mode(), Body::Device(dev))
 }
 
 /// The root directory (created on first use).

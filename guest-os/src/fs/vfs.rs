@@ -2,6 +2,8 @@
 //! an offset and flags, shared by dup and fork), the per-process descriptor
 //! table, and opening by path over the ramfs and /proc.
 
+use super::blockdev;
+use super::dev::Device;
 use super::pipe::PipeEnd;
 use super::procfs;
 use super::ramfs::{self, Body, Inode};
@@ -11,9 +13,9 @@ use alloc::vec::Vec;
 use core::cell::Cell;
 pub use guest_os::fs::path::join;
 use guest_os::fs::path::{self, PathError};
-use sv39_abi::dirent::{self, DT_CHR, DT_DIR, DT_FIFO, DT_REG};
+use sv39_abi::dirent::{self, DT_BLK, DT_CHR, DT_DIR, DT_FIFO, DT_REG};
 use sv39_abi::fcntl::{O_ACCMODE, O_APPEND, O_CREAT, O_DIRECTORY, O_EXCL, O_NONBLOCK, O_RDONLY, O_TRUNC, O_WRONLY};
-use sv39_abi::stat::{Stat, S_IFDIR, S_IFIFO, S_IFMT, S_IFREG};
+use sv39_abi::stat::{Stat, S_IFBLK, S_IFDIR, S_IFIFO, S_IFMT, S_IFREG};
 use sv39_abi::Errno;
 
 /// The most descriptors a process may have open.
@@ -83,6 +85,9 @@ pub fn open(parts: &[&str], flags: u32, mode: u32) -> Result<File, Errno> {
     }
     if flags & O_DIRECTORY != 0 && !inode.is_dir() {
         return Err(Errno::ENOTDIR);
+    }
+    if writing && matches!(inode.body, Body::Device(Device::Disk(n)) if blockdev::readonly(n)) {
+        return Err(Errno::EROFS);
     }
     if flags & O_TRUNC != 0 && writing && matches!(inode.body, Body::File(_)) {
         crate::mm::address_space::truncate_file(&inode, 0)?;
@@ -164,6 +169,7 @@ fn d_type(mode: u32) -> u8 {
         S_IFDIR => DT_DIR,
         S_IFREG => DT_REG,
         S_IFIFO => DT_FIFO,
+        S_IFBLK => DT_BLK,
         _ => DT_CHR,
     }
 }
@@ -202,7 +208,8 @@ impl OpenFile {
         let n = match &self.kind {
             FileKind::Inode(i) => match &i.body {
                 Body::File(f) => f.borrow_mut().read_at(off, buf).map_err(|e| ramfs::cache_errno(e, false))?,
-                Body::Device(d) => return d.read(buf, self.nonblock()),
+                Body::Device(d) if d.seekable() => d.read(off, buf, self.nonblock())?,
+                Body::Device(d) => return d.read(off, buf, self.nonblock()),
                 Body::Dir(_) => return Err(Errno::EISDIR),
             },
             FileKind::Pipe(p) => return p.read(buf, self.nonblock()),
@@ -232,7 +239,13 @@ impl OpenFile {
                     self.offset.set(off + n as u64);
                     Ok(n)
                 }
-                Body::Device(d) => d.write(data),
+                Body::Device(d) if d.seekable() => {
+                    let off = self.offset.get();
+                    let n = d.write(off, data)?;
+                    self.offset.set(off + n as u64);
+                    Ok(n)
+                }
+                Body::Device(d) => d.write(0, data),
                 Body::Dir(_) => Err(Errno::EISDIR),
             },
             FileKind::Pipe(p) => p.write(data, self.nonblock()),
@@ -243,6 +256,7 @@ impl OpenFile {
     /// `lseek`: the new offset.
     pub fn seek(&self, offset: i64, whence: u32) -> Result<u64, Errno> {
         let size = match &self.kind {
+            FileKind::Inode(i) if let Body::Device(Device::Disk(d)) = i.body => blockdev::capacity(d),
             FileKind::Inode(i) if matches!(i.body, Body::Device(_)) => return Ok(0),
             FileKind::Inode(i) => i.size(),
             FileKind::Pipe(_) => return Err(Errno::ESPIPE),
@@ -258,6 +272,15 @@ impl OpenFile {
         let new = base.checked_add(offset).filter(|&n| n >= 0).ok_or(Errno::EINVAL)?;
         self.offset.set(new as u64);
         Ok(new as u64)
+    }
+
+    /// fsync: a disk's write cache to the medium.
+    pub fn sync(&self) -> Result<(), Errno> {
+        match &self.kind {
+            FileKind::Inode(i) if let Body::Device(Device::Disk(d)) = i.body => blockdev::flush(d),
+            FileKind::Pipe(_) => Err(Errno::EINVAL),
+            _ => Ok(()),
+        }
     }
 
     /// `getdents64` into `buf`; the offset counts entries.

@@ -33,6 +33,8 @@ pub enum Channel {
     Timer,
     /// A futex word.
     Futex(FutexKey),
+    /// A request on virtio disk N completing.
+    Disk(usize),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -47,6 +47,11 @@ pub fn current() -> Rc<Process> {
     CURRENT.borrow().as_ref().map(Rc::clone).expect("no current process")
 }
 
+/// Whether a process is running (false at boot and in the scheduler loop).
+pub fn has_current() -> bool {
+    CURRENT.borrow().is_some()
+}
+
 /// A fresh pid.
 pub fn alloc_pid() -> Pid {
     let mut t = TABLE.borrow_mut();

@@ -152,6 +152,18 @@ pub fn close(fd: i32) -> SysResult {
     Ok(0)
 }
 
+/// fsync and fdatasync: a disk's write cache to the medium; ramfs files
+/// have no medium; pipes cannot be synced (EINVAL, as Linux).
+pub fn fsync(fd: i32) -> SysResult {
+    file(fd)?.sync().map(|_| 0)
+}
+
+/// sync: every disk's write cache to the medium.
+pub fn sync() -> SysResult {
+    crate::fs::sync_all();
+    Ok(0)
+}
+
 pub fn lseek(fd: i32, offset: i64, whence: u32) -> SysResult {
     file(fd)?.seek(offset, whence).map(|o| o as usize)
 }

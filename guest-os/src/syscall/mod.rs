@@ -32,6 +32,8 @@ pub fn dispatch(frame: &mut TrapFrame) -> usize {
         nr::OPENAT => fs::openat(a(0) as i32, a(1), a(2) as u32, a(3) as u32),
         nr::CLOSE => fs::close(a(0) as i32),
         nr::LSEEK => fs::lseek(a(0) as i32, a(1) as i64, a(2) as u32),
+        nr::FSYNC | nr::FDATASYNC => fs::fsync(a(0) as i32),
+        nr::SYNC => fs::sync(),
         nr::NEWFSTATAT => fs::newfstatat(a(0) as i32, a(1), a(2), a(3) as u32),
         nr::FSTAT => fs::fstat(a(0) as i32, a(1)),
         nr::DUP => fs::dup(a(0) as i32),

@@ -89,6 +89,21 @@ pub fn lseek(fd: i32, offset: i64, whence: u32) -> Result<usize, Errno> {
     unsafe { syscall!(nr::LSEEK, fd, offset, whence) }
 }
 
+pub fn pread64(fd: i32, buf: &mut [u8], offset: i64) -> Result<usize, Errno> {
+    // SAFETY: the kernel writes at most buf.len() bytes into buf.
+    unsafe { syscall!(nr::PREAD64, fd, buf.as_mut_ptr(), buf.len(), offset) }
+}
+
+pub fn pwrite64(fd: i32, buf: &[u8], offset: i64) -> Result<usize, Errno> {
+    // SAFETY: the kernel only reads buf.
+    unsafe { syscall!(nr::PWRITE64, fd, buf.as_ptr(), buf.len(), offset) }
+}
+
+pub fn fsync(fd: i32) -> Result<usize, Errno> {
+    // SAFETY: no memory involved.
+    unsafe { syscall!(nr::FSYNC, fd) }
+}
+
 pub fn fstat(fd: i32) -> Result<Stat, Errno> {
     // SAFETY: the kernel writes one Stat at the pointer `out` provides.
     out(|p| unsafe { syscall!(nr::FSTAT, fd, p) })

@@ -8,7 +8,7 @@ extern crate alloc;
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use sv39_rt::abi::stat::{Stat, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_ISDIR};
+use sv39_rt::abi::stat::{Stat, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_ISDIR};
 use sv39_rt::{eprintln, fs, println, Args, Errno};
 
 sv39_rt::entry!(main);
@@ -24,6 +24,7 @@ fn mode_string(mode: u32) -> String {
     let kind = match mode & S_IFMT {
         S_IFDIR => 'd',
         S_IFCHR => 'c',
+        S_IFBLK => 'b',
         S_IFLNK => 'l',
         S_IFIFO => 'p',
         S_IFREG => '-',
