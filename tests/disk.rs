@@ -112,3 +112,32 @@ fn dev_vda_is_listed() {
     let line = run.stdout.lines().find(|l| l.ends_with(" vda")).unwrap_or_else(|| panic!("{}", run.stdout));
     assert!(line.starts_with("brw-rw----"), "{line}");
 }
+
+/// `--trace blk` prints each request as the device completes it: the three
+/// writes of `disk` (the middle one's sectors 1..8, the last sector twice),
+/// the flush, and the latency the device model gives (100 ticks to start,
+/// then 256 bytes a tick; 10 instructions a tick).
+#[test]
+fn trace_blk_shows_each_request() {
+    let path = image("trace.img");
+    let trace = path.with_extension("trace");
+    let opts = ["--drive", path.to_str().unwrap(), "--trace", "blk", "--trace-file", trace.to_str().unwrap()];
+    let run = sv39_run_console(&opts, &["disk"], None);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    let text = std::fs::read_to_string(&trace).unwrap();
+    let writes: Vec<&str> = text.lines().filter(|l| l.contains(" vda write ")).collect();
+    assert_eq!(
+        writes.iter().map(|l| l.split(':').next().unwrap()).collect::<Vec<_>>(),
+        [
+            "blk    vda write sector 1 +4096 bytes",
+            &format!("blk    vda write sector {} +512 bytes", SIZE / 512 - 1),
+            &format!("blk    vda write sector {} +512 bytes", SIZE / 512 - 1),
+        ],
+        "{text}"
+    );
+    assert!(writes[0].contains(": ok, 116 ticks (1160 instructions)"), "{}", writes[0]);
+    assert!(text.lines().any(|l| l.starts_with("blk    vda flush: ok, 100 ticks")), "{text}");
+    let reads = text.lines().filter(|l| l.contains(" vda read ")).count();
+    let stats = run.stdout.lines().find(|l| l.starts_with("diskstats:")).unwrap();
+    assert_eq!(stats.split_whitespace().nth(4), Some(reads.to_string().as_str()), "one line a read: {stats}");
+}

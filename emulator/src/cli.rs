@@ -104,7 +104,7 @@ pub(crate) struct BoardArgs {
 #[derive(Args, Debug)]
 struct TraceArgs {
     /// Events to trace, comma-separated: insn, trap, mmu, tlb, tlb-hit,
-    /// syscall, mem, csr, or all (everything but tlb-hit).
+    /// syscall, mem, csr, blk, or all (everything but tlb-hit).
     #[arg(long, value_name = "LIST", value_parser = |s: &str| trace::config::parse_kinds(s).map(Kinds))]
     trace: Option<Kinds>,
     /// Where the trace goes (default: stderr).

@@ -268,7 +268,10 @@ impl Machine {
                 v.after_batch(h, bus);
             }
             match &mut self.tracer {
-                Some(t) => t.drain(h, bus),
+                Some(t) => {
+                    t.drain(h, bus);
+                    t.drain_devices(bus);
+                }
                 None => h.events.iter_mut().for_each(Vec::clear),
             }
             ran = true;
@@ -350,6 +353,7 @@ impl Machine {
     /// Traces the run as `tracer` says.
     pub fn set_tracer(&mut self, tracer: Tracer) {
         self.harts.iter_mut().for_each(|h| tracer.observe(h));
+        tracer.observe_devices(&mut self.bus);
         self.tracer = Some(tracer);
     }
 

@@ -21,9 +21,11 @@ pub enum Kind {
     Mem,
     /// CSR writes with old and new value.
     Csr,
+    /// virtio-blk requests: sector, length, read or write, latency.
+    Blk,
 }
 
-pub const KINDS: [(&str, Kind); 8] = [
+pub const KINDS: [(&str, Kind); 9] = [
     ("insn", Kind::Insn),
     ("trap", Kind::Trap),
     ("mmu", Kind::Mmu),
@@ -32,6 +34,7 @@ pub const KINDS: [(&str, Kind); 8] = [
     ("syscall", Kind::Syscall),
     ("mem", Kind::Mem),
     ("csr", Kind::Csr),
+    ("blk", Kind::Blk),
 ];
 
 impl Kind {

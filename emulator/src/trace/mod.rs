@@ -12,6 +12,7 @@
 //! nothing, and a trace is the same on every run.
 
 pub mod config;
+mod device;
 pub mod event;
 pub(crate) mod format;
 mod record;
@@ -37,6 +38,22 @@ pub struct Tracer {
 impl Tracer {
     pub fn new(cfg: TraceConfig, out: Box<dyn Write + Send>) -> Tracer {
         Tracer { cfg, out: BufWriter::with_capacity(1 << 16, out), syscalls: Syscalls::default() }
+    }
+
+    /// Starts recording the devices' events on `bus`, if asked to.
+    pub fn observe_devices(&self, bus: &mut Bus) {
+        if self.cfg.wants(Kind::Blk) {
+            device::observe(bus);
+        }
+    }
+
+    /// Writes out the events the devices recorded.
+    pub fn drain_devices(&mut self, bus: &mut Bus) {
+        if self.cfg.wants(Kind::Blk) {
+            for r in device::drain(bus) {
+                self.emit(&r);
+            }
+        }
     }
 
     /// Starts recording slow-path events on `hart`.

@@ -23,6 +23,14 @@ impl Record {
         Record { text: String::new(), fields }
     }
 
+    /// A record of device `device`'s `event`: no hart, pc or privilege.
+    pub fn new_device(event: &str, device: &str) -> Record {
+        let mut fields = Map::new();
+        fields.insert("event".into(), event.into());
+        fields.insert("device".into(), device.into());
+        Record { text: String::new(), fields }
+    }
+
     pub fn field(&mut self, name: &str, value: impl Into<Value>) -> &mut Record {
         self.fields.insert(name.into(), value.into());
         self

@@ -91,8 +91,8 @@ pub struct VirtioMmio {
     spare: Chain,
     /// A drive of the interrupt line not yet passed to the PLIC.
     irq_update: Option<bool>,
-    /// What the device did, while someone traces it.
-    pub events: Option<Vec<DeviceEvent>>,
+    /// What the device did, and the `mtime` it finished, while someone traces it.
+    pub events: Option<Vec<(u64, DeviceEvent)>>,
 }
 
 impl VirtioMmio {
@@ -195,7 +195,7 @@ impl VirtioMmio {
             self.drive_irq();
         }
         if let Some(events) = &mut self.events {
-            events.push(event);
+            events.push((f.due, event));
         }
         self.spare = f.chain;
         Ok(())
