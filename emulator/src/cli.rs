@@ -172,8 +172,17 @@ fn parse_drive(s: &str) -> Result<board::Disk, String> {
     Ok(board::Disk::Image { path: path.into(), readonly })
 }
 
-/// Parses `4096`, `64K`, `128M`, `2G` (binary units, optional `iB`/`B`).
+/// Parses a RAM size: `parse_bytes`, a multiple of 4 KiB from 1M to 1024G.
 fn parse_size(s: &str) -> Result<u64, String> {
+    let bytes = parse_bytes(s)?;
+    if bytes < 1 << 20 || bytes % 4096 != 0 || bytes > 1 << 40 {
+        return Err(format!("`{s}`: RAM must be a multiple of 4 KiB between 1M and 1024G"));
+    }
+    Ok(bytes)
+}
+
+/// Parses `4096`, `64K`, `128M`, `2G` (binary units, optional `iB`/`B`).
+pub(crate) fn parse_bytes(s: &str) -> Result<u64, String> {
     let t = s.trim().trim_end_matches("iB").trim_end_matches('B');
     let (num, shift) = match t.chars().last() {
         Some('K' | 'k') => (&t[..t.len() - 1], 10),
@@ -182,11 +191,7 @@ fn parse_size(s: &str) -> Result<u64, String> {
         _ => (t, 0),
     };
     let n: u64 = num.parse().map_err(|_| format!("`{s}` is not a size (try 128M or 1G)"))?;
-    let bytes = n.checked_shl(shift).filter(|b| b >> shift == n).ok_or(format!("`{s}` is too large"))?;
-    if bytes < 1 << 20 || bytes % 4096 != 0 || bytes > 1 << 40 {
-        return Err(format!("`{s}`: RAM must be a multiple of 4 KiB between 1M and 1024G"));
-    }
-    Ok(bytes)
+    n.checked_shl(shift).filter(|b| b >> shift == n).ok_or(format!("`{s}` is too large"))
 }
 
 /// Runs the command line; returns the process exit status.

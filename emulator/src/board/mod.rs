@@ -2,6 +2,7 @@
 //! bus, and the device tree that describes them to the guest.
 
 pub mod dtb;
+pub mod swap;
 
 use crate::bus::{Bus, Clock, DeviceId, Overlap};
 use crate::bus::ram::Ram;
@@ -27,8 +28,9 @@ pub fn build_bus(harts: usize, ram_size: u64, clock: Clock, console: Box<dyn std
 pub enum Disk {
     /// A raw image file; writes reach it unless `readonly`.
     Image { path: std::path::PathBuf, readonly: bool },
-    /// A zeroed scratch image of `size` bytes, gone when the run ends.
-    Scratch { size: u64 },
+    /// A scratch image of `size` bytes formatted as swap (`mkswap`), gone
+    /// when the run ends.
+    Swap { size: u64 },
 }
 
 /// Puts a virtio block device for each of `disks` on the virtio-mmio slots,
@@ -41,7 +43,10 @@ pub fn attach_disks(bus: &mut Bus, disks: &[Disk], legacy: bool) -> Result<(), S
         let blk = match disk {
             Disk::Image { path, readonly } => Blk::open(path, *readonly)
                 .map_err(|e| format!("cannot open the drive {}: {e}", path.display()))?,
-            Disk::Scratch { size } => Blk::scratch(*size).map_err(|e| format!("cannot make a {size}-byte swap disk: {e}"))?,
+            Disk::Swap { size } => {
+                let header = swap::header(*size)?;
+                Blk::scratch(*size, &header).map_err(|e| format!("cannot make a {size}-byte swap disk: {e}"))?
+            }
         };
         bus.virtio[slot] = VirtioMmio::new(Box::new(blk), legacy);
     }

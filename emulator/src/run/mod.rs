@@ -13,6 +13,7 @@
 
 pub mod initramfs;
 
+use crate::board;
 use crate::cli::{machine_config, run_machine, BoardArgs};
 use crate::loader::elf;
 use crate::machine::Exit;
@@ -59,6 +60,7 @@ pub const PROGRAMS: &[(&str, &[u8])] = &[
     ("forkbench", guest_bin!("forkbench")),
     // Block devices (issue 10).
     ("disk", guest_bin!("disk")),
+    ("swapon", guest_bin!("swapon")),
 ];
 
 #[derive(clap::Args, Debug)]
@@ -77,12 +79,18 @@ pub struct RunArgs {
     /// `random` for one from the host. The default, 0, keeps runs repeatable.
     #[arg(long, value_name = "N|random", default_value = "0", value_parser = parse_seed)]
     seed: Seed,
+    /// Attach a scratch disk of this size (bytes, or with K, M, G suffix)
+    /// after the `--drive`s, formatted as swap and removed at exit, and tell
+    /// the kernel to swap to it (`swap=/dev/vdX` on its command line).
+    #[arg(long, value_name = "SIZE", value_parser = parse_swap_size)]
+    swap: Option<u64>,
     /// A static riscv64 ELF on the host, or the name of a bundled program
     /// (init, sh, hello, echo, cat, ls, tour, exitcode, segv, efault,
     /// forkbomb, hog; and for virtual memory layout, lazy, pageedge, cow,
     /// mmapfile, shm, aslr, uvm, sharetext; vmcheck checks the kernel's
     /// memory and signals against Linux; forkbench times fork; disk reads
-    /// and writes /dev/vda, given with --drive). Without it:
+    /// and writes /dev/vda, given with --drive; swapon switches swap areas
+    /// on and off). Without it:
     /// the shell.
     program: Option<String>,
     /// The program's arguments.
@@ -106,7 +114,12 @@ pub fn run(args: &RunArgs) -> Result<i32, String> {
         None => (elf::parse(KERNEL).map_err(|e| format!("the bundled kernel: {e}"))?, "the bundled kernel".into()),
     };
     let mut cfg = machine_config(&args.board);
-    cfg.bootargs = Some(bootargs(args.board.append.as_deref(), &command));
+    let mut append = args.board.append.clone().unwrap_or_default();
+    if let Some(size) = args.swap {
+        cfg.disks.push(board::Disk::Swap { size });
+        append = format!("swap=/dev/vd{} {append}", char::from(b'a' + (cfg.disks.len() - 1) as u8));
+    }
+    cfg.bootargs = Some(bootargs(Some(&append), &command));
     cfg.initrd = Some(initrd);
     cfg.rng_seed = Some(args.seed.0.clone());
     let (exit, status) = run_machine(&args.board, &cfg, image, &what)?;
@@ -117,6 +130,13 @@ pub fn run(args: &RunArgs) -> Result<i32, String> {
         eprintln!("sv39: {why}");
     }
     Ok(status)
+}
+
+/// `--swap SIZE`: a size `mkswap` can format.
+fn parse_swap_size(s: &str) -> Result<u64, String> {
+    let size = crate::cli::parse_bytes(s)?;
+    board::swap::header(size)?;
+    Ok(size)
 }
 
 /// The bytes of `/chosen/rng-seed`.

@@ -5,7 +5,7 @@
 use crate::dtb::{self, Board};
 use crate::fs::{self, vfs};
 use crate::memlayout::{self, heap_size, phys_to_virt, virt_to_phys};
-use crate::mm::{address_space, frame, heap, kernel_space};
+use crate::mm::{address_space, frame, heap, kernel_space, swap};
 use crate::proc::{self, exec, scheduler};
 use crate::{cpu, drivers, println, rand, timer, trap};
 use alloc::string::String;
@@ -69,6 +69,7 @@ extern "C" fn kmain(hartid: u64, dtb_pa: u64) -> ! {
     if let Err(e) = address_space::init_vdso() {
         panic!("cannot make the signal trampoline: {e:?}");
     }
+    start_swap(&board);
     start_init(&board);
     scheduler::run()
 }
@@ -142,6 +143,17 @@ fn unpack_initrd(board: &Board) {
     }
     if let Err(e) = fs::add_standard_nodes() {
         panic!("cannot create /dev, /tmp, /proc: {e:?}");
+    }
+}
+
+/// `swap=/dev/vdX` on the command line (as `sv39 run --swap` puts it):
+/// swapon before init runs, as a boot script's `swapon -a` would.
+fn start_swap(board: &Board) {
+    let Some(path) = bootargs::param(board.bootargs, "swap").map(word) else { return };
+    let result = vfs::disk_at(&vfs::components(&path)).and_then(|disk| swap::swapon(disk, &path, 0));
+    match result {
+        Ok(()) => log!("swap: {path}, {} KiB", swap::totals().0 * 4),
+        Err(e) => println!("[kernel] swap={path}: {}", e.description()),
     }
 }
 

@@ -1,12 +1,12 @@
 //! /proc, in Linux's formats (sv39_abi::procfs documents what tests read):
-//! `meminfo`, `stat`, `diskstats`, and per process (`self` or a pid) `stat`, `status`,
+//! `meminfo`, `stat`, `diskstats`, `swaps`, and per process (`self` or a pid) `stat`, `status`,
 //! `maps` and `smaps_rollup`. Each file's text is made when it is opened.
 
 use super::blockdev;
 use super::vfs::{DirEntry, FileKind};
 use crate::drivers::{self, virtio::blk};
 use crate::mm::address_space::{Label, VmStats};
-use crate::mm::{frame, heap};
+use crate::mm::{frame, heap, swap};
 use crate::proc::process::{Process, State};
 use crate::proc::scheduler;
 use alloc::format;
@@ -27,6 +27,7 @@ pub fn open(parts: &[&str]) -> Result<FileKind, Errno> {
         ["meminfo"] => Ok(FileKind::ProcText(meminfo().into_bytes())),
         ["stat"] => Ok(FileKind::ProcText(stat().into_bytes())),
         ["diskstats"] => Ok(FileKind::ProcText(diskstats().into_bytes())),
+        ["swaps"] => Ok(FileKind::ProcText(swaps().into_bytes())),
         [pid, rest @ ..] => {
             let p = process(pid)?;
             match rest {
@@ -61,6 +62,7 @@ fn root_entries() -> Vec<DirEntry> {
         entry("stat", PROC_INO + 2, DT_REG),
         entry("self", PROC_INO + 3, DT_DIR),
         entry("diskstats", PROC_INO + 4, DT_REG),
+        entry("swaps", PROC_INO + 5, DT_REG),
     ];
     for p in scheduler::all() {
         v.push(entry(&p.pid.to_string(), PROC_INO + p.pid as u64 * 16, DT_DIR));
@@ -92,6 +94,9 @@ fn meminfo() -> String {
     let _ = writeln!(s, "MemFree:        {:8} kB", free * 4);
     let _ = writeln!(s, "MemAvailable:   {:8} kB", free * 4);
     let _ = writeln!(s, "Cached:         {:8} kB", cached * 4);
+    let (swap_total, swap_free) = swap::totals();
+    let _ = writeln!(s, "SwapTotal:      {:8} kB", swap_total * 4);
+    let _ = writeln!(s, "SwapFree:       {:8} kB", swap_free * 4);
     let _ = writeln!(s, "FramesTotal:    {:8}", managed);
     let _ = writeln!(s, "FramesFree:     {:8}", free);
     let _ = writeln!(s, "FramesCached:   {:8}", cached_alone);
@@ -104,6 +109,15 @@ fn stat() -> String {
     let (alive, created) = scheduler::counts();
     let running = scheduler::all().iter().filter(|p| matches!(p.state.get(), State::Runnable | State::Running)).count();
     format!("cpu  0 0 0 0 0 0 0 0 0 0\nprocesses {created}\nprocs_running {running}\nprocs_total {alive}\n")
+}
+
+/// The swap areas in Linux's layout (mm/swapfile.c, swap_show).
+fn swaps() -> String {
+    let mut s = String::from("Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n");
+    for a in swap::areas() {
+        let _ = writeln!(s, "{:<40}partition\t{}\t\t{}\t\t{}", a.name, a.size_kb, a.used_kb, a.priority);
+    }
+    s
 }
 
 /// Linux's 20 fields a disk (Documentation/admin-guide/iostats.rst):

@@ -95,6 +95,15 @@ pub fn open(parts: &[&str], flags: u32, mode: u32) -> Result<File, Errno> {
     Ok(new_file(FileKind::Inode(inode), flags & (O_ACCMODE | O_APPEND | O_NONBLOCK), join(parts)))
 }
 
+/// The disk whose block-device file is at `parts`; EINVAL for anything
+/// else, as swapon(2) answers for what it cannot swap to.
+pub fn disk_at(parts: &[&str]) -> Result<usize, Errno> {
+    match ramfs::lookup(parts)?.body {
+        Body::Device(Device::Disk(n)) => Ok(n),
+        _ => Err(Errno::EINVAL),
+    }
+}
+
 /// Splits `parts` into its parent directory and last name.
 pub fn parent_of<'a>(parts: &[&'a str]) -> Result<(Inode, &'a str), Errno> {
     let (name, dir) = parts.split_last().ok_or(Errno::EEXIST)?;

@@ -6,4 +6,5 @@ pub mod address_space;
 pub mod frame;
 pub mod heap;
 pub mod kernel_space;
+pub mod swap;
 pub mod uaccess;

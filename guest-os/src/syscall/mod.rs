@@ -9,6 +9,7 @@ mod misc;
 mod mm;
 mod proc;
 mod signal;
+mod swap;
 mod time;
 
 use crate::proc::scheduler;
@@ -34,6 +35,8 @@ pub fn dispatch(frame: &mut TrapFrame) -> usize {
         nr::LSEEK => fs::lseek(a(0) as i32, a(1) as i64, a(2) as u32),
         nr::FSYNC | nr::FDATASYNC => fs::fsync(a(0) as i32),
         nr::SYNC => fs::sync(),
+        nr::SWAPON => swap::swapon(a(0), a(1) as u32),
+        nr::SWAPOFF => swap::swapoff(a(0)),
         nr::NEWFSTATAT => fs::newfstatat(a(0) as i32, a(1), a(2), a(3) as u32),
         nr::FSTAT => fs::fstat(a(0) as i32, a(1)),
         nr::DUP => fs::dup(a(0) as i32),

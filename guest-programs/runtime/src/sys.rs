@@ -104,6 +104,16 @@ pub fn fsync(fd: i32) -> Result<usize, Errno> {
     unsafe { syscall!(nr::FSYNC, fd) }
 }
 
+pub fn swapon(path: &CStr, flags: u32) -> Result<usize, Errno> {
+    // SAFETY: path is only read.
+    unsafe { syscall!(nr::SWAPON, path.as_ptr(), flags) }
+}
+
+pub fn swapoff(path: &CStr) -> Result<usize, Errno> {
+    // SAFETY: path is only read.
+    unsafe { syscall!(nr::SWAPOFF, path.as_ptr()) }
+}
+
 pub fn fstat(fd: i32) -> Result<Stat, Errno> {
     // SAFETY: the kernel writes one Stat at the pointer `out` provides.
     out(|p| unsafe { syscall!(nr::FSTAT, fd, p) })

@@ -88,13 +88,14 @@ impl Blk {
         Blk::new(file, readonly)
     }
 
-    /// A zeroed disk of `size` bytes in a file removed at once, so nothing
-    /// is left behind however the run ends.
-    pub fn scratch(size: u64) -> std::io::Result<Blk> {
+    /// A disk of `size` bytes, `first` then zeros, in a file removed at
+    /// once, so nothing is left behind however the run ends.
+    pub fn scratch(size: u64, first: &[u8]) -> std::io::Result<Blk> {
         let path = std::env::temp_dir().join(format!("sv39-scratch-{}-{size}", std::process::id()));
         let file = File::options().read(true).write(true).create_new(true).open(&path)?;
         std::fs::remove_file(&path)?;
         file.set_len(size)?;
+        std::io::Write::write_all(&mut &file, first)?;
         Blk::new(file, false)
     }
 
@@ -548,5 +549,17 @@ mod tests {
         dev.write(0x070, 4, u64::from(ACKNOWLEDGE | DRIVER | FEATURES_OK)).unwrap();
         assert_eq!(dev.read(0x070, 4).unwrap() as u32 & FEATURES_OK, 0, "FEATURES_OK refused");
         std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn a_scratch_disk_leaves_no_file_and_starts_with_its_first_page() {
+        let size = 3 * 4096 + 512;
+        let blk = Blk::scratch(size, b"first").unwrap();
+        let path = std::env::temp_dir().join(format!("sv39-scratch-{}-{size}", std::process::id()));
+        assert!(!path.exists(), "{} is gone at once", path.display());
+        assert_eq!(blk.sectors, size / SECTOR_SIZE);
+        let mut head = [0u8; 8];
+        std::os::unix::fs::FileExt::read_exact_at(&blk.file, &mut head, 0).unwrap();
+        assert_eq!(&head, b"first\0\0\0");
     }
 }
