@@ -60,6 +60,7 @@ extern "C" fn kmain(hartid: u64, dtb_pa: u64) -> ! {
         log!("{line}");
     }
     trap::init();
+    scheduler::register_spaces();
     address_space::init_asids(cpu::probe_asid_bits());
     rand::init(board.rng_seed, cpu::time());
     address_space::set_randomize(!bootargs::flag(board.bootargs, "norandmaps"));
@@ -104,7 +105,7 @@ fn init_memory(board: &Board) {
     let devices = [Some(board.uart), Some(board.plic), board.finisher];
     let virtio = board.virtio.iter().flatten().map(|&(m, _)| m);
     let devices: Vec<(u64, u64)> = devices.into_iter().flatten().chain(virtio).map(|d| (d.base, d.size)).collect();
-    if let Err(e) = kernel_space::init(board.ram.base, ram_end, &devices) {
+    if let Err(e) = kernel_space::init(board.ram.base, ram_end, &devices, boot_stack_guard()) {
         panic!("cannot build the kernel page table: {e:?}");
     }
     let (free, total) = frame::counts();

@@ -248,7 +248,7 @@ fn maps(p: &Process) -> String {
         let share = if v.backing.shared { 's' } else { 'p' };
         let perms = format!("{}{}{}{share}", rwx[0] as char, rwx[1] as char, rwx[2] as char);
         let (offset, id) = match (&v.backing.file, v.backing.label) {
-            (Some(f), Label::File) => (f.offset, (f.inode.ino, 1)),
+            (Some(f), Label::File) => (f.offset, (f.file.ino(), 1)),
             _ => (0, (0, 0)),
         };
         s.push_str(&maps_line(v.start, v.end, &perms, offset, id, &v.backing.name()));

@@ -5,6 +5,8 @@
 //! are absent pages and read as zeros).
 
 use super::dev::Device;
+use crate::mm::address_space;
+use crate::mm::backing::MappedFile;
 use crate::mm::frame::CachedFrame;
 use crate::sync::Global;
 use alloc::collections::BTreeMap;
@@ -14,7 +16,9 @@ use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 use guest_os::mm::page_cache::{CacheError, PageCache};
 use sv39_abi::stat::{S_IFDIR, S_IFMT, S_IFREG};
+use guest_os::mm::uvm::FaultError;
 use sv39_abi::Errno;
+use sv39_arch::Ppn;
 
 /// The most inodes alive at once: bounds the kernel heap they take.
 const MAX_INODES: usize = 8192;
@@ -163,6 +167,39 @@ pub type FileData = PageCache<CachedFrame>;
 
 /// The errno for a page-cache failure: ENOSPC when writing, ENOMEM
 /// otherwise; EFBIG past the largest file.
+/// A file mapped into address spaces: its pages are its page cache's.
+impl MappedFile for InodeData {
+    fn ino(&self) -> u64 {
+        self.ino
+    }
+
+    fn unlinked(&self) -> bool {
+        self.nlink.get() == 0
+    }
+
+    fn page(&self, index: u64) -> Result<(Ppn, bool), FaultError> {
+        let Body::File(data) = &self.body else { return Err(FaultError::NoMapping) };
+        match data.borrow_mut().page(index) {
+            Ok((page, read_in)) => Ok((page.frame().share().into_raw(), read_in)),
+            Err(CacheError::PastEnd) => Err(FaultError::PastEnd),
+            Err(_) => Err(FaultError::NoMemory),
+        }
+    }
+}
+
+/// Cuts or extends the file `inode` to `len` bytes (ftruncate, O_TRUNC);
+/// every mapping of it loses its pages past the new end, so touching them
+/// is a SIGBUS, as in Linux.
+pub fn truncate(inode: &Inode, len: u64) -> Result<(), Errno> {
+    let Body::File(data) = &inode.body else { return Err(Errno::EINVAL) };
+    let old = data.borrow().size();
+    data.borrow_mut().truncate(len).map_err(|e| cache_errno(e, true))?;
+    if len < old {
+        address_space::file_truncated(inode.ino, len);
+    }
+    Ok(())
+}
+
 pub fn cache_errno(e: CacheError, writing: bool) -> Errno {
     match e {
         CacheError::TooBig => Errno::EFBIG,

@@ -90,7 +90,7 @@ pub fn open(parts: &[&str], flags: u32, mode: u32) -> Result<File, Errno> {
         return Err(Errno::EROFS);
     }
     if flags & O_TRUNC != 0 && writing && matches!(inode.body, Body::File(_)) {
-        crate::mm::address_space::truncate_file(&inode, 0)?;
+        ramfs::truncate(&inode, 0)?;
     }
     Ok(new_file(FileKind::Inode(inode), flags & (O_ACCMODE | O_APPEND | O_NONBLOCK), join(parts)))
 }

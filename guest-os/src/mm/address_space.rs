@@ -4,23 +4,23 @@
 //! the heap (brk) and the signal trampoline, randomized per exec (ASLR)
 //! unless `norandmaps` is given.
 //!
-//! [`Mapping`] is what backs a VMA here: anonymous memory, or a file of the
-//! ramfs (its page cache) at an offset, private or shared. Shared anonymous
-//! memory is an unnamed ramfs file, as in Linux. The kernel gives `Uvm` its
-//! frames, file pages and TLB flushes through [`FrameTables`].
+//! [`Mapping`] is what backs a VMA here: anonymous memory, or a file (a
+//! [`MappedFile`], which fs implements over its page cache) at an offset,
+//! private or shared. Shared anonymous memory is an unnamed file, as in
+//! Linux. The kernel gives `Uvm` its frames, file pages and TLB flushes
+//! through [`FrameTables`]. The processes own the spaces; mm reaches them
+//! through the [`Spaces`] proc registers at boot.
 
+use super::backing::{same_file, FileRef, MappedFile};
 use super::frame::{self, Frame, OutOfMemory};
 use super::kernel_space::{self, FrameTables};
 use crate::cpu;
-use crate::fs::ramfs::{self, Body, Inode};
 use crate::memlayout::*;
-use crate::proc::scheduler;
 use crate::rand;
 use crate::sync::Global;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use guest_os::mm::page_cache::CacheError;
 use guest_os::mm::page_table::{page_up, PageTable};
 pub use guest_os::mm::uvm::{Access, FaultError, Resolved, VmStats};
 use guest_os::mm::uvm::{StackLimit, UserMemory, Uvm};
@@ -47,7 +47,7 @@ pub enum Label {
 /// A file mapped at an offset.
 #[derive(Clone)]
 pub struct FileMap {
-    pub inode: Inode,
+    pub file: FileRef,
     /// The file offset at the mapping's start.
     pub offset: u64,
     /// Private ELF segments: file bytes from here on read as zero.
@@ -74,7 +74,7 @@ impl Mapping {
     /// The name in `/proc/PID/maps` (files unlinked since: `(deleted)`).
     pub fn name(&self) -> alloc::string::String {
         match (self.label, &self.file) {
-            (Label::File, Some(f)) if f.inode.nlink.get() == 0 => alloc::format!("{} (deleted)", f.path),
+            (Label::File, Some(f)) if f.file.unlinked() => alloc::format!("{} (deleted)", f.path),
             (Label::File, Some(f)) => alloc::string::String::from(&*f.path),
             (Label::Heap, _) => "[heap]".into(),
             (Label::Stack, _) => "[stack]".into(),
@@ -97,7 +97,7 @@ impl Backing for Mapping {
         let files = match (&self.file, &next.file) {
             (None, None) => true,
             (Some(a), Some(b)) => {
-                Rc::ptr_eq(&a.inode, &b.inode)
+                same_file(&a.file, &b.file)
                     && a.offset + len == b.offset
                     && (a.zero_from, a.writable) == (b.zero_from, b.writable)
             }
@@ -165,13 +165,7 @@ impl UserMemory<Mapping> for FrameTables {
 
     fn file_page(&mut self, backing: &Mapping, offset: u64) -> Result<(Ppn, bool), FaultError> {
         let file = backing.file.as_ref().ok_or(FaultError::NoMapping)?;
-        let Body::File(data) = &file.inode.body else { return Err(FaultError::NoMapping) };
-        let mut data = data.borrow_mut();
-        match data.page(offset / PAGE_SIZE) {
-            Ok((page, read_in)) => Ok((page.frame().share().into_raw(), read_in)),
-            Err(CacheError::PastEnd) => Err(FaultError::PastEnd),
-            Err(_) => Err(FaultError::NoMemory),
-        }
+        file.file.page(offset / PAGE_SIZE)
     }
 
     fn flush_page(&mut self, asid: u16, va: VirtAddr) {
@@ -321,17 +315,35 @@ impl Layout {
 const SIGRETURN_CODE: [u32; 2] = [((sv39_abi::syscall::RT_SIGRETURN as u32) << 20) | (17 << 7) | 0x13, 0x0000_0073];
 const _: () = assert!(SIGRETURN_CODE[0] == 0x08b0_0893);
 
-/// The trampoline's page: one small file, mapped into every program.
-static VDSO: Global<Option<Inode>> = Global::new(None);
+/// The trampoline's page, mapped (shared, read-only) into every program.
+struct Vdso(Frame);
+
+impl MappedFile for Vdso {
+    fn ino(&self) -> u64 {
+        0
+    }
+
+    fn unlinked(&self) -> bool {
+        false
+    }
+
+    fn page(&self, index: u64) -> Result<(Ppn, bool), FaultError> {
+        match index {
+            0 => Ok((self.0.share().into_raw(), false)),
+            _ => Err(FaultError::PastEnd),
+        }
+    }
+}
+
+static VDSO: Global<Option<FileRef>> = Global::new(None);
 
 /// Makes the trampoline page (at boot).
 pub fn init_vdso() -> Result<(), Errno> {
-    let inode = ramfs::new_file(0o555)?;
-    if let Body::File(data) = &inode.body {
-        let code: Vec<u8> = SIGRETURN_CODE.iter().flat_map(|w| w.to_le_bytes()).collect();
-        data.borrow_mut().write_at(0, &code).map_err(|e| ramfs::cache_errno(e, true))?;
-    }
-    *VDSO.borrow_mut() = Some(inode);
+    let mut frame = Frame::alloc().map_err(|_| Errno::ENOMEM)?;
+    let code: Vec<u8> = SIGRETURN_CODE.iter().flat_map(|w| w.to_le_bytes()).collect();
+    frame.bytes_mut().fill(0);
+    frame.bytes_mut()[..code.len()].copy_from_slice(&code);
+    *VDSO.borrow_mut() = Some(Rc::new(Vdso(frame)));
     Ok(())
 }
 
@@ -503,9 +515,9 @@ impl AddressSpace {
 
     /// Maps the signal trampoline just below the mmap base.
     pub fn map_vdso(&mut self) -> Result<(), MmError> {
-        let inode = VDSO.borrow().clone().ok_or(MmError::NoMemory)?;
+        let vdso = VDSO.borrow().clone().ok_or(MmError::NoMemory)?;
         let at = self.find_free(PAGE_SIZE, 0).ok_or(MmError::NoMemory)?;
-        let file = FileMap { inode, offset: 0, zero_from: None, path: Rc::from("[vdso]"), writable: false };
+        let file = FileMap { file: vdso, offset: 0, zero_from: None, path: Rc::from("[vdso]"), writable: false };
         let backing = Mapping { file: Some(file), shared: false, label: Label::Vdso };
         self.map(at, at + PAGE_SIZE, Perms::RX, backing)?;
         self.vdso = at;
@@ -592,19 +604,19 @@ impl AddressSpace {
     pub fn futex_key(&self, va: u64, private: bool) -> Option<FutexKey> {
         let vma = self.vmas().find(va)?;
         Some(match (&vma.backing.file, vma.backing.shared && !private) {
-            (Some(f), true) => FutexKey { object: f.inode.ino << 1 | 1, offset: f.offset + (va - vma.start) },
+            (Some(f), true) => FutexKey { object: f.file.ino() << 1 | 1, offset: f.offset + (va - vma.start) },
             _ => FutexKey { object: self.id << 1, offset: va },
         })
     }
 
-    /// Drops the pages of `inode` from file offset `from` on, in every
+    /// Drops the pages of file `ino` from file offset `from` on, in every
     /// mapping of it (the file was cut there).
-    fn drop_file_pages(&mut self, inode: &Inode, from: u64) {
+    fn drop_file_pages(&mut self, ino: u64, from: u64) {
         let cut: Vec<(u64, u64)> = self
             .vmas()
             .iter()
             .filter_map(|v| {
-                let f = v.backing.file.as_ref().filter(|f| Rc::ptr_eq(&f.inode, inode))?;
+                let f = v.backing.file.as_ref().filter(|f| f.file.ino() == ino)?;
                 let start = v.start + from.saturating_sub(f.offset);
                 (start < v.end).then_some((start.max(v.start), v.end))
             })
@@ -623,19 +635,39 @@ impl Drop for AddressSpace {
     }
 }
 
-/// Cuts or extends the file `inode` to `len` bytes (ftruncate, O_TRUNC);
-/// every mapping of it loses its pages past the new end, so touching them
-/// is a SIGBUS, as in Linux.
-pub fn truncate_file(inode: &Inode, len: u64) -> Result<(), Errno> {
-    let Body::File(data) = &inode.body else { return Err(Errno::EINVAL) };
-    let old = data.borrow().size();
-    data.borrow_mut().truncate(len).map_err(|e| ramfs::cache_errno(e, true))?;
-    if len < old {
-        for p in scheduler::all() {
-            if let Some(space) = p.inner.borrow_mut().space.as_mut() {
-                space.drop_file_pages(inode, page_up(len));
-            }
-        }
-    }
-    Ok(())
+/// The file `ino` was cut to `len` bytes (ftruncate, O_TRUNC): every
+/// mapping of it loses its pages past the new end, so touching them is a
+/// SIGBUS, as in Linux.
+pub fn file_truncated(ino: u64, len: u64) {
+    for_each_space(&mut |space| space.drop_file_pages(ino, page_up(len)));
+}
+
+/// How mm reaches the address spaces, which the processes own: proc
+/// registers these at boot.
+#[derive(Clone, Copy)]
+pub struct Spaces {
+    /// Calls the function on the current process's space; false if none.
+    pub current: fn(&mut dyn FnMut(&mut AddressSpace)) -> bool,
+    /// Calls the function on every process's space.
+    pub each: fn(&mut dyn FnMut(&mut AddressSpace)),
+}
+
+static SPACES: Global<Option<Spaces>> = Global::new(None);
+
+pub fn register_spaces(spaces: Spaces) {
+    *SPACES.borrow_mut() = Some(spaces);
+}
+
+/// `f` on the current process's space, if there is one.
+pub fn with_current<R>(f: impl FnOnce(&mut AddressSpace) -> R) -> Option<R> {
+    let spaces = (*SPACES.borrow())?;
+    let (mut f, mut out) = (Some(f), None);
+    (spaces.current)(&mut |space| out = f.take().map(|f| f(space)));
+    out
+}
+
+/// `f` on every process's space.
+pub fn for_each_space(f: &mut dyn FnMut(&mut AddressSpace)) {
+    let Some(spaces) = *SPACES.borrow() else { return };
+    (spaces.each)(f);
 }

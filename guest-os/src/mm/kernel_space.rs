@@ -68,10 +68,10 @@ fn map_image_range(pt: &mut PageTable, start: u64, end: u64, flags: u64) -> Resu
 }
 
 /// Builds the kernel page table for RAM `[ram_base, ram_end)` and devices
-/// `devices`, and switches to it.
-pub fn init(ram_base: u64, ram_end: u64, devices: &[(u64, u64)]) -> Result<(), MapError> {
+/// `devices`, leaving the page at `guard` (below the boot stack) unmapped,
+/// and switches to it.
+pub fn init(ram_base: u64, ram_end: u64, devices: &[(u64, u64)], guard: u64) -> Result<(), MapError> {
     let s = memlayout::kernel_sections();
-    let guard = crate::boot::boot_stack_guard();
     let mut pt = PageTable::new(&mut FrameTables)?;
     map_image_range(&mut pt, s.start, s.text_end, PTE_R | PTE_X)?;
     map_image_range(&mut pt, s.text_end, s.rodata_end, PTE_R)?;

@@ -3,6 +3,7 @@
 //! VMA set and the frame pool are portable: `guest_os::mm` in the library.
 
 pub mod address_space;
+pub mod backing;
 pub mod frame;
 pub mod heap;
 pub mod kernel_space;

@@ -9,8 +9,7 @@
 
 use crate::cpu;
 use crate::memlayout::USER_TOP;
-use crate::mm::address_space::Access;
-use crate::proc::scheduler;
+use crate::mm::address_space::{self, Access};
 use alloc::vec::Vec;
 use core::arch::global_asm;
 use sv39_abi::Errno;
@@ -96,10 +95,8 @@ fn fault_in(addr: u64, len: usize, access: Access) -> Result<(), Errno> {
     if len == 0 {
         return Ok(());
     }
-    let p = scheduler::current();
-    let mut inner = p.inner.borrow_mut();
-    let space = inner.space.as_mut().ok_or(Errno::EFAULT)?;
-    space.prepare(addr, len as u64, access).map_err(|_| Errno::EFAULT)
+    let prepared = address_space::with_current(|space| space.prepare(addr, len as u64, access));
+    prepared.ok_or(Errno::EFAULT)?.map_err(|_| Errno::EFAULT)
 }
 
 /// Copies `src` to user address `dst`.

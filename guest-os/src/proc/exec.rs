@@ -15,6 +15,7 @@ use crate::fs::ramfs::{self, Body, Inode};
 use crate::fs::vfs;
 use crate::memlayout::ARG_MAX;
 use crate::mm::address_space::{AddressSpace, FileMap, Label, Layout, Mapping, MmError};
+use crate::mm::backing::FileRef;
 use crate::rand;
 use crate::trap::TrapFrame;
 use alloc::rc::Rc;
@@ -152,7 +153,7 @@ fn map_segment(space: &mut AddressSpace, inode: &Inode, path: &Rc<str>, seg: &Se
     if seg.filesz > 0 {
         let zero_from = (seg.memsz > seg.filesz).then_some(seg.offset + seg.filesz);
         let offset = seg.offset & !(PAGE_SIZE - 1);
-        let file = FileMap { inode: Rc::clone(inode), offset, zero_from, path: Rc::clone(path), writable: false };
+        let file = FileMap { file: Rc::clone(inode) as FileRef, offset, zero_from, path: Rc::clone(path), writable: false };
         space.map(start, file_end, seg.perms, Mapping { file: Some(file), shared: false, label: Label::File })?;
     }
     if mem_end > anon_start {

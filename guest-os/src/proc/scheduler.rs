@@ -8,6 +8,7 @@
 pub use super::process::Channel;
 use super::process::{Context, Pid, Process, State};
 use crate::cpu;
+use crate::mm::address_space::{self, AddressSpace, Spaces};
 use crate::sync::Global;
 use alloc::collections::BTreeMap;
 use alloc::rc::Rc;
@@ -50,6 +51,27 @@ pub fn current() -> Rc<Process> {
 /// Whether a process is running (false at boot and in the scheduler loop).
 pub fn has_current() -> bool {
     CURRENT.borrow().is_some()
+}
+
+/// Gives mm its way to the address spaces, which processes own (at boot).
+pub fn register_spaces() {
+    address_space::register_spaces(Spaces { current: current_space, each: each_space });
+}
+
+fn current_space(f: &mut dyn FnMut(&mut AddressSpace)) -> bool {
+    let Some(p) = CURRENT.borrow().clone() else { return false };
+    let mut inner = p.inner.borrow_mut();
+    let Some(space) = inner.space.as_mut() else { return false };
+    f(space);
+    true
+}
+
+fn each_space(f: &mut dyn FnMut(&mut AddressSpace)) {
+    for p in all() {
+        if let Some(space) = p.inner.borrow_mut().space.as_mut() {
+            f(space);
+        }
+    }
 }
 
 /// A fresh pid.

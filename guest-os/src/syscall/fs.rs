@@ -3,9 +3,8 @@
 
 use super::SysResult;
 use crate::fs::pipe;
-use crate::fs::ramfs::Body;
+use crate::fs::ramfs::{self, Body};
 use crate::fs::vfs::{self, Fd, File, FileKind};
-use crate::mm::address_space;
 use crate::mm::uaccess::{self, copy_from_user, copy_to_user, read_value, write_value};
 use crate::proc::scheduler::{self, Channel};
 use crate::timer;
@@ -302,7 +301,7 @@ pub fn ftruncate(fd: i32, len: i64) -> SysResult {
     }
     match &f.kind {
         FileKind::Inode(i) if f.writable() && matches!(i.body, Body::File(_)) => {
-            address_space::truncate_file(i, len as u64).map(|_| 0)
+            ramfs::truncate(i, len as u64).map(|_| 0)
         }
         _ => Err(Errno::EINVAL),
     }

@@ -12,7 +12,7 @@ use crate::fs::dev::Device;
 use crate::fs::ramfs::{self, Body};
 use crate::fs::vfs::FileKind;
 use crate::memlayout::{MMAP_MIN_ADDR, USER_TOP};
-use crate::mm::address_space::{self, Access, AddressSpace, FileMap, Label, Mapping};
+use crate::mm::address_space::{Access, AddressSpace, FileMap, Label, Mapping};
 use crate::proc::scheduler;
 use alloc::rc::Rc;
 use guest_os::mm::vma::{Backing, Perms};
@@ -79,7 +79,7 @@ fn mmap_backing(fd: i32, offset: u64, len: u64, prot: u32, flags: u32) -> Result
     }
     let writable = shared && file.writable() && file.flags.get() & O_APPEND == 0;
     let path = Rc::from(file.path.as_str());
-    let map = FileMap { inode, offset, zero_from: None, path, writable };
+    let map = FileMap { file: inode, offset, zero_from: None, path, writable };
     Ok(Mapping { file: Some(map), shared, label: Label::File })
 }
 
@@ -90,8 +90,8 @@ fn anonymous(shared: bool, len: u64) -> Result<Mapping, Errno> {
         return Ok(Mapping::anon(Label::Anon));
     }
     let inode = ramfs::new_file(0o600)?;
-    address_space::truncate_file(&inode, len)?;
-    let map = FileMap { inode, offset: 0, zero_from: None, path: Rc::from("[anon]"), writable: true };
+    ramfs::truncate(&inode, len)?;
+    let map = FileMap { file: inode, offset: 0, zero_from: None, path: Rc::from("[anon]"), writable: true };
     Ok(Mapping { file: Some(map), shared: true, label: Label::Anon })
 }
 
