@@ -17,6 +17,11 @@
 //! - host input waits in a queue until the receiver can take it (QEMU's
 //!   `serial_can_receive`): one byte in RBR without FIFOs, up to the trigger
 //!   level with FIFOs. Host input is never lost to overrun.
+//! - host input reaches the receiver only once the guest's driver has
+//!   turned to it (written FCR or IER, or read LSR). QEMU's backend may
+//!   deliver a piped byte at reset, before the driver's FIFO reset clears
+//!   it, a race QEMU's slower main loop usually loses; here the first byte
+//!   of piped input would be lost every time.
 //!
 //! Differences: the receive-FIFO character timeout fires at once instead of
 //! four character times later (the UART has no clock), and the modem status
@@ -110,6 +115,8 @@ pub struct Uart {
     thr_ipending: bool,
     /// Host bytes not yet taken by the receiver.
     host_input: VecDeque<u8>,
+    /// The driver has turned to the receiver: host input may flow.
+    rx_open: bool,
     /// The interrupt line to the PLIC.
     line: bool,
     /// The last level the UART drove its line to, not yet taken.
@@ -134,6 +141,7 @@ impl Uart {
             rx_trigger: 1,
             thr_ipending: false,
             host_input: VecDeque::new(),
+            rx_open: false,
             line: false,
             line_update: None,
         }
@@ -210,6 +218,9 @@ impl Uart {
 
     /// The receiver can take another host byte (QEMU's `serial_can_receive`).
     fn rx_has_room(&self) -> bool {
+        if !self.rx_open {
+            return false;
+        }
         if self.fifo_enabled() {
             // QEMU offers `trigger - len` bytes below the trigger level, one
             // above it, and none at exactly the trigger level.
@@ -287,6 +298,7 @@ impl Uart {
 
     /// Reading LSR clears the break and overrun indications.
     fn read_lsr(&mut self) -> u8 {
+        self.open_receiver();
         let lsr = self.lsr;
         if lsr & (LSR_BI | LSR_OE) != 0 {
             self.lsr &= !(LSR_BI | LSR_OE);
@@ -323,6 +335,7 @@ impl Uart {
     /// Turning ETBEI on while THR is empty raises the THR-empty interrupt even
     /// if an IIR read had acknowledged it; rewriting the same IER does nothing.
     fn write_ier(&mut self, value: u8) {
+        self.open_receiver();
         let changed = (self.ier ^ value) & IER_MASK;
         self.ier = value & IER_MASK;
         if changed & IER_ETBEI != 0 {
@@ -359,8 +372,17 @@ impl Uart {
         } else {
             self.iir &= !IIR_FIFOS_ENABLED;
         }
+        self.rx_open = true;
         self.update_irq();
         self.accept_input();
+    }
+
+    /// Lets host input flow once the driver looks at the receiver.
+    fn open_receiver(&mut self) {
+        if !self.rx_open {
+            self.rx_open = true;
+            self.accept_input();
+        }
     }
 
     fn read_reg(&mut self, reg: u64) -> u8 {
@@ -601,6 +623,26 @@ mod tests {
         assert!(!u.irq());
         // RBR keeps its last byte.
         assert_eq!(rd(&mut u, RBR_THR_DLL), u64::from(b'c'));
+    }
+
+    /// Piped input arrives before the driver starts; the driver's FIFO reset
+    /// must not eat its first byte.
+    #[test]
+    fn host_input_waits_for_the_driver() {
+        let (mut u, _) = uart();
+        for b in b"echo" {
+            u.push_input(*b);
+        }
+        assert_eq!(u.lsr & LSR_DR, 0, "nothing received before the driver looks");
+        wr(&mut u, IIR_FCR, 0x07); // FIFOs on, both reset
+        wr(&mut u, IER_DLM, 0x01);
+        let got: Vec<u64> = (0..4).map(|_| rd(&mut u, RBR_THR_DLL)).collect();
+        assert_eq!(got, b"echo".map(u64::from));
+        // A polling driver opens the receiver by reading LSR.
+        let (mut u, _) = uart();
+        u.push_input(b'x');
+        assert_eq!(rd(&mut u, LSR) & u64::from(LSR_DR), u64::from(LSR_DR));
+        assert_eq!(rd(&mut u, RBR_THR_DLL), u64::from(b'x'));
     }
 
     #[test]
