@@ -205,6 +205,45 @@ cases! {
     rust_fs: "rs-files" &[] => 0, "removed the directory and everything in it\n";
     rust_command: "rs-command" &[] => 0, "echo said: hello from echo\n";
     rust_panic_exits_101: "rs-panic" &["1", "2"] => 101, "about to panic\nunwinding ran the destructor\n";
+    c_pthreads: "c-threads" &[] => 3, "a thread calls exit(3) while main waits in pthread_join\n";
+    c_futex: "c-futex" &[] => 0, "CMP_REQUEUE, wake 1, move 2: 3\n";
+    c_signals_and_thread_groups: "c-threadsig" &[] => 0,
+        "kill to the process: the handler ran in the thread that does not block it: yes\n";
+    rust_threads: "rs-threads" &[] => 0, "main still running after the panic; exiting 0\n";
+}
+
+/// The programs with threads, run one after another in one boot.
+const THREADED: &[&str] = &["c-threads", "c-futex", "c-threadsig", "rs-threads"];
+
+/// Every frame the threaded programs used is free again once they have
+/// ended: /proc/meminfo before and after, in one boot whose initramfs holds
+/// them beside the bundled programs (`sv39 run` installs one host file).
+#[test]
+fn every_frame_is_free_again_after_the_threaded_programs() {
+    let Some(dir) = programs() else { return };
+    let mut archive = sv39::run::initramfs::Archive::new();
+    for (name, data) in sv39::run::PROGRAMS {
+        archive.file(&format!("bin/{name}"), 0o755, data);
+    }
+    for name in THREADED {
+        let data = std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        archive.file(&format!("bin/{name}"), 0o755, &data);
+    }
+    let initrd = Path::new(env!("CARGO_TARGET_TMPDIR")).join("threaded-programs.cpio");
+    std::fs::write(&initrd, archive.finish()).unwrap();
+    // In a shell of their own, so that what it allocates is freed too.
+    let runs: Vec<String> = THREADED.iter().map(|p| format!("{p}; echo {p} status $?")).collect();
+    let line = format!("cat /proc/meminfo; sh -c '{}'; cat /proc/meminfo", runs.join("; "));
+    let mut cmd = Command::new(SV39);
+    cmd.arg("run").arg("--initrd").arg(&initrd).args(["sh", "-c", &line]);
+    let run = run_with_limit(cmd, Duration::from_secs(300));
+    let console = run.stdout.replace("\r\n", "\n");
+    for (program, want) in THREADED.iter().zip([3, 0, 0, 0]) {
+        assert!(console.contains(&format!("{program} status {want}\n")), "{program} status {want} in\n{console}");
+    }
+    let unused: Vec<u64> = console.split("MemTotal:").skip(1).filter_map(sv39_abi::procfs::frames_unused).collect();
+    assert_eq!(unused.len(), 2, "two readings of the frames in\n{console}");
+    assert_eq!(unused[0], unused[1], "frames lost by the threaded programs:\n{console}");
 }
 
 #[test]

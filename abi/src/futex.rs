@@ -17,6 +17,19 @@ pub const FUTEX_WAIT_PRIVATE: u32 = FUTEX_WAIT | FUTEX_PRIVATE_FLAG;
 pub const FUTEX_WAKE_PRIVATE: u32 = FUTEX_WAKE | FUTEX_PRIVATE_FLAG;
 pub const FUTEX_BITSET_MATCH_ANY: u32 = u32::MAX;
 
+// Robust futexes (set_robust_list(2)): the lock word of a robust mutex
+// holds its owner's tid, with these two flags above it.
+/// Someone waits for the lock: its owner's death must wake one waiter.
+pub const FUTEX_WAITERS: u32 = 0x8000_0000;
+/// The owner died holding the lock (set by the kernel at its exit).
+pub const FUTEX_OWNER_DIED: u32 = 0x4000_0000;
+pub const FUTEX_TID_MASK: u32 = 0x3fff_ffff;
+/// `struct robust_list_head`: the list's first link, the offset from a
+/// link to its lock word, and the link being added or removed.
+pub const ROBUST_LIST_HEAD_LEN: usize = 24;
+/// How many links the kernel follows at most (a cycle cannot hang it).
+pub const ROBUST_LIST_LIMIT: usize = 2048;
+
 #[cfg(test)]
 mod tests {
     use super::*;

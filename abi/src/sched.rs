@@ -31,6 +31,28 @@ pub const CLONE_NEWPID: u64 = 0x2000_0000;
 pub const CLONE_NEWNET: u64 = 0x4000_0000;
 pub const CLONE_IO: u64 = 0x8000_0000;
 
+/// `struct clone_args` of clone3 as Linux 5.7+ knows it (VER2, 88 bytes);
+/// a caller may pass a shorter (older) or longer (newer) one.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CloneArgs {
+    pub flags: u64,
+    pub pidfd: u64,
+    pub child_tid: u64,
+    pub parent_tid: u64,
+    pub exit_signal: u64,
+    /// The lowest address of the child's stack, and its size.
+    pub stack: u64,
+    pub stack_size: u64,
+    pub tls: u64,
+    pub set_tid: u64,
+    pub set_tid_size: u64,
+    pub cgroup: u64,
+}
+
+/// The first version of `struct clone_args` (up to `tls`): the least clone3 takes.
+pub const CLONE_ARGS_SIZE_VER0: usize = 64;
+
 /// The bytes of the smallest `cpu_set_t` the kernel fills (one `unsigned
 /// long`): `sched_getaffinity` returns this length.
 pub const CPU_SET_MIN_BYTES: usize = 8;
@@ -43,5 +65,7 @@ mod tests {
     fn values_match_linux() {
         assert_eq!((CLONE_VM, CLONE_VFORK, CLONE_THREAD, CLONE_SETTLS), (256, 16384, 65536, 524288));
         assert_eq!((CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID), (0x200000, 0x1000000));
+        assert_eq!(core::mem::size_of::<CloneArgs>(), 88);
+        assert_eq!(core::mem::offset_of!(CloneArgs, tls), 56);
     }
 }

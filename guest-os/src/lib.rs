@@ -25,5 +25,6 @@ pub mod fs {
 
 pub mod proc {
     pub mod elf;
+    pub mod futex_queue;
     pub mod stack;
 }

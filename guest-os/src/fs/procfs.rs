@@ -64,7 +64,8 @@ fn root_entries() -> Vec<DirEntry> {
         entry("diskstats", PROC_INO + 4, DT_REG),
         entry("swaps", PROC_INO + 5, DT_REG),
     ];
-    for p in scheduler::all() {
+    // Processes, as Linux lists them: a thread's /proc/TID opens but is not listed.
+    for p in scheduler::all().iter().filter(|p| p.is_leader()) {
         v.push(entry(&p.pid.to_string(), PROC_INO + p.pid as u64 * 16, DT_DIR));
     }
     v
@@ -168,6 +169,7 @@ fn memory_of(p: &Process) -> Memory {
     let inner = p.inner.borrow();
     match &inner.space {
         Some(s) => {
+            let s = s.borrow();
             let (resident, peak) = s.resident_pages();
             Memory { size: s.virtual_size(), resident, peak, stats: s.stats() }
         }
@@ -209,6 +211,7 @@ fn process_status(p: &Process) -> String {
 fn smaps_rollup(p: &Process) -> String {
     let inner = p.inner.borrow();
     let Some(space) = &inner.space else { return String::new() };
+    let space = space.borrow();
     let (start, end) =
         (space.vmas().iter().next().map_or(0, |v| v.start), space.vmas().iter().last().map_or(0, |v| v.end));
     let r = space.rollup();
@@ -243,6 +246,7 @@ fn maps(p: &Process) -> String {
     let inner = p.inner.borrow();
     let mut s = String::new();
     let Some(space) = &inner.space else { return s };
+    let space = space.borrow();
     for v in space.vmas().iter() {
         let rwx = v.perms.rwx();
         let share = if v.backing.shared { 's' } else { 'p' };

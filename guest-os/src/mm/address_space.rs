@@ -23,6 +23,7 @@ use alloc::vec::Vec;
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use guest_os::mm::page_table::{page_up, PageTable};
 pub use guest_os::mm::uvm::{Access, FaultError, Resolved, VmStats};
+pub use guest_os::proc::futex_queue::FutexKey;
 use guest_os::mm::uvm::{StackLimit, UserMemory, Uvm};
 use guest_os::mm::vma::{Backing, Perms, Vma, VmaError, VmaSet};
 use sv39_abi::Errno;
@@ -361,14 +362,6 @@ pub struct Rollup {
     pub private_dirty: u64,
 }
 
-/// The futex key of a word: the shared object and offset for a shared
-/// mapping, else the address space and the address.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FutexKey {
-    pub object: u64,
-    pub offset: u64,
-}
-
 pub struct AddressSpace {
     uvm: Uvm<Mapping>,
     id: u64,
@@ -396,9 +389,14 @@ impl AddressSpace {
         sv39_arch::csr::satp::sv39(self.uvm.asid(), self.uvm.root().ppn().0)
     }
 
-    /// Makes this the hart's address space.
+    /// Makes this the hart's address space. Between two threads of one
+    /// space satp already holds it and is not written: the TLB's entries
+    /// for the ASID stay valid (one hart; several would need more, see
+    /// guest-os/README.md).
     pub fn activate(&self) {
-        cpu::switch_satp(self.satp(), self.uvm.asid() == 0);
+        if cpu::satp() != self.satp() {
+            cpu::switch_satp(self.satp(), self.uvm.asid() == 0);
+        }
     }
 
     pub fn layout(&self) -> Layout {
@@ -599,13 +597,19 @@ impl AddressSpace {
         r
     }
 
-    /// The futex key of the word at `va`, if it is mapped: in a shared
-    /// mapping (unless the caller says `private`), the object and offset.
+    /// The futex key of the word at `va` (proc/futex_queue.rs): with
+    /// `private` the space and address, mapped or not (as Linux, which
+    /// looks nothing up for a private key); else, if `va` is mapped, the
+    /// object and offset in a shared mapping, the space and address in any
+    /// other. `None`: not mapped (EFAULT).
     pub fn futex_key(&self, va: u64, private: bool) -> Option<FutexKey> {
+        if private {
+            return Some(FutexKey::private(self.id, va));
+        }
         let vma = self.vmas().find(va)?;
-        Some(match (&vma.backing.file, vma.backing.shared && !private) {
-            (Some(f), true) => FutexKey { object: f.file.ino() << 1 | 1, offset: f.offset + (va - vma.start) },
-            _ => FutexKey { object: self.id << 1, offset: va },
+        Some(match (&vma.backing.file, vma.backing.shared) {
+            (Some(f), true) => FutexKey::shared(f.file.ino(), f.offset + (va - vma.start)),
+            _ => FutexKey::private(self.id, va),
         })
     }
 

@@ -134,14 +134,21 @@ unsafe impl Plain for sv39_abi::signal::SigAction {}
 unsafe impl Plain for sv39_abi::signal::SigInfo {}
 unsafe impl Plain for sv39_abi::resource::Rusage {}
 unsafe impl Plain for u32 {}
+unsafe impl Plain for sv39_abi::sched::CloneArgs {}
+unsafe impl Plain for sv39_abi::stat::Statx {}
+unsafe impl Plain for sv39_abi::sysinfo::Sysinfo {}
 
 /// Reads a `T` from user address `addr`.
 pub fn read_value<T: Plain>(addr: u64) -> Result<T, Errno> {
     let mut value = T::default();
-    // SAFETY: `T: Plain`, so its bytes may be written with anything.
-    let bytes = unsafe { core::slice::from_raw_parts_mut(&mut value as *mut T as *mut u8, core::mem::size_of::<T>()) };
-    copy_from_user(bytes, addr)?;
+    copy_from_user(bytes_of_mut(&mut value), addr)?;
     Ok(value)
+}
+
+/// The bytes of `value`, to fill.
+pub fn bytes_of_mut<T: Plain>(value: &mut T) -> &mut [u8] {
+    // SAFETY: `T: Plain`, so its bytes may be written with anything.
+    unsafe { core::slice::from_raw_parts_mut(value as *mut T as *mut u8, core::mem::size_of::<T>()) }
 }
 
 /// The bytes of `value`.

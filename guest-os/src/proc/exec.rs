@@ -70,6 +70,7 @@ pub fn exec(
         }
         Errno::from(e)
     })?;
+    super::end_other_threads(p);
     commit(p, frame, loaded, parts.last().copied().unwrap_or("?"));
     *p.exe.borrow_mut() = path;
     Ok(())
@@ -208,20 +209,26 @@ fn comm(name: &str) -> String {
 
 /// Switches `p` to the loaded program: the point of no return. The fault
 /// counts carry over, as Linux keeps them per process.
+/// The robust futex list is handled and forgotten as at an exit (Linux's
+/// exec_mm_release).
 fn commit(p: &Process, frame: &mut TrapFrame, mut loaded: Loaded, name: &str) {
+    super::robust::exit_robust_list(p);
     loaded.space.activate();
+    p.clear_child_tid.set(0);
+    p.comm.replace(None);
     let (old, cloexec) = {
         let mut inner = p.inner.borrow_mut();
         inner.name = comm(name);
-        inner.clear_child_tid = 0;
         if let Some(old) = &inner.space {
-            loaded.space.add_stats(old.stats());
+            loaded.space.add_stats(old.borrow().stats());
         }
-        (inner.space.replace(loaded.space), inner.files.take_cloexec())
+        let new = Rc::new(core::cell::RefCell::new(loaded.space));
+        (inner.space.replace(new), inner.files.take_cloexec())
     };
     super::signal::reset_on_exec(p);
     super::fpu::set(p, super::fpu::FpState::default());
-    drop(super::vfork_release(p, old));
+    super::vfork_release(p);
+    drop(old);
     drop(cloexec);
     *frame = TrapFrame::user(loaded.entry, loaded.sp, frame.kernel_sp);
 }

@@ -1,23 +1,29 @@
-//! A process: its kernel stack (with the trap frame at the top), its saved
-//! kernel context, its address space, descriptors and working directory.
+//! A thread (Linux's task): its kernel stack (with the trap frame at the
+//! top), its saved kernel context, its signal mask and pending signals; and,
+//! shared with the other threads of its thread group (its process), the
+//! address space, descriptors and working directory (`inner`) and the
+//! signal actions, process-directed pending signals and group exit status
+//! (`signals`). A process of one thread is a group of one: its tid (`pid`)
+//! is its tgid.
 //!
 //! The scheduling state, parent, pending and blocked signals are `Cell`s so
-//! that waking and signalling never borrow `inner`; signal actions are in
-//! `signals`; everything else is in `inner`, borrowed briefly and never
-//! across a context switch.
+//! that waking and signalling never borrow `inner`; everything else is in
+//! `inner`, borrowed briefly and never across a context switch.
 
 use super::fpu::FpState;
 use super::signal::SignalState;
 use crate::fs::vfs::FdTable;
 use crate::memlayout::MAX_PROCS;
-use crate::mm::address_space::{AddressSpace, FutexKey, VmStats};
+use crate::mm::address_space::{AddressSpace, VmStats};
 use crate::mm::frame::OutOfMemory;
 use crate::mm::kernel_space::KernelStack;
 use crate::sync::Global;
 use crate::trap::TrapFrame;
+use alloc::collections::BTreeMap;
+use alloc::rc::Rc;
 use alloc::string::String;
 use core::cell::{Cell, RefCell, UnsafeCell};
-use sv39_abi::signal::SigSet;
+use sv39_abi::signal::{SigInfo, SigSet, StackT};
 
 pub type Pid = u32;
 
@@ -31,8 +37,8 @@ pub enum Channel {
     Child(Pid),
     /// The next timer tick (nanosleep).
     Timer,
-    /// A futex word.
-    Futex(FutexKey),
+    /// A futex wait (the futex queue says on which word).
+    Futex,
     /// A request on virtio disk N completing.
     Disk(usize),
 }
@@ -58,11 +64,19 @@ pub struct Context {
 pub struct Inner {
     /// The command name (`comm`), at most 15 bytes as in Linux.
     pub name: String,
-    pub space: Option<AddressSpace>,
+    /// Shared by the threads, and for a while by a vfork child.
+    pub space: Option<Rc<RefCell<AddressSpace>>>,
     pub files: FdTable,
     pub cwd: String,
-    /// set_tid_address: cleared and futex-woken at exit.
-    pub clear_child_tid: u64,
+    /// System calls already reported as unknown, one bit each.
+    pub unknown_reported: [u64; 8],
+}
+
+impl Inner {
+    pub fn new(name: String, space: Option<AddressSpace>, files: FdTable, cwd: String) -> Inner {
+        let space = space.map(|s| Rc::new(RefCell::new(s)));
+        Inner { name, space, files, cwd, unknown_reported: [0; 8] }
+    }
 }
 
 /// What a process used (getrusage, wait4): fault counts and the most pages
@@ -81,7 +95,9 @@ impl Usage {
 }
 
 pub struct Process {
+    /// The thread id; the process id is `tgid`.
     pub pid: Pid,
+    pub tgid: Pid,
     slot: usize,
     kstack: KernelStack,
     context: UnsafeCell<Context>,
@@ -89,17 +105,18 @@ pub struct Process {
     pub ppid: Cell<Pid>,
     /// A fatal signal to act on before returning to user mode.
     pub killed: Cell<Option<u32>>,
-    /// Signals sent and not yet delivered, and those blocked.
+    /// Signals sent to this thread and not yet delivered (their siginfo
+    /// in `infos`), and those it blocks.
     pub pending: Cell<SigSet>,
+    pub infos: RefCell<BTreeMap<u32, SigInfo>>,
     pub blocked: Cell<SigSet>,
-    pub signals: RefCell<SignalState>,
+    pub altstack: Cell<StackT>,
+    /// The thread group's actions, pending signals and exit status.
+    pub signals: Rc<RefCell<SignalState>>,
     /// The system call a signal interrupted (EINTR), for SA_RESTART.
     pub interrupted_syscall: Cell<Option<usize>>,
     /// When a timed sleep ends (ns since boot).
     pub wake_at: Cell<Option<u64>>,
-    /// A futex wait: the waiter's bitset, and whether FUTEX_WAKE woke it.
-    pub futex_bitset: Cell<u32>,
-    pub futex_woken: Cell<bool>,
     /// Its own usage once it has exited, and that of its reaped children.
     pub usage: Cell<Usage>,
     pub children_usage: Cell<Usage>,
@@ -110,12 +127,24 @@ pub struct Process {
     pub set_child_tid: Cell<u64>,
     /// The parent asleep in a vfork until this process execs or exits (0: none).
     pub vfork_parent: Cell<Pid>,
+    /// prctl(PR_SET_NAME)'s name of this thread (None: the process's).
+    pub comm: RefCell<Option<String>>,
     /// The path of the running program (/proc/self/exe).
     pub exe: RefCell<String>,
-    /// set_robust_list's head (recorded; one thread a process, so no robust
-    /// futex is ever left to another thread at exit).
+    /// set_tid_address, CLONE_CHILD_CLEARTID: zeroed and futex-woken at exit.
+    pub clear_child_tid: Cell<u64>,
+    /// set_robust_list's head, walked at exit (proc/robust.rs).
     pub robust_list: Cell<u64>,
-    pub inner: RefCell<Inner>,
+    /// The thread group's: shared by every thread of the process.
+    pub inner: Rc<RefCell<Inner>>,
+}
+
+/// What a new thread shares with the thread that makes it, or a new
+/// process copies.
+pub struct Shared {
+    pub tgid: Pid,
+    pub inner: Rc<RefCell<Inner>>,
+    pub signals: Rc<RefCell<SignalState>>,
 }
 
 /// Kernel-stack slots in use.
@@ -149,6 +178,11 @@ extern "C" {
 /// Where a new process's kernel thread starts: straight out to user mode.
 extern "C" fn first_return() -> ! {
     let p = super::scheduler::current();
+    if let Some(sig) = p.killed.get() {
+        // Its group ended (exit_group, a fatal signal) before it first ran.
+        drop(p);
+        super::exit_group(sv39_abi::wait::W_TERMSIG_STATUS(sig));
+    }
     let tid_at = p.set_child_tid.take();
     if tid_at != 0 {
         // A tid that cannot be stored is ignored, as in Linux.
@@ -163,8 +197,8 @@ extern "C" fn first_return() -> ! {
 }
 
 impl Process {
-    /// A runnable process whose first return to user mode uses `frame`.
-    pub fn new(pid: Pid, ppid: Pid, frame: &TrapFrame, inner: Inner) -> Result<Process, SpawnError> {
+    /// A runnable thread whose first return to user mode uses `frame`.
+    pub fn new(pid: Pid, ppid: Pid, frame: &TrapFrame, shared: Shared) -> Result<Process, SpawnError> {
         let slot = take_slot()?;
         let kstack = match KernelStack::new(slot) {
             Ok(k) => k,
@@ -175,6 +209,7 @@ impl Process {
         };
         let p = Process {
             pid,
+            tgid: shared.tgid,
             slot,
             kstack,
             context: UnsafeCell::new(Context::default()),
@@ -182,20 +217,22 @@ impl Process {
             ppid: Cell::new(ppid),
             killed: Cell::new(None),
             pending: Cell::new(SigSet::EMPTY),
+            infos: RefCell::new(BTreeMap::new()),
             blocked: Cell::new(SigSet::EMPTY),
-            signals: RefCell::new(SignalState::default()),
+            altstack: Cell::new(super::signal::DISABLED),
+            signals: shared.signals,
             interrupted_syscall: Cell::new(None),
             wake_at: Cell::new(None),
-            futex_bitset: Cell::new(0),
-            futex_woken: Cell::new(false),
             usage: Cell::new(Usage::default()),
             children_usage: Cell::new(Usage::default()),
             fp: Cell::new(FpState::default()),
             set_child_tid: Cell::new(0),
             vfork_parent: Cell::new(0),
+            comm: RefCell::new(None),
             exe: RefCell::new(String::new()),
+            clear_child_tid: Cell::new(0),
             robust_list: Cell::new(0),
-            inner: RefCell::new(inner),
+            inner: shared.inner,
         };
         let tf = p.trap_frame();
         // SAFETY: the trap frame lies at the top of the new, mapped kernel stack.
@@ -224,16 +261,35 @@ impl Process {
         matches!(self.state.get(), State::Zombie(_))
     }
 
-    /// Whether a signal waits to be acted on: an interruptible sleep ends.
-    pub fn signal_pending(&self) -> bool {
-        self.killed.get().is_some() || self.pending.get().0 & !self.blocked.get().0 != 0
+    /// Whether this thread leads its group (its tid is the pid).
+    pub fn is_leader(&self) -> bool {
+        self.pid == self.tgid
     }
 
-    /// Usage so far: fault counts and peak of the live address space, or
-    /// what was recorded at exit.
+    /// This thread's name: prctl(PR_SET_NAME)'s, else the process's.
+    pub fn thread_name(&self) -> String {
+        self.comm.borrow().clone().unwrap_or_else(|| self.inner.borrow().name.clone())
+    }
+
+    /// Signals pending for this thread or its process.
+    pub fn all_pending(&self) -> SigSet {
+        SigSet(self.pending.get().0 | self.signals.borrow().pending().0)
+    }
+
+    /// Whether a signal waits to be acted on: an interruptible sleep ends.
+    pub fn signal_pending(&self) -> bool {
+        self.killed.get().is_some() || self.all_pending().0 & !self.blocked.get().0 != 0
+    }
+
+    /// Usage so far (of the whole process: the threads share the address
+    /// space and its counts): fault counts and peak of the live address
+    /// space, or what was recorded at exit.
     pub fn own_usage(&self) -> Usage {
         match &self.inner.borrow().space {
-            Some(s) => Usage { vm: s.stats(), max_resident: s.resident_pages().1 },
+            Some(s) => {
+                let s = s.borrow();
+                Usage { vm: s.stats(), max_resident: s.resident_pages().1 }
+            }
             None => self.usage.get(),
         }
     }

@@ -1,5 +1,7 @@
-//! The process table and the scheduler: round-robin over runnable processes
-//! in pid order, preemption on the timer tick, `wfi` when nothing can run.
+//! The thread table and the scheduler: round-robin over runnable threads
+//! in tid order, preemption on the timer tick, `wfi` when nothing can run.
+//! (A "process" here is one thread, Linux's task; processes proper are
+//! thread groups, whose threads share a tgid.)
 //!
 //! Each process runs on its own kernel stack; giving up the hart is a
 //! `switch_context` to the scheduler's context (on the boot stack), which
@@ -14,7 +16,7 @@ use alloc::collections::BTreeMap;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
 use core::arch::global_asm;
-use core::cell::UnsafeCell;
+use core::cell::{RefCell, UnsafeCell};
 use sv39_abi::Errno;
 
 global_asm!(include_str!("switch.S"));
@@ -60,17 +62,21 @@ pub fn register_spaces() {
 
 fn current_space(f: &mut dyn FnMut(&mut AddressSpace)) -> bool {
     let Some(p) = CURRENT.borrow().clone() else { return false };
-    let mut inner = p.inner.borrow_mut();
-    let Some(space) = inner.space.as_mut() else { return false };
-    f(space);
+    let Some(space) = p.inner.borrow().space.clone() else { return false };
+    f(&mut space.borrow_mut());
     true
 }
 
+/// Each address space once, though the threads of a group share one.
 fn each_space(f: &mut dyn FnMut(&mut AddressSpace)) {
+    let mut seen: Vec<Rc<RefCell<AddressSpace>>> = Vec::new();
     for p in all() {
-        if let Some(space) = p.inner.borrow_mut().space.as_mut() {
-            f(space);
+        let Some(space) = p.inner.borrow().space.clone() else { continue };
+        if seen.iter().any(|s| Rc::ptr_eq(s, &space)) {
+            continue;
         }
+        f(&mut space.borrow_mut());
+        seen.push(space);
     }
 }
 
@@ -98,9 +104,19 @@ pub fn get(pid: Pid) -> Option<Rc<Process>> {
     TABLE.borrow().procs.get(&pid).map(Rc::clone)
 }
 
-/// Every process, in pid order.
+/// Every thread, in tid order.
 pub fn all() -> Vec<Rc<Process>> {
     TABLE.borrow().procs.values().map(Rc::clone).collect()
+}
+
+/// The threads of process `tgid` (zombies included), in tid order.
+pub fn threads(tgid: Pid) -> Vec<Rc<Process>> {
+    TABLE.borrow().procs.values().filter(|p| p.tgid == tgid).map(Rc::clone).collect()
+}
+
+/// Whether process `tgid` has a thread that has not exited.
+pub fn group_alive(tgid: Pid) -> bool {
+    TABLE.borrow().procs.values().any(|p| p.tgid == tgid && !p.is_zombie())
 }
 
 /// (processes alive, created since boot).
@@ -137,14 +153,18 @@ fn run_process(p: Rc<Process>) {
     p.state.set(State::Running);
     TABLE.borrow_mut().last = p.pid;
     if let Some(space) = &p.inner.borrow().space {
-        space.activate();
+        space.borrow().activate();
     }
     let ctx = p.context();
     *CURRENT.borrow_mut() = Some(p);
     // SAFETY: both contexts are live; no kernel borrow is held across the switch.
     unsafe { switch_context(SCHEDULER.0.get(), ctx) };
     let previous = CURRENT.borrow_mut().take();
-    drop(previous);
+    // A thread other than the leader is nobody's child: once it has left
+    // its kernel stack for good it is reaped here (Linux's autoreap).
+    if let Some(p) = previous.filter(|p| p.is_zombie() && !p.is_leader()) {
+        drop(remove(p.pid));
+    }
 }
 
 /// Gives the hart back to the scheduler; the caller has set its state.
@@ -203,12 +223,11 @@ pub fn wakeup(chan: Channel) {
     }
 }
 
-/// Wakes up to `n` processes sleeping on `chan` for which `chosen` holds,
-/// in pid order; returns how many.
-pub fn wakeup_some(chan: Channel, n: usize, chosen: impl Fn(&Process) -> bool) -> usize {
-    let t = TABLE.borrow();
-    let sleepers = t.procs.values().filter(|p| p.state.get() == State::Sleeping(chan) && chosen(p));
-    sleepers.take(n).map(|p| p.state.set(State::Runnable)).count()
+/// Makes thread `pid` runnable if it sleeps on `chan`.
+pub fn wakeup_thread(pid: Pid, chan: Channel) {
+    if let Some(p) = TABLE.borrow().procs.get(&pid).filter(|p| p.state.get() == State::Sleeping(chan)) {
+        p.state.set(State::Runnable);
+    }
 }
 
 /// Wakes the sleepers whose deadline is `now` or past (the timer tick).

@@ -1,8 +1,13 @@
 //! Signals, as Linux delivers them on riscv64.
 //!
-//! A signal sent to a process ([`send`]) is pending until the process next
+//! A signal sent to a thread ([`send`]: tgkill, a fault) or to a process
+//! ([`send_to_process`]: kill, SIGCHLD) is pending until a thread next
 //! returns to user mode ([`deliver`]), unless the process ignores it (then
-//! it is dropped at once) or blocks it (then it waits). Delivery runs the
+//! it is dropped at once) or blocks it (then it waits). A process-directed
+//! signal is pending for the process and taken by the first thread to
+//! return to user mode with it unblocked; the kernel wakes one such thread
+//! (the leader if it can, as Linux's complete_signal). An action that
+//! terminates ends the whole thread group. Delivery runs the
 //! default action (terminate, or nothing for SIGCHLD, SIGURG, SIGWINCH,
 //! SIGCONT and the stop signals, which have no job control here to act on)
 //! or the handler: the kernel pushes a `struct rt_sigframe` (siginfo, then
@@ -33,26 +38,43 @@ fn uncatchable() -> SigSet {
     s
 }
 
-/// A process's signal actions, alternate stack, and the siginfo of each
-/// pending signal (one instance per signal, as for standard signals).
+/// A thread group's signal state (Linux's sighand and signal_struct): the
+/// actions, the signals pending for the process with the siginfo of each
+/// (one instance per signal, as for standard signals), and the group's
+/// exit status once exit_group or a fatal signal has decided it.
 pub struct SignalState {
     actions: [SigAction; NSIG as usize],
-    altstack: StackT,
+    pending: SigSet,
     infos: BTreeMap<u32, SigInfo>,
+    pub exit_status: Option<i32>,
+    /// The thread running an execve that ends the others (Linux's
+    /// group_exec_task): their deaths do not end the process.
+    pub exec_thread: Option<u32>,
 }
 
-const DISABLED: StackT = StackT { ss_sp: 0, ss_flags: SS_DISABLE, ss_size: 0 };
+pub const DISABLED: StackT = StackT { ss_sp: 0, ss_flags: SS_DISABLE, ss_size: 0 };
 
 impl Default for SignalState {
     fn default() -> Self {
-        SignalState { actions: [SigAction::default(); NSIG as usize], altstack: DISABLED, infos: BTreeMap::new() }
+        SignalState {
+            actions: [SigAction::default(); NSIG as usize],
+            pending: SigSet::EMPTY,
+            infos: BTreeMap::new(),
+            exit_status: None,
+            exec_thread: None,
+        }
     }
 }
 
 impl SignalState {
-    /// What a child inherits at fork: actions and altstack, nothing pending.
+    /// What a child inherits at fork: the actions, nothing pending.
     pub fn for_child(&self) -> SignalState {
-        SignalState { actions: self.actions, altstack: self.altstack, infos: BTreeMap::new() }
+        SignalState { actions: self.actions, ..SignalState::default() }
+    }
+
+    /// The process-directed signals pending.
+    pub fn pending(&self) -> SigSet {
+        self.pending
     }
 }
 
@@ -82,27 +104,67 @@ fn valid(sig: u32) -> bool {
     (1..=NSIG).contains(&sig)
 }
 
-/// Sends the signal `info` describes to `p`.
+/// Whether `sig` sent to `p` is dropped at once: ignored and not blocked.
+fn discarded(p: &Process, sig: u32) -> bool {
+    !p.blocked.get().contains(sig) && matches!(disposition(p, sig), Disposition::Ignore)
+}
+
+/// Sends the signal `info` describes to thread `p` (tkill, tgkill).
 pub fn send(p: &Process, info: SigInfo) {
     let sig = info.si_signo as u32;
     if !valid(sig) || p.is_zombie() {
         return;
     }
     if sig == SIGKILL {
-        return scheduler::kill(p, SIGKILL);
+        return kill_group(p, SIGKILL);
     }
-    let blocked = p.blocked.get().contains(sig);
-    if !blocked && matches!(disposition(p, sig), Disposition::Ignore) {
+    if discarded(p, sig) {
         return;
     }
     let mut pending = p.pending.get();
     if !pending.contains(sig) {
         pending.add(sig);
         p.pending.set(pending);
-        p.signals.borrow_mut().infos.insert(sig, info);
+        p.infos.borrow_mut().insert(sig, info);
     }
-    if !blocked {
+    if !p.blocked.get().contains(sig) {
         scheduler::interrupt(p);
+    }
+}
+
+/// Sends the signal `info` describes to the process of thread `p` (kill,
+/// SIGCHLD): pending for the process, and one thread that does not block
+/// it is woken to take it (the leader first, then in tid order).
+pub fn send_to_process(p: &Process, info: SigInfo) {
+    let sig = info.si_signo as u32;
+    let threads = scheduler::threads(p.tgid);
+    let Some(first) = threads.iter().find(|t| !t.is_zombie()) else { return };
+    if !valid(sig) {
+        return;
+    }
+    if sig == SIGKILL {
+        return kill_group(first, SIGKILL);
+    }
+    if threads.iter().all(|t| t.is_zombie() || discarded(t, sig)) {
+        return;
+    }
+    {
+        let mut group = first.signals.borrow_mut();
+        if !group.pending.contains(sig) {
+            group.pending.add(sig);
+            group.infos.insert(sig, info);
+        }
+    }
+    if let Some(t) = threads.iter().find(|t| !t.is_zombie() && !t.blocked.get().contains(sig)) {
+        scheduler::interrupt(t);
+    }
+}
+
+/// Ends every thread of `p`'s group with `sig` (SIGKILL, a fatal signal,
+/// exit_group): each dies on its way back to user mode.
+pub fn kill_group(p: &Process, sig: u32) {
+    for t in scheduler::threads(p.tgid) {
+        scheduler::kill(&t, sig);
     }
 }
 
@@ -115,7 +177,7 @@ pub fn force_fault(p: &Process, info: SigInfo) -> bool {
         let mut pending = p.pending.get();
         pending.add(sig);
         p.pending.set(pending);
-        p.signals.borrow_mut().infos.insert(sig, info);
+        p.infos.borrow_mut().insert(sig, info);
     }
     handled
 }
@@ -134,15 +196,7 @@ pub fn deliver(p: &Process, frame: &mut TrapFrame) {
         if p.killed.get().is_some() {
             return;
         }
-        let ready = p.pending.get().0 & !p.blocked.get().0;
-        if ready == 0 {
-            return;
-        }
-        let sig = ready.trailing_zeros() + 1;
-        let mut pending = p.pending.get();
-        pending.remove(sig);
-        p.pending.set(pending);
-        let info = p.signals.borrow_mut().infos.remove(&sig).unwrap_or_else(|| SigInfo::kill(sig, 0, 0));
+        let Some((sig, info)) = take_ready(p) else { return };
         match disposition(p, sig) {
             Disposition::Ignore => {}
             Disposition::Terminate => p.killed.set(Some(sig)),
@@ -157,9 +211,33 @@ pub fn deliver(p: &Process, frame: &mut TrapFrame) {
     }
 }
 
+/// Takes the lowest unblocked signal pending for thread `p`, its own
+/// first, then its process's.
+fn take_ready(p: &Process) -> Option<(u32, SigInfo)> {
+    let unblocked = !p.blocked.get().0;
+    let own = p.pending.get().0 & unblocked;
+    if own != 0 {
+        let sig = own.trailing_zeros() + 1;
+        let mut pending = p.pending.get();
+        pending.remove(sig);
+        p.pending.set(pending);
+        let info = p.infos.borrow_mut().remove(&sig);
+        return Some((sig, info.unwrap_or_else(|| SigInfo::kill(sig, 0, 0))));
+    }
+    let mut group = p.signals.borrow_mut();
+    let shared = group.pending.0 & unblocked;
+    if shared == 0 {
+        return None;
+    }
+    let sig = shared.trailing_zeros() + 1;
+    group.pending.remove(sig);
+    let info = group.infos.remove(&sig);
+    Some((sig, info.unwrap_or_else(|| SigInfo::kill(sig, 0, 0))))
+}
+
 /// Sets `frame` up to enter the handler of `action` for `sig`.
 fn run_handler(p: &Process, frame: &mut TrapFrame, sig: u32, info: &SigInfo, action: &SigAction) {
-    let trampoline = p.inner.borrow().space.as_ref().map_or(0, |s| s.vdso());
+    let trampoline = p.inner.borrow().space.as_ref().map_or(0, |s| s.borrow().vdso());
     let Some(at) = push_frame(p, frame, info, action) else {
         crate::println!(
             "[kernel] pid {} ({}): SIGSEGV: cannot push the frame for signal {sig} below sp {:#x}",
@@ -261,7 +339,7 @@ fn reported(alt: &StackT, sp: u64) -> StackT {
 /// fit (overflowing the altstack) or cannot be written.
 fn push_frame(p: &Process, frame: &TrapFrame, info: &SigInfo, action: &SigAction) -> Option<u64> {
     let sp = frame.regs[2];
-    let alt = p.signals.borrow().altstack;
+    let alt = p.altstack.get();
     let mut base = sp;
     if on_altstack(&alt, sp) {
         if !on_altstack(&alt, sp.wrapping_sub(FRAME_SIZE as u64)) {
@@ -270,7 +348,7 @@ fn push_frame(p: &Process, frame: &TrapFrame, info: &SigInfo, action: &SigAction
     } else if action.sa_flags & SA_ONSTACK != 0 && alt.ss_size != 0 {
         base = (alt.ss_sp + alt.ss_size) as u64;
         if alt.ss_flags & SS_AUTODISARM != 0 {
-            p.signals.borrow_mut().altstack = DISABLED;
+            p.altstack.set(DISABLED);
         }
     }
     let at = base.checked_sub(FRAME_SIZE as u64)? & !15;
@@ -310,7 +388,7 @@ pub fn sigreturn(p: &Process, frame: &mut TrapFrame) -> u64 {
 /// `sigaltstack`'s change: `ss` becomes the alternate stack of `p`, whose
 /// user sp is `sp`.
 fn set_altstack(p: &Process, ss: &StackT, sp: u64) -> Result<(), Errno> {
-    let alt = p.signals.borrow().altstack;
+    let alt = p.altstack.get();
     if on_altstack(&alt, sp) {
         return Err(Errno::EPERM);
     }
@@ -321,13 +399,13 @@ fn set_altstack(p: &Process, ss: &StackT, sp: u64) -> Result<(), Errno> {
         0 | SS_ONSTACK => StackT { ss_sp: ss.ss_sp, ss_flags: ss.ss_flags & SS_AUTODISARM, ss_size: ss.ss_size },
         _ => return Err(Errno::EINVAL),
     };
-    p.signals.borrow_mut().altstack = new;
+    p.altstack.set(new);
     Ok(())
 }
 
 /// The `sigaltstack` system call for `p`, whose user sp is `sp`.
 pub fn sigaltstack(p: &Process, ss: u64, old: u64, sp: u64) -> Result<usize, Errno> {
-    let current = reported(&p.signals.borrow().altstack, sp);
+    let current = reported(&p.altstack.get(), sp);
     if ss != 0 {
         let mut buf = [0u8; size_of::<StackT>()];
         copy_from_user(&mut buf, ss)?;
@@ -351,13 +429,25 @@ pub fn set_action(p: &Process, sig: u32, action: Option<SigAction>) -> Result<Si
         a.sa_mask.0 &= !uncatchable().0;
         p.signals.borrow_mut().actions[sig as usize - 1] = a;
         if matches!(disposition(p, sig), Disposition::Ignore) {
-            let mut pending = p.pending.get();
-            pending.remove(sig);
-            p.pending.set(pending);
-            p.signals.borrow_mut().infos.remove(&sig);
+            discard_pending(p, sig);
         }
     }
     Ok(old)
+}
+
+/// Forgets `sig` wherever it is pending in `p`'s process (POSIX: setting
+/// a signal to be ignored discards it, even while blocked).
+fn discard_pending(p: &Process, sig: u32) {
+    let mut group = p.signals.borrow_mut();
+    group.pending.remove(sig);
+    group.infos.remove(&sig);
+    drop(group);
+    for t in scheduler::threads(p.tgid) {
+        let mut pending = t.pending.get();
+        pending.remove(sig);
+        t.pending.set(pending);
+        t.infos.borrow_mut().remove(&sig);
+    }
 }
 
 /// `rt_sigprocmask`'s change of the mask by `how` with `set`.
@@ -380,5 +470,5 @@ pub fn reset_on_exec(p: &Process) {
     for a in s.actions.iter_mut().filter(|a| a.sa_handler != SIG_IGN) {
         *a = SigAction::default();
     }
-    s.altstack = DISABLED;
+    p.altstack.set(DISABLED);
 }

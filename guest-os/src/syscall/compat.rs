@@ -1,14 +1,18 @@
 //! System calls that glibc's and Rust std's start-up and library paths use
-//! beyond the core set: positional I/O, rename, /proc/self/exe, the robust
-//! futex list, resource limits and CPU affinity.
+//! beyond the core set: positional I/O, rename, /proc/self/exe, statx, the
+//! robust futex list, resource limits and CPU affinity.
 
-use super::fs::{at_path, file, read_into, write_from};
+use super::fs::{at_path, file, read_into, stat_at, write_from};
 use super::SysResult;
 use crate::fs::vfs::{self, File, FileKind};
 use crate::mm::uaccess::{copy_to_user, read_value, write_value};
 use crate::proc::scheduler;
-use sv39_abi::fcntl::{RENAME_EXCHANGE, RENAME_NOREPLACE, RENAME_WHITEOUT};
+use sv39_abi::futex::ROBUST_LIST_HEAD_LEN;
+use sv39_abi::fcntl::{
+    AT_EMPTY_PATH, AT_NO_AUTOMOUNT, AT_SYMLINK_NOFOLLOW, RENAME_EXCHANGE, RENAME_NOREPLACE, RENAME_WHITEOUT,
+};
 use sv39_abi::resource::*;
+use sv39_abi::stat::*;
 use sv39_abi::sched::CPU_SET_MIN_BYTES;
 use sv39_abi::Errno;
 
@@ -100,13 +104,63 @@ pub fn readlinkat(dirfd: i32, path: u64, buf: u64, size: usize) -> SysResult {
     Ok(n)
 }
 
-/// set_robust_list: `len` must be that of `struct robust_list_head`.
+/// A `struct stat` time as statx gives it.
+fn statx_time(sec: i64, nsec: u64) -> StatxTimestamp {
+    StatxTimestamp { tv_sec: sec, tv_nsec: nsec as u32, __reserved: 0 }
+}
+
+/// statx(dirfd, path, flags, mask, buf): what newfstatat knows, in
+/// `struct statx`, checked as Linux's statx does. Every field of
+/// STATX_BASIC_STATS is filled whatever `mask` asks (Linux may do so), and
+/// STATX_MNT_ID (one file system: mount 1); there is no birth time.
+pub fn statx(dirfd: i32, path: u64, flags: u32, mask: u32, buf: u64) -> SysResult {
+    const FLAGS: u32 = AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE;
+    if flags & !FLAGS != 0 || flags & AT_STATX_SYNC_TYPE == AT_STATX_SYNC_TYPE || mask & STATX__RESERVED != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let st = stat_at(dirfd, path, flags)?;
+    let x = Statx {
+        stx_mask: STATX_BASIC_STATS | STATX_MNT_ID,
+        stx_blksize: st.st_blksize as u32,
+        stx_nlink: st.st_nlink,
+        stx_uid: st.st_uid,
+        stx_gid: st.st_gid,
+        stx_mode: st.st_mode as u16,
+        stx_ino: st.st_ino,
+        stx_size: st.st_size as u64,
+        stx_blocks: st.st_blocks as u64,
+        stx_atime: statx_time(st.st_atime, st.st_atime_nsec),
+        stx_ctime: statx_time(st.st_ctime, st.st_ctime_nsec),
+        stx_mtime: statx_time(st.st_mtime, st.st_mtime_nsec),
+        stx_rdev_major: dev_major(st.st_rdev),
+        stx_rdev_minor: dev_minor(st.st_rdev),
+        stx_dev_major: dev_major(st.st_dev),
+        stx_dev_minor: dev_minor(st.st_dev),
+        stx_mnt_id: 1,
+        ..Statx::default()
+    };
+    write_value(buf, &x)?;
+    Ok(0)
+}
+
+/// set_robust_list: `len` must be that of `struct robust_list_head`; the
+/// list is walked when the thread exits (proc/robust.rs).
 pub fn set_robust_list(head: u64, len: usize) -> SysResult {
-    const ROBUST_LIST_HEAD_LEN: usize = 24;
     if len != ROBUST_LIST_HEAD_LEN {
         return Err(Errno::EINVAL);
     }
     scheduler::current().robust_list.set(head);
+    Ok(0)
+}
+
+/// get_robust_list of thread `tid` (0: the caller): the head and its length.
+pub fn get_robust_list(tid: i32, head: u64, len: u64) -> SysResult {
+    let t = match tid {
+        0 => scheduler::current(),
+        t => scheduler::get(t as u32).filter(|t| !t.is_zombie()).ok_or(Errno::ESRCH)?,
+    };
+    write_value(head, &t.robust_list.get())?;
+    write_value(len, &(ROBUST_LIST_HEAD_LEN as u64))?;
     Ok(0)
 }
 
@@ -129,7 +183,8 @@ fn limit(resource: u32) -> Option<Rlimit> {
 /// new limit is checked as Linux does (soft above hard: EINVAL; raising the
 /// hard limit: EPERM) but the limits stay fixed.
 pub fn prlimit64(pid: i32, resource: u32, new: u64, old: u64) -> SysResult {
-    if pid != 0 && pid as u32 != scheduler::current().pid {
+    let me = scheduler::current();
+    if pid != 0 && pid as u32 != me.tgid && pid as u32 != me.pid {
         return Err(Errno::ESRCH);
     }
     let lim = limit(resource).ok_or(Errno::EINVAL)?;

@@ -167,15 +167,20 @@ pub fn lseek(fd: i32, offset: i64, whence: u32) -> SysResult {
     file(fd)?.seek(offset, whence).map(|o| o as usize)
 }
 
-pub fn newfstatat(dirfd: i32, path: u64, statbuf: u64, flags: u32) -> SysResult {
+/// What `path` relative to `dirfd` names, or with AT_EMPTY_PATH and an
+/// empty path, `dirfd` itself (newfstatat, statx).
+pub(super) fn stat_at(dirfd: i32, path: u64, flags: u32) -> Result<sv39_abi::stat::Stat, Errno> {
     let empty = flags & AT_EMPTY_PATH != 0 && read_path(path)?.is_empty();
-    let st = if empty {
+    if empty {
         let f = if dirfd == AT_FDCWD { return Err(Errno::EINVAL) } else { file(dirfd)? };
-        vfs::stat_of(&f)
+        Ok(vfs::stat_of(&f))
     } else {
-        vfs::stat_path(&vfs::components(&at_path(dirfd, path)?))?
-    };
-    write_value(statbuf, &st)?;
+        vfs::stat_path(&vfs::components(&at_path(dirfd, path)?))
+    }
+}
+
+pub fn newfstatat(dirfd: i32, path: u64, statbuf: u64, flags: u32) -> SysResult {
+    write_value(statbuf, &stat_at(dirfd, path, flags)?)?;
     Ok(0)
 }
 

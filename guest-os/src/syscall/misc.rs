@@ -1,13 +1,17 @@
-//! The rest: uname, getrandom, reboot (power-off with a status, see
-//! sv39_abi::reboot).
+//! The rest: uname, sysinfo, getrandom, prctl (thread names), reboot
+//! (power-off with a status, see sv39_abi::reboot).
 
 use super::SysResult;
 use crate::drivers::finisher;
-use crate::mm::uaccess::{copy_to_user, write_value};
-use crate::rand;
+use crate::mm::uaccess::{copy_from_user, copy_to_user, write_value};
+use crate::proc::scheduler;
+use crate::{mm, rand, timer};
+use alloc::string::String;
 use alloc::vec;
+use sv39_abi::prctl::{PR_GET_NAME, PR_SET_NAME, TASK_COMM_LEN};
 use sv39_abi::random::{GRND_INSECURE, GRND_NONBLOCK, GRND_RANDOM};
 use sv39_abi::reboot::*;
+use sv39_abi::sysinfo::Sysinfo;
 use sv39_abi::utsname::{set_field, UtsName};
 use sv39_abi::Errno;
 
@@ -23,8 +27,32 @@ pub fn uname(buf: u64) -> SysResult {
     Ok(0)
 }
 
+/// sysinfo: uptime in seconds rounded up (as Linux's do_sysinfo), memory
+/// in bytes (mem_unit 1), the threads in the table as `procs` (Linux counts
+/// nr_threads, zombies until reaped). Zero where this kernel has nothing to
+/// count: load averages (none kept), shared and buffer memory (no shmem
+/// accounting, no block devices), swap, high memory.
+pub fn sysinfo(info: u64) -> SysResult {
+    let (free, managed) = mm::frame::counts();
+    let page = sv39_arch::sv39::PAGE_SIZE;
+    let s = Sysinfo {
+        uptime: timer::now_ns().div_ceil(1_000_000_000) as i64,
+        totalram: managed as u64 * page,
+        freeram: free as u64 * page,
+        procs: scheduler::counts().0 as u16,
+        mem_unit: 1,
+        ..Sysinfo::default()
+    };
+    write_value(info, &s)?;
+    Ok(0)
+}
+
+/// getrandom: at most 1 MiB a call (a short read, which the interface
+/// allows); GRND_INSECURE with GRND_RANDOM is EINVAL, as in Linux.
 pub fn getrandom(buf: u64, len: usize, flags: u32) -> SysResult {
-    if flags & !(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE) != 0 {
+    if flags & !(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE) != 0
+        || flags & (GRND_INSECURE | GRND_RANDOM) == GRND_INSECURE | GRND_RANDOM
+    {
         return Err(Errno::EINVAL);
     }
     let n = len.min(1 << 20);
@@ -32,6 +60,41 @@ pub fn getrandom(buf: u64, len: usize, flags: u32) -> SysResult {
     rand::fill(&mut bytes);
     copy_to_user(buf, &bytes)?;
     Ok(n)
+}
+
+/// prctl: PR_SET_NAME and PR_GET_NAME, the calling thread's name (the
+/// leader's is the process's, which fault reports and /proc show); other
+/// options are EINVAL, as Linux answers an option it does not know.
+pub fn prctl(option: u32, arg: u64) -> SysResult {
+    let p = scheduler::current();
+    match option {
+        PR_SET_NAME => {
+            let mut name = [0u8; TASK_COMM_LEN - 1];
+            let mut len = 0;
+            while len < name.len() {
+                copy_from_user(&mut name[len..len + 1], arg + len as u64)?;
+                if name[len] == 0 {
+                    break;
+                }
+                len += 1;
+            }
+            let name = String::from_utf8_lossy(&name[..len]).into_owned();
+            if p.is_leader() {
+                p.inner.borrow_mut().name = name.clone();
+            }
+            *p.comm.borrow_mut() = Some(name);
+            Ok(0)
+        }
+        PR_GET_NAME => {
+            let mut buf = [0u8; TASK_COMM_LEN];
+            let name = p.thread_name();
+            let n = name.len().min(TASK_COMM_LEN - 1);
+            buf[..n].copy_from_slice(&name.as_bytes()[..n]);
+            copy_to_user(arg, &buf)?;
+            Ok(0)
+        }
+        _ => Err(Errno::EINVAL),
+    }
 }
 
 /// reboot: LINUX_REBOOT_CMD_POWER_OFF with the exit status in the fourth

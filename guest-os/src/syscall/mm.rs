@@ -24,8 +24,9 @@ use sv39_arch::sv39::PAGE_SIZE;
 /// Runs `f` on the current process's address space.
 fn with_space<R>(f: impl FnOnce(&mut AddressSpace) -> Result<R, Errno>) -> Result<R, Errno> {
     let p = scheduler::current();
-    let mut inner = p.inner.borrow_mut();
-    f(inner.space.as_mut().ok_or(Errno::ENOMEM)?)
+    let space = p.inner.borrow().space.clone().ok_or(Errno::ENOMEM)?;
+    let mut space = space.borrow_mut();
+    f(&mut space)
 }
 
 fn page_aligned(x: u64) -> bool {

@@ -13,7 +13,6 @@ mod swap;
 mod time;
 
 use crate::proc::scheduler;
-use crate::sync::Global;
 use crate::trap::TrapFrame;
 use sv39_abi::syscall as nr;
 use sv39_abi::{syscall_name, Errno};
@@ -59,7 +58,7 @@ pub fn dispatch(frame: &mut TrapFrame) -> usize {
         nr::MSYNC => mm::msync(a(0), a(1), a(2) as u32),
         nr::MADVISE => mm::madvise(a(0), a(1), a(2) as u32),
         nr::MREMAP => mm::mremap(a(0), a(1), a(2), a(3) as u32, a(4)),
-        nr::FUTEX => futex::futex(a(0), a(1) as u32, a(2) as u32, a(3), a(5) as u32),
+        nr::FUTEX => futex::futex(a(0), a(1) as u32, a(2) as u32, a(3), a(4), a(5) as u32),
         nr::RT_SIGACTION => signal::rt_sigaction(a(0) as u32, a(1), a(2), a(3) as usize),
         nr::RT_SIGPROCMASK => signal::rt_sigprocmask(a(0) as u32, a(1), a(2), a(3) as usize),
         nr::RT_SIGPENDING => signal::rt_sigpending(a(0), a(1) as usize),
@@ -69,18 +68,25 @@ pub fn dispatch(frame: &mut TrapFrame) -> usize {
         nr::TKILL => signal::tkill(a(0) as i32, a(1) as u32),
         nr::TGKILL => signal::tgkill(a(0) as i32, a(1) as i32, a(2) as u32),
         nr::GETRUSAGE => proc::getrusage(a(0) as i32, a(1)),
-        nr::CLONE => proc::clone(frame, a(0), a(1), a(3), a(4)),
+        nr::CLONE => proc::clone(frame, a(0), a(1), a(2), a(3), a(4)),
+        nr::CLONE3 => proc::clone3(frame, a(0), a(1) as usize),
         nr::EXECVE => proc::execve(frame, a(0), a(1), a(2)),
-        nr::EXIT | nr::EXIT_GROUP => proc::exit(a(0) as i32),
+        nr::EXIT => proc::exit(a(0) as i32),
+        nr::EXIT_GROUP => proc::exit_group(a(0) as i32),
         nr::WAIT4 => proc::wait4(a(0) as i32, a(1), a(2) as u32, a(3)),
-        nr::GETPID | nr::GETTID => Ok(scheduler::current().pid as usize),
+        nr::GETPID => Ok(scheduler::current().tgid as usize),
+        nr::GETTID => Ok(scheduler::current().pid as usize),
         nr::GETPPID => Ok(scheduler::current().ppid.get() as usize),
         nr::GETUID | nr::GETEUID | nr::GETGID | nr::GETEGID => Ok(0),
         nr::SCHED_YIELD => proc::sched_yield(),
         nr::SET_TID_ADDRESS => proc::set_tid_address(a(0)),
         nr::NANOSLEEP => time::nanosleep(a(0), a(1)),
+        nr::CLOCK_NANOSLEEP => time::clock_nanosleep(a(0) as u32, a(1) as u32, a(2), a(3)),
         nr::CLOCK_GETTIME => time::clock_gettime(a(0) as u32, a(1)),
         nr::UNAME => misc::uname(a(0)),
+        nr::SYSINFO => misc::sysinfo(a(0)),
+        nr::PRCTL => misc::prctl(a(0) as u32, a(1)),
+        nr::STATX => compat::statx(a(0) as i32, a(1), a(2) as u32, a(3) as u32, a(4)),
         nr::GETRANDOM => misc::getrandom(a(0), a(1) as usize, a(2) as u32),
         nr::REBOOT => misc::reboot(a(0) as u32, a(1) as u32, a(2) as u32, a(3)),
         nr::PREAD64 => compat::pread64(a(0) as i32, a(1), a(2) as usize, a(3) as i64),
@@ -88,29 +94,31 @@ pub fn dispatch(frame: &mut TrapFrame) -> usize {
         nr::RENAMEAT2 => compat::renameat2(a(0) as i32, a(1), a(2) as i32, a(3), a(4) as u32),
         nr::READLINKAT => compat::readlinkat(a(0) as i32, a(1), a(2), a(3) as usize),
         nr::SET_ROBUST_LIST => compat::set_robust_list(a(0), a(1) as usize),
+        nr::GET_ROBUST_LIST => compat::get_robust_list(a(0) as i32, a(1), a(2)),
         nr::PRLIMIT64 => compat::prlimit64(a(0) as i32, a(1) as u32, a(2), a(3)),
         nr::SCHED_GETAFFINITY => compat::sched_getaffinity(a(0) as i32, a(1) as usize, a(2)),
+        // glibc registers rseq at start-up and goes on without it.
+        nr::RSEQ => Err(Errno::ENOSYS),
         _ => unknown(n),
     };
     result.unwrap_or_else(|e| e.to_ret())
 }
 
-/// System-call numbers already reported as unknown.
-static REPORTED: Global<[u64; 8]> = Global::new([0; 8]);
-
-/// ENOSYS, with one console line the first time each number is seen.
+/// ENOSYS, with one console line the first time each number is seen by
+/// a process (numbers past 511 share the last bit).
 fn unknown(n: usize) -> SysResult {
+    let p = scheduler::current();
     let first = {
-        let mut seen = REPORTED.borrow_mut();
-        let (word, bit) = ((n / 64).min(7), 1u64 << (n % 64));
-        let first = seen[word] & bit == 0;
-        seen[word] |= bit;
+        let mut inner = p.inner.borrow_mut();
+        let m = n.min(511);
+        let (word, bit) = (m / 64, 1u64 << (m % 64));
+        let first = inner.unknown_reported[word] & bit == 0;
+        inner.unknown_reported[word] |= bit;
         first
     };
     if first {
-        let p = scheduler::current();
         let name = syscall_name(n).unwrap_or("?");
-        crate::println!("[kernel] pid {} ({}): unknown system call {n} ({name}): ENOSYS", p.pid, p.inner.borrow().name);
+        crate::println!("[kernel] pid {} ({}): unknown system call {n} ({name}): ENOSYS", p.tgid, p.inner.borrow().name);
     }
     Err(Errno::ENOSYS)
 }

@@ -1,6 +1,6 @@
 //! Signal system calls: rt_sigaction, rt_sigprocmask, rt_sigpending,
 //! rt_sigreturn, sigaltstack, kill, tkill, tgkill (proc/signal.rs has the
-//! delivery). Each process is its own single thread: a tid is its pid.
+//! delivery). kill names a process, tkill and tgkill one thread.
 
 use super::SysResult;
 use crate::mm::uaccess::{read_value, write_value};
@@ -44,7 +44,7 @@ pub fn rt_sigprocmask(how: u32, set: u64, oldset: u64, sigsetsize: usize) -> Sys
 pub fn rt_sigpending(set: u64, sigsetsize: usize) -> SysResult {
     check_setsize(sigsetsize)?;
     let p = scheduler::current();
-    write_value(set, &(p.pending.get().0 & p.blocked.get().0))?;
+    write_value(set, &(p.all_pending().0 & p.blocked.get().0))?;
     Ok(0)
 }
 
@@ -61,19 +61,18 @@ pub fn kill(pid: i32, sig: u32) -> SysResult {
     proc::kill(pid, sig).map(|_| 0)
 }
 
+/// tkill: `sig` to one thread.
 pub fn tkill(tid: i32, sig: u32) -> SysResult {
     if tid <= 0 {
         return Err(Errno::EINVAL);
     }
-    kill(tid, sig)
+    proc::tgkill(None, tid as u32, sig).map(|_| 0)
 }
 
+/// tgkill: `sig` to one thread of process `tgid`.
 pub fn tgkill(tgid: i32, tid: i32, sig: u32) -> SysResult {
     if tgid <= 0 || tid <= 0 {
         return Err(Errno::EINVAL);
     }
-    if tgid != tid {
-        return Err(Errno::ESRCH);
-    }
-    kill(tid, sig)
+    proc::tgkill(Some(tgid as u32), tid as u32, sig).map(|_| 0)
 }

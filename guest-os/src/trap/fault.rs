@@ -38,7 +38,8 @@ fn page_fault_signal(e: FaultError, access: Access) -> (u32, i32, &'static str) 
 pub fn user_fault(frame: &TrapFrame, scause: u64, stval: u64) {
     let p = scheduler::current();
     if let Some(access) = memory_access(scause) {
-        let served = p.inner.borrow_mut().space.as_mut().map(|s| s.handle_fault(stval, access));
+        let space = p.inner.borrow().space.clone();
+        let served = space.map(|s| s.borrow_mut().handle_fault(stval, access));
         let (sig, code, reason) = match served {
             Some(Ok(_)) => return,
             Some(Err(e)) => page_fault_signal(e, access),

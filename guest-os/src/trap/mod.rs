@@ -96,7 +96,7 @@ extern "C" fn user_trap(frame: &mut TrapFrame) -> ! {
     proc::signal::deliver(&p, frame);
     if let Some(sig) = p.killed.get() {
         drop(p);
-        proc::exit(sv39_abi::wait::W_TERMSIG_STATUS(sig));
+        proc::exit_group(sv39_abi::wait::W_TERMSIG_STATUS(sig));
     }
     let frame = p.trap_frame();
     // SAFETY: the current process's own trap frame.
