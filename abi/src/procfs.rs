@@ -13,8 +13,12 @@
 //! - [`STAT`]: `key value...` lines; `processes` counts the processes created
 //!   since boot.
 //! - [`SELF_STATUS`] (and `/proc/<pid>/status`): `Key:\tvalue` lines;
-//!   [`VM_SIZE`] and [`VM_RSS`] (kB) as Linux, and sv39's [`COW_COPIES`]
-//!   (pages this process copied on a write to a copy-on-write page).
+//!   [`VM_SIZE`], [`VM_RSS`] and [`VM_SWAP`] (kB) as Linux, and sv39's
+//!   [`COW_COPIES`] (pages this process copied on a write to a
+//!   copy-on-write page).
+//! - [`VMSTAT`]: `key value` lines, counts since boot: [`PSWPIN`],
+//!   [`PSWPOUT`] (pages read from and written to swap), [`PGFAULT`],
+//!   [`PGMAJFAULT`].
 //! - [`SELF_MAPS`] (and `/proc/<pid>/maps`): one [`Mapping`] a line, in
 //!   address order, as Linux writes them.
 //! - [`SELF_SMAPS_ROLLUP`] (and `/proc/<pid>/smaps_rollup`): a header line,
@@ -29,10 +33,12 @@ pub const STAT: &str = "/proc/stat";
 pub const SELF_STATUS: &str = "/proc/self/status";
 pub const SELF_MAPS: &str = "/proc/self/maps";
 pub const SELF_SMAPS_ROLLUP: &str = "/proc/self/smaps_rollup";
+pub const VMSTAT: &str = "/proc/vmstat";
 
 /// Keys of `/proc/<pid>/status`.
 pub const VM_SIZE: &str = "VmSize";
 pub const VM_RSS: &str = "VmRSS";
+pub const VM_SWAP: &str = "VmSwap";
 pub const COW_COPIES: &str = "CowCopies";
 /// Keys of `/proc/<pid>/smaps_rollup`.
 pub const RSS: &str = "Rss";
@@ -44,6 +50,13 @@ pub const PRIVATE_DIRTY: &str = "Private_Dirty";
 pub const MEM_FREE: &str = "MemFree";
 pub const FRAMES_FREE: &str = "FramesFree";
 pub const FRAMES_CACHED: &str = "FramesCached";
+pub const SWAP_TOTAL: &str = "SwapTotal";
+pub const SWAP_FREE: &str = "SwapFree";
+/// Keys of [`VMSTAT`].
+pub const PSWPIN: &str = "pswpin";
+pub const PSWPOUT: &str = "pswpout";
+pub const PGFAULT: &str = "pgfault";
+pub const PGMAJFAULT: &str = "pgmajfault";
 
 pub const STAT_PID: usize = 1;
 pub const STAT_COMM: usize = 2;

@@ -13,6 +13,7 @@ pub mod mm {
     pub mod frame_pool;
     pub mod page_cache;
     pub mod page_table;
+    pub mod swap_cache;
     pub mod swap_map;
     pub mod uvm;
     pub mod vma;

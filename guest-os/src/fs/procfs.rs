@@ -1,11 +1,11 @@
 //! /proc, in Linux's formats (sv39_abi::procfs documents what tests read):
-//! `meminfo`, `stat`, `diskstats`, `swaps`, and per process (`self` or a pid) `stat`, `status`,
+//! `meminfo`, `stat`, `vmstat`, `diskstats`, `swaps`, and per process (`self` or a pid) `stat`, `status`,
 //! `maps` and `smaps_rollup`. Each file's text is made when it is opened.
 
 use super::blockdev;
 use super::vfs::{DirEntry, FileKind};
 use crate::drivers::{self, virtio::blk};
-use crate::mm::address_space::{Label, VmStats};
+use crate::mm::address_space::{self, Label, VmStats};
 use crate::mm::{frame, heap, swap};
 use crate::proc::process::{Process, State};
 use crate::proc::scheduler;
@@ -26,6 +26,7 @@ pub fn open(parts: &[&str]) -> Result<FileKind, Errno> {
         [] => Ok(FileKind::ProcDir(root_entries())),
         ["meminfo"] => Ok(FileKind::ProcText(meminfo().into_bytes())),
         ["stat"] => Ok(FileKind::ProcText(stat().into_bytes())),
+        ["vmstat"] => Ok(FileKind::ProcText(vmstat().into_bytes())),
         ["diskstats"] => Ok(FileKind::ProcText(diskstats().into_bytes())),
         ["swaps"] => Ok(FileKind::ProcText(swaps().into_bytes())),
         [pid, rest @ ..] => {
@@ -63,6 +64,7 @@ fn root_entries() -> Vec<DirEntry> {
         entry("self", PROC_INO + 3, DT_DIR),
         entry("diskstats", PROC_INO + 4, DT_REG),
         entry("swaps", PROC_INO + 5, DT_REG),
+        entry("vmstat", PROC_INO + 6, DT_REG),
     ];
     // Processes, as Linux lists them: a thread's /proc/TID opens but is not listed.
     for p in scheduler::all().iter().filter(|p| p.is_leader()) {
@@ -98,12 +100,20 @@ fn meminfo() -> String {
     let (swap_total, swap_free) = swap::totals();
     let _ = writeln!(s, "SwapTotal:      {:8} kB", swap_total * 4);
     let _ = writeln!(s, "SwapFree:       {:8} kB", swap_free * 4);
+    let _ = writeln!(s, "SwapCached:     {:8} kB", swap::cached_pages() * 4);
     let _ = writeln!(s, "FramesTotal:    {:8}", managed);
     let _ = writeln!(s, "FramesFree:     {:8}", free);
     let _ = writeln!(s, "FramesCached:   {:8}", cached_alone);
     let _ = writeln!(s, "KernelHeap:     {:8} kB", heap_total / 1024);
     let _ = writeln!(s, "KernelHeapUsed: {:8} kB", heap_used / 1024);
     s
+}
+
+/// Event counts since boot, as Linux's /proc/vmstat lines.
+fn vmstat() -> String {
+    let sw = swap::stats();
+    let (faults, major) = address_space::fault_counts();
+    format!("pgfault {faults}\npgmajfault {major}\npswpin {}\npswpout {}\n", sw.pswpin, sw.pswpout)
 }
 
 fn stat() -> String {
@@ -162,6 +172,7 @@ struct Memory {
     size: u64,
     resident: usize,
     peak: usize,
+    swapped: usize,
     stats: VmStats,
 }
 
@@ -171,9 +182,9 @@ fn memory_of(p: &Process) -> Memory {
         Some(s) => {
             let s = s.borrow();
             let (resident, peak) = s.resident_pages();
-            Memory { size: s.virtual_size(), resident, peak, stats: s.stats() }
+            Memory { size: s.virtual_size(), resident, peak, swapped: s.swapped_pages(), stats: s.stats() }
         }
-        None => Memory { size: 0, resident: 0, peak: 0, stats: p.usage.get().vm },
+        None => Memory { size: 0, resident: 0, peak: 0, swapped: 0, stats: p.usage.get().vm },
     }
 }
 
@@ -202,6 +213,7 @@ fn process_status(p: &Process) -> String {
     let mut s = format!("Name:\t{}\nState:\t{}\nPid:\t{}\nPPid:\t{}\n", name, state_letter(p), p.pid, p.ppid.get());
     let _ =
         write!(s, "VmSize:\t{:8} kB\nVmHWM:\t{:8} kB\nVmRSS:\t{:8} kB\n", m.size / 1024, m.peak * 4, m.resident * 4);
+    let _ = writeln!(s, "VmSwap:\t{:8} kB", m.swapped * 4);
     let _ = writeln!(s, "CowCopies:\t{}", m.stats.cow_copies);
     s
 }

@@ -14,6 +14,7 @@
 use super::backing::{same_file, FileRef, MappedFile};
 use super::frame::{self, Frame, OutOfMemory};
 use super::kernel_space::{self, FrameTables};
+use super::swap;
 use crate::cpu;
 use crate::memlayout::*;
 use crate::rand;
@@ -23,6 +24,7 @@ use alloc::vec::Vec;
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use guest_os::mm::page_table::{page_up, PageTable};
 pub use guest_os::mm::uvm::{Access, FaultError, Resolved, VmStats};
+use guest_os::mm::uvm::{SwapIn, SwapSlot};
 pub use guest_os::proc::futex_queue::FutexKey;
 use guest_os::mm::uvm::{StackLimit, UserMemory, Uvm};
 use guest_os::mm::vma::{Backing, Perms, Vma, VmaError, VmaSet};
@@ -180,6 +182,30 @@ impl UserMemory<Mapping> for FrameTables {
     fn sync_icache(&mut self) {
         cpu::fence_i();
     }
+
+    fn swap_out(&mut self, ppn: Ppn) -> Option<SwapSlot> {
+        swap::swap_out(ppn)
+    }
+
+    fn swap_in(&mut self, slot: SwapSlot) -> Result<SwapIn, FaultError> {
+        Ok(swap::swap_in(slot)?)
+    }
+
+    fn swap_dup(&mut self, slot: SwapSlot) {
+        swap::dup(slot);
+    }
+
+    fn swap_free(&mut self, slot: SwapSlot) {
+        swap::free(slot);
+    }
+
+    fn reclaim_wanted(&self) -> usize {
+        swap::reclaim_wanted()
+    }
+
+    fn reclaim_elsewhere(&mut self, want: usize) -> usize {
+        swap::reclaim_elsewhere(want)
+    }
 }
 
 /// Why a mapping change failed.
@@ -230,6 +256,7 @@ pub fn fault_reason(e: FaultError, access: Access) -> &'static str {
         (FaultError::Denied, Access::Read) => "read of inaccessible memory",
         (FaultError::PastEnd, _) => "past the end of the mapped file",
         (FaultError::NoMemory, _) => "out of memory",
+        (FaultError::SwapIo, _) => "swap read error",
     }
 }
 
@@ -405,17 +432,28 @@ impl AddressSpace {
 
     /// Serves a page fault of the process (or of the kernel on its behalf).
     pub fn handle_fault(&mut self, va: u64, access: Access) -> Result<Resolved, FaultError> {
-        self.uvm.handle_fault(&mut FrameTables, va, access)
+        self.counted(|uvm| uvm.handle_fault(&mut FrameTables, va, access))
     }
 
     /// Faults in `[va, va + len)` for `access` from user mode (copy_user).
     pub fn prepare(&mut self, va: u64, len: u64, access: Access) -> Result<(), FaultError> {
-        self.uvm.prepare(&mut FrameTables, va, len, access)
+        self.counted(|uvm| uvm.prepare(&mut FrameTables, va, len, access))
+    }
+
+    /// Runs `f`, adding the faults it served to the counts since boot.
+    fn counted<T>(&mut self, f: impl FnOnce(&mut Uvm<Mapping>) -> T) -> T {
+        let before = self.uvm.stats();
+        let t = f(&mut self.uvm);
+        let after = self.uvm.stats();
+        let major = after.major_faults - before.major_faults;
+        PGFAULT.fetch_add(after.minor_faults - before.minor_faults + major, Ordering::Relaxed);
+        PGMAJFAULT.fetch_add(major, Ordering::Relaxed);
+        t
     }
 
     /// Writes `data` at `va` (a new program's stack).
     pub fn write(&mut self, va: u64, data: &[u8]) -> Result<(), FaultError> {
-        self.uvm.write(&mut FrameTables, va, data)
+        self.counted(|uvm| uvm.write(&mut FrameTables, va, data))
     }
 
     /// ENOMEM unless `extra` more mappings fit under MAX_VMAS (a change
@@ -562,6 +600,17 @@ impl AddressSpace {
         self.uvm.add_stats(stats);
     }
 
+    /// The reclaim clock over this space: up to `want` pages to swap.
+    pub fn reclaim(&mut self, want: usize) -> usize {
+        let budget = 2 * self.uvm.resident_pages() + 1;
+        self.uvm.reclaim(&mut FrameTables, want, budget)
+    }
+
+    /// Pages of this space in swap (VmSwap).
+    pub fn swapped_pages(&self) -> usize {
+        self.uvm.swapped_pages()
+    }
+
     /// Pages mapped (the zero page aside), now and at most.
     pub fn resident_pages(&self) -> (usize, usize) {
         (self.uvm.resident_pages(), self.uvm.peak_resident_pages())
@@ -646,13 +695,22 @@ pub fn file_truncated(ino: u64, len: u64) {
     for_each_space(&mut |space| space.drop_file_pages(ino, page_up(len)));
 }
 
+static PGFAULT: AtomicU64 = AtomicU64::new(0);
+static PGMAJFAULT: AtomicU64 = AtomicU64::new(0);
+
+/// (page faults, major page faults) since boot (/proc/vmstat).
+pub fn fault_counts() -> (u64, u64) {
+    (PGFAULT.load(Ordering::Relaxed), PGMAJFAULT.load(Ordering::Relaxed))
+}
+
 /// How mm reaches the address spaces, which the processes own: proc
 /// registers these at boot.
 #[derive(Clone, Copy)]
 pub struct Spaces {
     /// Calls the function on the current process's space; false if none.
     pub current: fn(&mut dyn FnMut(&mut AddressSpace)) -> bool,
-    /// Calls the function on every process's space.
+    /// Calls the function on every process's space that is not in use at
+    /// the moment (the one a fault is being served in is skipped).
     pub each: fn(&mut dyn FnMut(&mut AddressSpace)),
 }
 
@@ -670,7 +728,7 @@ pub fn with_current<R>(f: impl FnOnce(&mut AddressSpace) -> R) -> Option<R> {
     out
 }
 
-/// `f` on every process's space.
+/// `f` on every process's space not in use.
 pub fn for_each_space(f: &mut dyn FnMut(&mut AddressSpace)) {
     let Some(spaces) = *SPACES.borrow() else { return };
     (spaces.each)(f);

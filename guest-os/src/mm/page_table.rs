@@ -10,6 +10,12 @@
 //! `sfence.vma` (or explicitly ignored when a whole-ASID flush follows);
 //! changes to many leaves at once ([`PageTable::update_leaves`]) and freeing
 //! emptied tables ([`PageTable::prune`]) return a [`FlushRange`].
+//!
+//! A level-0 entry with V = 0 but other bits set is a *software entry*: the
+//! MMU ignores every other bit of an invalid PTE (privileged spec 4.3.1), so
+//! the address space above keeps there where a page went (a swap slot). Such
+//! entries keep their table alive, and [`PageTable::update_entries`] and
+//! [`PageTable::free_range`] show them beside the leaves.
 
 use alloc::vec::Vec;
 use sv39_arch::pte::{is_leaf, make_pte, pte_ppn, PTE_A, PTE_D, PTE_R, PTE_V, PTE_W, PTE_X};
@@ -229,6 +235,32 @@ impl PageTable {
         self.leaf(mem, va).map(|leaf| leaf.translate(va))
     }
 
+    /// The level-0 entry for `va`, whatever it holds (0 when no level-0
+    /// table covers `va`, or a superpage does).
+    pub fn entry(&self, mem: &impl TableMemory, va: VirtAddr) -> u64 {
+        let mut table = self.root;
+        for level in (1..LEVELS).rev() {
+            let pte = mem.read_pte(table, vpn_index(va.as_u64(), level));
+            if pte & PTE_V == 0 || is_leaf(pte) {
+                return 0;
+            }
+            table = Ppn(pte_ppn(pte)).addr();
+        }
+        mem.read_pte(table, vpn_index(va.as_u64(), 0))
+    }
+
+    /// Stores the software entry `pte` (V = 0) at `va`'s level-0 slot,
+    /// building the tables above it; the slot must be empty.
+    pub fn set_software_entry(&mut self, mem: &mut impl TableMemory, va: VirtAddr, pte: u64) -> Result<(), MapError> {
+        debug_assert!(pte & PTE_V == 0 && pte != 0);
+        let (table, index) = self.slot(mem, va.page_down(), 0, true)?;
+        if mem.read_pte(table, index) != 0 {
+            return Err(MapError::AlreadyMapped);
+        }
+        mem.write_pte(table, index, pte);
+        Ok(())
+    }
+
     /// Removes the 4 KiB leaf at `va`; returns the PTE it held.
     pub fn unmap(&mut self, mem: &mut impl TableMemory, va: VirtAddr) -> Result<(u64, Flush), MapError> {
         let (table, index) = self.slot(mem, va.page_down(), 0, false)?;
@@ -287,7 +319,22 @@ impl PageTable {
         f: &mut impl FnMut(&mut M, VirtAddr, u64) -> Option<u64>,
     ) -> FlushRange {
         let mut flush = FlushRange::default();
-        let span = Span { start, end };
+        let span = Span { start, end, software: false };
+        update_in(mem, self.root, LEVELS - 1, 0, span, f, &mut flush);
+        flush
+    }
+
+    /// `update_leaves` that also shows the software entries (V = 0); a
+    /// software entry rewritten needs no flush, but is counted as one.
+    pub fn update_entries<M: TableMemory>(
+        &self,
+        mem: &mut M,
+        start: u64,
+        end: u64,
+        f: &mut impl FnMut(&mut M, VirtAddr, u64) -> Option<u64>,
+    ) -> FlushRange {
+        let mut flush = FlushRange::default();
+        let span = Span { start, end, software: true };
         update_in(mem, self.root, LEVELS - 1, 0, span, f, &mut flush);
         flush
     }
@@ -296,7 +343,7 @@ impl PageTable {
     /// that no longer hold any entry.
     pub fn prune(&mut self, mem: &mut impl TableMemory, start: u64, end: u64) -> FlushRange {
         let mut flush = FlushRange::default();
-        prune_in(mem, self.root, LEVELS - 1, 0, Span { start, end }, &mut flush);
+        prune_in(mem, self.root, LEVELS - 1, 0, Span { start, end, software: false }, &mut flush);
         flush
     }
 
@@ -327,7 +374,8 @@ impl PageTable {
     }
 
     /// Frees the tables under root entries `range` and clears those entries,
-    /// calling `on_leaf(mem, va, pte)` for each leaf still mapped there.
+    /// calling `on_leaf(mem, va, pte)` for each leaf or software entry
+    /// still there.
     pub fn free_range<M: TableMemory>(
         &mut self,
         mem: &mut M,
@@ -396,9 +444,11 @@ fn release<M: TableMemory>(
     let table = Ppn(pte_ppn(pte)).addr();
     for i in 0..ENTRIES_PER_TABLE {
         let child = mem.read_pte(table, i);
+        let child_va = sign_extend(va.as_u64() + i as u64 * level_size(level - 1));
         if child & PTE_V != 0 {
-            let child_va = sign_extend(va.as_u64() + i as u64 * level_size(level - 1));
             release(mem, child, level - 1, child_va, on_leaf);
+        } else if child != 0 && level == 1 {
+            on_leaf(mem, child_va, child);
         }
     }
     mem.free_table(table);
@@ -409,6 +459,8 @@ fn release<M: TableMemory>(
 struct Span {
     start: u64,
     end: u64,
+    /// Whether software entries are shown too.
+    software: bool,
 }
 
 impl Span {
@@ -439,6 +491,11 @@ fn update_in<M: TableMemory>(
         let va = base + i as u64 * level_size(level);
         let pte = mem.read_pte(table, i);
         if pte & PTE_V == 0 {
+            if span.software && level == 0 && pte != 0 {
+                if let Some(new) = f(mem, sign_extend(va), pte) {
+                    mem.write_pte(table, i, new);
+                }
+            }
             continue;
         }
         if is_leaf(pte) {
@@ -462,7 +519,7 @@ fn prune_in(mem: &mut impl TableMemory, table: PhysAddr, level: usize, base: u64
         }
         let child = Ppn(pte_ppn(pte)).addr();
         prune_in(mem, child, level - 1, base + i as u64 * level_size(level), span, flush);
-        if (0..ENTRIES_PER_TABLE).all(|k| mem.read_pte(child, k) & PTE_V == 0) {
+        if (0..ENTRIES_PER_TABLE).all(|k| mem.read_pte(child, k) == 0) {
             mem.write_pte(table, i, 0);
             mem.free_table(child);
             flush.add_all();

@@ -1,18 +1,23 @@
 //! Swap areas on block devices: `swapon`/`swapoff` as Linux's (a `mkswap`ed
-//! device, priorities), the slot maps, and the figures of /proc/swaps and
-//! /proc/meminfo. The areas take slots from the highest priority first.
+//! device, priorities), the slot maps, the swap cache (guest_os's
+//! mm/swap_cache.rs) over them, the watermarks that start reclaim, and the
+//! figures of /proc/swaps, /proc/meminfo and /proc/vmstat. The areas give
+//! slots from the highest priority first.
 //!
-//! Half-built (issue 10): nothing writes pages to swap yet; the reclaim
-//! that would (a clock scan over the A bits) is still to come, so every
-//! area's slots stay free.
+//! Page I/O waits on the hart (polled, not sleeping as file I/O does): a
+//! page-out runs inside a fault, while the faulting process holds its
+//! address space, which no other process may then touch.
 
 use crate::drivers::virtio::blk::{self, Op};
-use crate::mm::frame::Frame;
+use crate::mm::address_space;
+use crate::mm::frame::{self, Frame};
 use crate::sync::Global;
 use alloc::string::String;
 use alloc::vec::Vec;
+use guest_os::mm::swap_cache::{SwapCache, SwapIn, SwapInError, SwapIo, SwapSlot, SwapStats};
 use guest_os::mm::swap_map::{parse_header, SwapMap, PAGE_SIZE};
 use sv39_abi::Errno;
+use sv39_arch::Ppn;
 
 /// `swapon` flags (linux/swap.h).
 pub const SWAP_FLAG_PREFER: u32 = 0x8000;
@@ -38,7 +43,132 @@ struct Areas {
     next_default: i32,
 }
 
-static AREAS: Global<Areas> = Global::new(Areas { list: Vec::new(), next_default: -2 });
+impl Areas {
+    fn of(&mut self, slot: SwapSlot) -> Option<&mut Area> {
+        self.list.iter_mut().find(|a| a.disk == slot.area())
+    }
+}
+
+struct Swap {
+    areas: Areas,
+    cache: SwapCache,
+}
+
+static SWAP: Global<Swap> =
+    Global::new(Swap { areas: Areas { list: Vec::new(), next_default: -2 }, cache: SwapCache::new() });
+
+/// Sectors of a page.
+const PAGE_SECTORS: u64 = PAGE_SIZE as u64 / 512;
+/// Pages reclaimed at most before one fault goes on.
+const RECLAIM_BATCH: usize = 32;
+
+/// The cache's frames, slots and disk I/O.
+struct Io<'a>(&'a mut Areas);
+
+impl SwapIo for Io<'_> {
+    fn frame_alloc(&mut self) -> Option<Ppn> {
+        Frame::alloc().ok().map(Frame::into_raw)
+    }
+
+    fn frame_get(&mut self, ppn: Ppn) {
+        frame::get(ppn);
+    }
+
+    fn frame_put(&mut self, ppn: Ppn) {
+        frame::put(ppn);
+    }
+
+    fn frame_count(&self, ppn: Ppn) -> u32 {
+        frame::refs(ppn)
+    }
+
+    fn slot_alloc(&mut self) -> Option<SwapSlot> {
+        self.0.list.iter_mut().find_map(|a| a.map.alloc().map(|page| SwapSlot::new(a.disk, page)))
+    }
+
+    fn slot_dup(&mut self, slot: SwapSlot) {
+        if let Some(a) = self.0.of(slot) {
+            a.map.dup(slot.page());
+        }
+    }
+
+    fn slot_put(&mut self, slot: SwapSlot) -> u16 {
+        self.0.of(slot).map_or(0, |a| {
+            a.map.put(slot.page());
+            a.map.count(slot.page())
+        })
+    }
+
+    fn write_page(&mut self, slot: SwapSlot, ppn: Ppn) -> bool {
+        page_io(slot, Op::Write, ppn)
+    }
+
+    fn read_page(&mut self, slot: SwapSlot, ppn: Ppn) -> bool {
+        page_io(slot, Op::Read, ppn)
+    }
+}
+
+fn page_io(slot: SwapSlot, op: Op, ppn: Ppn) -> bool {
+    let sector = u64::from(slot.page()) * PAGE_SECTORS;
+    blk::transfer_polled(slot.area(), op, sector, ppn.addr().as_u64(), PAGE_SIZE as u32).is_ok()
+}
+
+fn with_cache<T>(f: impl FnOnce(&mut SwapCache, &mut Io) -> T) -> T {
+    let mut swap = SWAP.borrow_mut();
+    let Swap { areas, cache } = &mut *swap;
+    f(cache, &mut Io(areas))
+}
+
+/// A PTE gives up `ppn` for a slot (see SwapCache::swap_out).
+pub fn swap_out(ppn: Ppn) -> Option<SwapSlot> {
+    with_cache(|c, io| c.swap_out(io, ppn))
+}
+
+pub fn swap_in(slot: SwapSlot) -> Result<SwapIn, SwapInError> {
+    with_cache(|c, io| c.swap_in(io, slot))
+}
+
+pub fn dup(slot: SwapSlot) {
+    with_cache(|c, io| c.dup(io, slot));
+}
+
+pub fn free(slot: SwapSlot) {
+    with_cache(|c, io| c.free(io, slot));
+}
+
+pub fn stats() -> SwapStats {
+    SWAP.borrow().cache.stats()
+}
+
+/// Frames in the swap cache (SwapCached).
+pub fn cached_pages() -> usize {
+    SWAP.borrow().cache.len()
+}
+
+/// Pages to reclaim before a fault takes a frame: under the low watermark
+/// (1/64 of the frames, 32 to 1024) up to twice it, by batches, while swap
+/// has free slots.
+pub fn reclaim_wanted() -> usize {
+    let (free, total) = frame::counts();
+    let low = (total / 64).clamp(32, 1024);
+    if free >= low || !SWAP.borrow().areas.list.iter().any(|a| a.map.free() > 0) {
+        return 0;
+    }
+    (2 * low - free).min(RECLAIM_BATCH)
+}
+
+/// Reclaims up to `want` pages: cached swap pages nothing maps, then the
+/// clock over every address space not in use (the faulting one reclaims
+/// from itself after).
+pub fn reclaim_elsewhere(want: usize) -> usize {
+    let mut got = with_cache(|c, io| c.shrink(io, want));
+    address_space::for_each_space(&mut |space| {
+        if got < want {
+            got += space.reclaim(want - got);
+        }
+    });
+    got
+}
 
 /// A line of /proc/swaps.
 pub struct AreaInfo {
@@ -55,14 +185,15 @@ pub fn swapon(disk: usize, name: &str, flags: u32) -> Result<(), Errno> {
     if flags & !SWAP_FLAGS_VALID != 0 {
         return Err(Errno::EINVAL);
     }
-    if AREAS.borrow().list.iter().any(|a| a.disk == disk) {
+    if SWAP.borrow().areas.list.iter().any(|a| a.disk == disk) {
         return Err(Errno::EBUSY);
     }
     let (bytes, _) = blk::geometry(disk).ok_or(Errno::ENXIO)?;
     let frame = Frame::alloc().map_err(|_| Errno::ENOMEM)?;
     blk::transfer(disk, Op::Read, 0, frame.pa().as_u64(), PAGE_SIZE as u32)?;
     let last = parse_header(frame.bytes(), bytes / PAGE_SIZE as u64).map_err(|_| Errno::EINVAL)?;
-    let mut areas = AREAS.borrow_mut();
+    let mut swap = SWAP.borrow_mut();
+    let areas = &mut swap.areas;
     let priority = if flags & SWAP_FLAG_PREFER != 0 {
         (flags & SWAP_FLAG_PRIO_MASK) as i32
     } else {
@@ -78,7 +209,8 @@ pub fn swapon(disk: usize, name: &str, flags: u32) -> Result<(), Errno> {
 /// Switches off swap to `disk`. EINVAL when it is not on; EBUSY while any
 /// of its slots holds a page (bringing them back in is not built yet).
 pub fn swapoff(disk: usize) -> Result<(), Errno> {
-    let mut areas = AREAS.borrow_mut();
+    let mut swap = SWAP.borrow_mut();
+    let areas = &mut swap.areas;
     let at = areas.list.iter().position(|a| a.disk == disk).ok_or(Errno::EINVAL)?;
     if areas.list[at].map.free() != areas.list[at].map.total() {
         return Err(Errno::EBUSY);
@@ -89,14 +221,16 @@ pub fn swapoff(disk: usize) -> Result<(), Errno> {
 
 /// (total, free) swap in pages, over every area.
 pub fn totals() -> (u64, u64) {
-    let areas = AREAS.borrow();
+    let swap = SWAP.borrow();
+    let areas = &swap.areas;
     areas.list.iter().fold((0, 0), |(t, f), a| (t + u64::from(a.map.total()), f + u64::from(a.map.free())))
 }
 
 /// The areas, highest priority first.
 pub fn areas() -> Vec<AreaInfo> {
     let kb = |pages: u32| u64::from(pages) * PAGE_SIZE as u64 / 1024;
-    let areas = AREAS.borrow();
+    let swap = SWAP.borrow();
+    let areas = &swap.areas;
     areas
         .list
         .iter()

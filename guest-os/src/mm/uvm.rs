@@ -10,17 +10,27 @@
 //! first write copies the frame, or just makes it writable when this space
 //! holds the last reference. Shared mappings map the cache frames writable.
 //!
+//! Under memory pressure [`Uvm::reclaim`] runs the clock (second chance)
+//! over the private anonymous pages: a page accessed since the last pass
+//! (A set by the hart, or by the fault that found A clear) loses its A bit
+//! and stays; one that was not goes to swap, its PTE replaced by a software
+//! entry naming the slot ([`swap_entry`]). Touching it again is a major
+//! fault that reads it back ([`UserMemory::swap_in`]).
+//!
 //! Invariants: every leaf lies in a VMA and holds one reference to its
-//! frame; its flags are [`leaf_flags`] of the VMA's permissions (W taken
-//! away while COW); A is set on every leaf and D on writable ones, so a hart
-//! that faults on clear A/D bits (Svade) never does; every change to a leaf
-//! is followed by its `sfence.vma` (the flush tokens of page_table.rs).
+//! frame, every swap entry one hold on its slot; a leaf's flags are
+//! [`leaf_flags`] of the VMA's permissions (W taken away while COW); A is
+//! set on every new leaf and D on writable ones, so a hart that faults on
+//! clear A/D bits (Svade) faults only after the clock cleared A; every
+//! change to a leaf is followed by its `sfence.vma` (the flush tokens of
+//! page_table.rs).
 //!
 //! Generic over the backing `B` and over [`UserMemory`] (frames, file
 //! pages, TLB flushes), so the kernel runs it on RAM and the host tests on
 //! a fake memory that checks every reference.
 
 use super::page_table::{Flush, FlushRange, PageSize, PageTable, TableMemory};
+pub use super::swap_cache::{SwapIn, SwapInError, SwapSlot};
 use super::vma::{Backing, Perms, Vma, VmaError, VmaSet};
 use alloc::vec::Vec;
 use sv39_arch::pte::{make_pte, pte_ppn, PTE_A, PTE_D, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X};
@@ -30,6 +40,10 @@ use sv39_arch::{PhysAddr, Ppn, VirtAddr};
 /// Software PTE bit (RSW, bit 8): a private page whose frame may be shared,
 /// kept read-only; the first write copies it.
 pub const PTE_COW: u64 = 1 << 8;
+/// Software PTE bit (RSW, bit 9) of an entry with V = 0: the page is in
+/// the swap slot held in the PPN field. With V = 0 the MMU ignores every
+/// other bit (privileged spec 4.3.1), so the entry costs no memory.
+pub const PTE_SWAP: u64 = 1 << 9;
 /// The bits of a leaf this module sets (V, A and D are added by the table).
 const LEAF_FLAGS: u64 = PTE_R | PTE_W | PTE_X | PTE_U | PTE_COW;
 const PAGE: usize = PAGE_SIZE as usize;
@@ -96,6 +110,23 @@ pub fn user_permits(pte: u64, access: Access) -> bool {
     pte & PTE_V != 0 && pte & PTE_U != 0 && pte & access.pte_bit() != 0
 }
 
+/// The software entry of a page that went to `slot`.
+pub fn swap_entry(slot: SwapSlot) -> u64 {
+    make_pte(slot.bits() << 12, PTE_SWAP)
+}
+
+/// The slot a software entry names, if `pte` is one.
+pub fn swapped_slot(pte: u64) -> Option<SwapSlot> {
+    (pte & PTE_V == 0 && pte & PTE_SWAP != 0).then(|| SwapSlot::from_bits(pte_ppn(pte)))
+}
+
+/// Whether a leaf that permits `access` still needs its A (or, for a
+/// store, D) bit set: on a hart that faults rather than set them (Svade,
+/// privileged spec 4.3.1), after the clock cleared A.
+fn lacks_ad(pte: u64, access: Access) -> bool {
+    pte & PTE_A == 0 || (access == Access::Write && pte & PTE_D == 0)
+}
+
 /// The full leaf entry for `ppn` with `flags` (as `PageTable::map` writes it).
 fn leaf_pte(ppn: Ppn, flags: u64) -> u64 {
     let ad = if flags & PTE_W != 0 { PTE_A | PTE_D } else { PTE_A };
@@ -114,6 +145,17 @@ pub enum FaultError {
     /// A file mapping's page lies past the end of the file (SIGBUS).
     PastEnd,
     NoMemory,
+    /// The page's swap slot could not be read (SIGBUS, as Linux).
+    SwapIo,
+}
+
+impl From<SwapInError> for FaultError {
+    fn from(e: SwapInError) -> FaultError {
+        match e {
+            SwapInError::NoMemory => FaultError::NoMemory,
+            SwapInError::Io => FaultError::SwapIo,
+        }
+    }
 }
 
 /// How a fault was served.
@@ -121,7 +163,7 @@ pub enum FaultError {
 pub enum Resolved {
     /// Without reading a file: zero fill, a cached page, a copy.
     Minor,
-    /// A file page had to be read in.
+    /// A file page had to be read in, or a page from swap.
     Major,
     /// The page table already allowed the access (a stale TLB entry).
     Spurious,
@@ -155,6 +197,21 @@ pub trait UserMemory<B>: TableMemory {
     /// `fence.i`: instructions fetched from now on see what was written
     /// (after a frame the kernel filled becomes executable).
     fn sync_icache(&mut self);
+    /// A PTE gives up `ppn` (and its reference to it) for a swap slot,
+    /// which it then holds; None when swap is off or full (it keeps `ppn`).
+    fn swap_out(&mut self, ppn: Ppn) -> Option<SwapSlot>;
+    /// A swap entry gets its page back (giving up its hold on `slot`).
+    fn swap_in(&mut self, slot: SwapSlot) -> Result<SwapIn, FaultError>;
+    /// Another swap entry names `slot` (fork).
+    fn swap_dup(&mut self, slot: SwapSlot);
+    /// A swap entry naming `slot` is gone.
+    fn swap_free(&mut self, slot: SwapSlot);
+    /// Pages to reclaim before a fault takes a frame: 0 unless free frames
+    /// are under the low watermark and swap has room.
+    fn reclaim_wanted(&self) -> usize;
+    /// Reclaims up to `want` pages outside the faulting space (the other
+    /// spaces, cached swap pages); how many it freed.
+    fn reclaim_elsewhere(&mut self, want: usize) -> usize;
 }
 
 /// Fault and copy counters (getrusage, /proc/<pid>/stat and status).
@@ -200,12 +257,17 @@ pub struct Uvm<B> {
     /// Pages mapped (the zero page not counted), and the most ever.
     resident: usize,
     peak: usize,
+    /// Pages out in swap (software entries).
+    swapped: usize,
+    /// Where the reclaim clock's hand stopped.
+    clock: u64,
 }
 
 impl<B: Backing> Uvm<B> {
     /// An empty space over `table` (whose user half is empty), tagged `asid`.
     pub fn new(table: PageTable, asid: u16) -> Uvm<B> {
-        Uvm { table, vmas: VmaSet::new(), asid, stack: None, stats: VmStats::default(), resident: 0, peak: 0 }
+        let stats = VmStats::default();
+        Uvm { table, vmas: VmaSet::new(), asid, stack: None, stats, resident: 0, peak: 0, swapped: 0, clock: 0 }
     }
 
     pub fn root(&self) -> PhysAddr {
@@ -235,6 +297,11 @@ impl<B: Backing> Uvm<B> {
 
     pub fn peak_resident_pages(&self) -> usize {
         self.peak
+    }
+
+    /// Pages of this space out in swap (VmSwap).
+    pub fn swapped_pages(&self) -> usize {
+        self.swapped
     }
 
     pub fn set_stack_limit(&mut self, limit: StackLimit) {
@@ -292,14 +359,20 @@ impl<B: Backing> Uvm<B> {
     /// (`MADV_DONTNEED`): the next touch fills them afresh.
     pub fn discard(&mut self, mem: &mut impl UserMemory<B>, start: u64, end: u64) {
         let zero = mem.zero_frame();
-        let mut gone = 0;
-        let mut flush = self.table.update_leaves(mem, start, end, &mut |m, _, pte| {
+        let (mut gone, mut unswapped) = (0, 0);
+        let mut flush = self.table.update_entries(mem, start, end, &mut |m, _, pte| {
+            if let Some(slot) = swapped_slot(pte) {
+                m.swap_free(slot);
+                unswapped += 1;
+                return Some(0);
+            }
             let ppn = Ppn(pte_ppn(pte));
             gone += (ppn != zero) as usize;
             m.release_frame(ppn);
             Some(0)
         });
         self.resident -= gone;
+        self.swapped -= unswapped;
         flush.merge(self.table.prune(mem, start, end));
         self.spend_range(mem, flush);
     }
@@ -347,8 +420,19 @@ impl<B: Backing> Uvm<B> {
                 break;
             }
             let (shared, perms) = (vma.backing.is_shared(), vma.perms);
-            let changed = self.table.update_leaves(mem, vma.start, vma.end, &mut |m, va, pte| {
+            let changed = self.table.update_entries(mem, vma.start, vma.end, &mut |m, va, pte| {
                 if result.is_err() {
+                    return None;
+                }
+                if let Some(slot) = swapped_slot(pte) {
+                    // Parent and child name one slot: it is read back once.
+                    match child.table.set_software_entry(m, va, pte) {
+                        Ok(()) => {
+                            m.swap_dup(slot);
+                            child.swapped += 1;
+                        }
+                        Err(_) => result = Err(FaultError::NoMemory),
+                    }
                     return None;
                 }
                 let ppn = Ppn(pte_ppn(pte));
@@ -408,8 +492,13 @@ impl<B: Backing> Uvm<B> {
             return Err(FaultError::Denied);
         }
         let page = uva(va)?.page_down();
+        self.make_room(mem);
         let resolved = match self.table.leaf(mem, page) {
-            None => self.fill(mem, &vma, page, access)?,
+            None => match swapped_slot(self.table.entry(mem, page)) {
+                Some(slot) => self.swap_in(mem, &vma, page, slot, access)?,
+                None => self.fill(mem, &vma, page, access)?,
+            },
+            Some(l) if user_permits(l.pte, access) && lacks_ad(l.pte, access) => self.mark_accessed(mem, page, l.pte),
             Some(l) if user_permits(l.pte, access) => {
                 mem.flush_page(self.asid, page);
                 Resolved::Spurious
@@ -423,6 +512,112 @@ impl<B: Backing> Uvm<B> {
             Resolved::Spurious => {}
         }
         Ok(resolved)
+    }
+
+    /// Reclaims pages first when the kernel says frames run low: from the
+    /// other spaces, then from this one.
+    fn make_room(&mut self, mem: &mut impl UserMemory<B>) {
+        let want = mem.reclaim_wanted();
+        if want == 0 {
+            return;
+        }
+        let got = mem.reclaim_elsewhere(want);
+        if got < want {
+            let budget = 2 * self.resident + 1;
+            self.reclaim(mem, want - got, budget);
+        }
+    }
+
+    /// Sets A (and D on a writable leaf) for a hart that faulted on them.
+    fn mark_accessed(&mut self, mem: &mut impl UserMemory<B>, page: VirtAddr, pte: u64) -> Resolved {
+        if let Ok(f) = self.table.protect(mem, page, pte & LEAF_FLAGS) {
+            self.spend(mem, f);
+        }
+        Resolved::Minor
+    }
+
+    /// Brings a swapped-out page back: its own again when no other swap
+    /// entry names the slot, else shared copy-on-write with the others
+    /// through the swap cache (and copied at once for a store).
+    fn swap_in(
+        &mut self,
+        mem: &mut impl UserMemory<B>,
+        vma: &Vma<B>,
+        page: VirtAddr,
+        slot: SwapSlot,
+        access: Access,
+    ) -> Result<Resolved, FaultError> {
+        let back = mem.swap_in(slot)?;
+        self.swapped -= 1;
+        let flags = leaf_flags(vma.perms, back.shared);
+        // The leaf takes the software entry's place (map looks at V only).
+        self.install(mem, page, back.ppn, flags)?;
+        if back.shared && access == Access::Write {
+            self.break_cow(mem, vma, page, leaf_pte(back.ppn, flags))?;
+        }
+        Ok(if back.read { Resolved::Major } else { Resolved::Minor })
+    }
+
+    /// The clock over this space's private anonymous pages, on from where
+    /// its hand stopped: a page with A set loses it and stays (a second
+    /// chance); one with A clear goes to swap. Stops when `want` pages are
+    /// out, `budget` pages were looked at, or swap is full; returns the
+    /// pages swapped out. The TLB is flushed once for the whole batch,
+    /// before returning to the program (nothing uses the pages between).
+    pub fn reclaim(&mut self, mem: &mut impl UserMemory<B>, want: usize, budget: usize) -> usize {
+        let ranges: Vec<(u64, u64)> = self
+            .vmas
+            .iter()
+            .filter(|v| v.backing.file_offset().is_none() && !v.backing.is_shared())
+            .map(|v| (v.start, v.end))
+            .collect();
+        let hand = self.clock;
+        let ahead = ranges.iter().filter(|r| r.1 > hand).map(|&(s, e)| (s.max(hand), e));
+        let behind = ranges.iter().filter(|r| r.0 < hand).map(|&(s, e)| (s, e.min(hand)));
+        let zero = mem.zero_frame();
+        let (mut out, mut seen, mut full) = (0, 0, false);
+        let mut flush = FlushRange::default();
+        'scan: for (start, end) in ahead.chain(behind).collect::<Vec<_>>() {
+            let mut at = start;
+            while at < end {
+                if out >= want || seen >= budget || full {
+                    break 'scan;
+                }
+                let chunk_end = end.min((at & !(MOVE_CHUNK - 1)) + MOVE_CHUNK);
+                let mut stop = chunk_end;
+                flush.merge(self.table.update_leaves(mem, at, chunk_end, &mut |m, va, pte| {
+                    if out >= want || seen >= budget || full {
+                        stop = stop.min(va.as_u64());
+                        return None;
+                    }
+                    seen += 1;
+                    let ppn = Ppn(pte_ppn(pte));
+                    if ppn == zero {
+                        return None;
+                    }
+                    if pte & PTE_A != 0 {
+                        return Some(pte & !PTE_A);
+                    }
+                    match m.swap_out(ppn) {
+                        Some(slot) => {
+                            out += 1;
+                            Some(swap_entry(slot))
+                        }
+                        None => {
+                            full = true;
+                            stop = stop.min(va.as_u64());
+                            None
+                        }
+                    }
+                }));
+                self.clock = stop;
+                at = chunk_end;
+            }
+        }
+        self.resident -= out;
+        self.swapped += out;
+        self.spend_range(mem, flush);
+        out
     }
 
     /// Grows the stack down to take in `va`, within its limit and keeping
@@ -571,7 +766,8 @@ impl<B: Backing> Uvm<B> {
         let end = va.checked_add(len).ok_or(FaultError::NoMapping)?;
         let mut page = va & !(PAGE_SIZE - 1);
         while page < end {
-            let ready = self.table.leaf(mem, uva(page)?).is_some_and(|l| user_permits(l.pte, access));
+            let leaf = self.table.leaf(mem, uva(page)?);
+            let ready = leaf.is_some_and(|l| user_permits(l.pte, access) && !lacks_ad(l.pte, access));
             if !ready {
                 self.handle_fault(mem, page, access)?;
             }
@@ -613,13 +809,17 @@ impl<B: Backing> Uvm<B> {
         while at < from + len {
             let chunk_end = (from + len).min((at & !(MOVE_CHUNK - 1)) + MOVE_CHUNK);
             let mut moved = Vec::new();
-            flush.merge(self.table.update_leaves(mem, at, chunk_end, &mut |_, va, pte| {
+            flush.merge(self.table.update_entries(mem, at, chunk_end, &mut |_, va, pte| {
                 moved.push((va.as_u64(), pte));
                 Some(0)
             }));
             for (va, pte) in moved {
                 let dst = uva(to + (va - from))?;
                 // Cannot fail: prepare_tables built every table on the way.
+                if swapped_slot(pte).is_some() {
+                    let _ = self.table.set_software_entry(mem, dst, pte);
+                    continue;
+                }
                 let f = self.table.map(mem, dst, Ppn(pte_ppn(pte)).addr(), PageSize::Size4K, pte & LEAF_FLAGS);
                 if let Ok(f) = f {
                     flush.add(f.into_va());
@@ -659,8 +859,11 @@ impl<B: Backing> Uvm<B> {
     /// and the root; the space must not be in use, and is of no use after.
     pub fn destroy(&mut self, mem: &mut impl UserMemory<B>, user: core::ops::Range<usize>) {
         self.vmas.drain().for_each(drop);
-        self.resident = 0;
-        self.table.free_range(mem, user, &mut |m, _, pte| m.release_frame(Ppn(pte_ppn(pte))));
+        (self.resident, self.swapped) = (0, 0);
+        self.table.free_range(mem, user, &mut |m, _, pte| match swapped_slot(pte) {
+            Some(slot) => m.swap_free(slot),
+            None => m.release_frame(Ppn(pte_ppn(pte))),
+        });
         self.table.free_root(mem);
     }
 }

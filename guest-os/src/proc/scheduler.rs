@@ -67,7 +67,8 @@ fn current_space(f: &mut dyn FnMut(&mut AddressSpace)) -> bool {
     true
 }
 
-/// Each address space once, though the threads of a group share one.
+/// Each address space once, though the threads of a group share one; a
+/// space borrowed at the moment (a fault in it is being served) is skipped.
 fn each_space(f: &mut dyn FnMut(&mut AddressSpace)) {
     let mut seen: Vec<Rc<RefCell<AddressSpace>>> = Vec::new();
     for p in all() {
@@ -75,7 +76,9 @@ fn each_space(f: &mut dyn FnMut(&mut AddressSpace)) {
         if seen.iter().any(|s| Rc::ptr_eq(s, &space)) {
             continue;
         }
-        f(&mut space.borrow_mut());
+        if let Ok(mut s) = space.try_borrow_mut() {
+            f(&mut s);
+        }
         seen.push(space);
     }
 }

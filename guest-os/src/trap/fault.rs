@@ -29,7 +29,7 @@ fn page_fault_signal(e: FaultError, access: Access) -> (u32, i32, &'static str) 
     match e {
         FaultError::NoMapping | FaultError::Guard => (SIGSEGV, SEGV_MAPERR, reason),
         FaultError::Denied => (SIGSEGV, SEGV_ACCERR, reason),
-        FaultError::PastEnd => (SIGBUS, BUS_ADRERR, reason),
+        FaultError::PastEnd | FaultError::SwapIo => (SIGBUS, BUS_ADRERR, reason),
         FaultError::NoMemory => (SIGKILL, SI_KERNEL, reason),
     }
 }

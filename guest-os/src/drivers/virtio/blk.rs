@@ -111,7 +111,18 @@ pub fn stats(n: usize) -> Option<Stats> {
 
 /// Moves `len` bytes between sector `sector` of disk `n` and physical
 /// memory at `pa` (contiguous, in RAM), or flushes the disk's write cache.
+/// The process waits asleep; others run.
 pub fn transfer(n: usize, op: Op, sector: u64, pa: u64, len: u32) -> Result<(), Errno> {
+    transfer_with(n, op, sector, pa, len, wait_once)
+}
+
+/// `transfer` that waits on the hart, polling the used ring, with no
+/// process switch (swap I/O inside a page fault).
+pub fn transfer_polled(n: usize, op: Op, sector: u64, pa: u64, len: u32) -> Result<(), Errno> {
+    transfer_with(n, op, sector, pa, len, poll_once)
+}
+
+fn transfer_with(n: usize, op: Op, sector: u64, pa: u64, len: u32, wait: fn(usize)) -> Result<(), Errno> {
     // Without VIRTIO_BLK_F_FLUSH the device writes through (5.2.6.2).
     if op == Op::Flush && !DISKS.borrow().get(n).ok_or(Errno::ENXIO)?.flush {
         return Ok(());
@@ -120,7 +131,7 @@ pub fn transfer(n: usize, op: Op, sector: u64, pa: u64, len: u32) -> Result<(), 
         match submit(n, op, sector, pa, len)? {
             Some(head) => break head,
             // Every descriptor is in flight: wait for one to come back.
-            None => wait_once(n),
+            None => wait(n),
         }
     };
     loop {
@@ -131,7 +142,7 @@ pub fn transfer(n: usize, op: Op, sector: u64, pa: u64, len: u32) -> Result<(), 
                 _ => Err(Errno::EOPNOTSUPP),
             };
         }
-        wait_once(n);
+        wait(n);
     }
 }
 
@@ -192,9 +203,14 @@ fn wait_once(n: usize) {
     if scheduler::has_current() {
         scheduler::sleep(Channel::Disk(n));
     } else {
-        core::hint::spin_loop();
-        reap(n);
+        poll_once(n);
     }
+}
+
+/// Checks once for chains the device has used.
+fn poll_once(n: usize) {
+    core::hint::spin_loop();
+    reap(n);
 }
 
 /// Records the chains the device has used on disk `n` and wakes their waiters.

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::mm::page_table::TableMemory;
+use crate::mm::swap_cache::{SwapCache, SwapIo};
 use std::boxed::Box;
 use std::collections::BTreeMap;
 use std::vec;
@@ -67,6 +68,14 @@ struct FakeMem {
     frame_limit: usize,
     flushes: Vec<(u16, Option<u64>)>,
     icache_syncs: usize,
+    /// Swap: held slots (holds, page), how many there are, the cache.
+    slots: BTreeMap<u32, (u16, Box<[u8; PAGE]>)>,
+    slot_limit: u32,
+    swap_cache: SwapCache,
+    swap_writes: u32,
+    swap_reads: u32,
+    /// What `reclaim_wanted` answers.
+    reclaim_want: usize,
 }
 
 impl FakeMem {
@@ -82,6 +91,12 @@ impl FakeMem {
             frame_limit: usize::MAX,
             flushes: Vec::new(),
             icache_syncs: 0,
+            slots: BTreeMap::new(),
+            slot_limit: 64,
+            swap_cache: SwapCache::new(),
+            swap_writes: 0,
+            swap_reads: 0,
+            reclaim_want: 0,
         };
         m.zero = m.alloc_frame().unwrap();
         m
@@ -100,9 +115,61 @@ impl FakeMem {
         self.frames.get(&ppn.0).map_or(0, |f| f.refs)
     }
 
-    /// Frames other than the zero page and the cache's.
+    /// Frames other than the zero page and the caches'.
     fn private_frames(&self) -> usize {
-        self.frames.len() - 1 - self.cache.len()
+        self.frames.len() - 1 - self.cache.len() - self.swap_cache.len()
+    }
+
+    /// Runs `f` on the swap cache with this memory as its I/O.
+    fn with_swap<T>(&mut self, f: impl FnOnce(&mut SwapCache, &mut FakeMem) -> T) -> T {
+        let mut cache = core::mem::take(&mut self.swap_cache);
+        let t = f(&mut cache, self);
+        self.swap_cache = cache;
+        t
+    }
+}
+
+impl SwapIo for FakeMem {
+    fn frame_alloc(&mut self) -> Option<Ppn> {
+        self.alloc_frame()
+    }
+    fn frame_get(&mut self, ppn: Ppn) {
+        self.share_frame(ppn);
+    }
+    fn frame_put(&mut self, ppn: Ppn) {
+        self.release_frame(ppn);
+    }
+    fn frame_count(&self, ppn: Ppn) -> u32 {
+        self.refs(ppn)
+    }
+    fn slot_alloc(&mut self) -> Option<SwapSlot> {
+        let page = (1..=self.slot_limit).find(|p| !self.slots.contains_key(p))?;
+        self.slots.insert(page, (1, Box::new([0; PAGE])));
+        Some(SwapSlot::new(0, page))
+    }
+    fn slot_dup(&mut self, slot: SwapSlot) {
+        self.slots.get_mut(&slot.page()).expect("dup of a free slot").0 += 1;
+    }
+    fn slot_put(&mut self, slot: SwapSlot) -> u16 {
+        let held = self.slots.get_mut(&slot.page()).expect("put of a free slot");
+        held.0 -= 1;
+        let left = held.0;
+        if left == 0 {
+            self.slots.remove(&slot.page());
+        }
+        left
+    }
+    fn write_page(&mut self, slot: SwapSlot, ppn: Ppn) -> bool {
+        let bytes = *self.frames[&ppn.0].bytes;
+        *self.slots.get_mut(&slot.page()).expect("write to a free slot").1 = bytes;
+        self.swap_writes += 1;
+        true
+    }
+    fn read_page(&mut self, slot: SwapSlot, ppn: Ppn) -> bool {
+        let bytes = *self.slots[&slot.page()].1;
+        *self.frames.get_mut(&ppn.0).unwrap().bytes = bytes;
+        self.swap_reads += 1;
+        true
     }
 }
 
@@ -186,6 +253,24 @@ impl UserMemory<Obj> for FakeMem {
     fn sync_icache(&mut self) {
         self.icache_syncs += 1;
     }
+    fn swap_out(&mut self, ppn: Ppn) -> Option<SwapSlot> {
+        self.with_swap(|c, m| c.swap_out(m, ppn))
+    }
+    fn swap_in(&mut self, slot: SwapSlot) -> Result<SwapIn, FaultError> {
+        Ok(self.with_swap(|c, m| c.swap_in(m, slot))?)
+    }
+    fn swap_dup(&mut self, slot: SwapSlot) {
+        self.with_swap(|c, m| c.dup(m, slot));
+    }
+    fn swap_free(&mut self, slot: SwapSlot) {
+        self.with_swap(|c, m| c.free(m, slot));
+    }
+    fn reclaim_wanted(&self) -> usize {
+        self.reclaim_want
+    }
+    fn reclaim_elsewhere(&mut self, want: usize) -> usize {
+        self.with_swap(|c, m| c.shrink(m, want))
+    }
 }
 
 fn space(mem: &mut FakeMem, asid: u16) -> Uvm<Obj> {
@@ -196,12 +281,13 @@ fn vma(start: u64, end: u64, perms: Perms, backing: Obj) -> Vma<Obj> {
     Vma { start, end, perms, backing }
 }
 
-/// A user access: served by the page table if it allows it, else through a
-/// fault, after which the page table must allow it.
+/// A user access by a hart that faults on clear A/D bits (Svade): served by
+/// the page table if it allows it, else through a fault, after which the
+/// page table must allow it.
 fn touch(s: &mut Uvm<Obj>, mem: &mut FakeMem, va: u64, access: Access) -> Result<Ppn, FaultError> {
     let allowed = |s: &Uvm<Obj>, mem: &FakeMem| {
         let pte = s.table.leaf(mem, VirtAddr::new(va).unwrap()).map(|l| l.pte);
-        pte.filter(|&p| user_permits(p, access)).map(|p| Ppn(pte_ppn(p)))
+        pte.filter(|&p| user_permits(p, access) && !lacks_ad(p, access)).map(|p| Ppn(pte_ppn(p)))
     };
     if let Some(ppn) = allowed(s, mem) {
         return Ok(ppn);
@@ -569,4 +655,146 @@ fn leaf_flags_follow_the_vma() {
     assert!(!user_permits(leaf_pte(Ppn(1), leaf_flags(Perms::NONE, false)), Access::Read));
     assert!(user_permits(leaf_pte(Ppn(1), leaf_flags(Perms::RX, false)), Access::Execute));
     let _ = vec![0u8; 0];
+}
+
+/// The hart's A update (QEMU, `--ad update`): an access sets A in the leaf.
+fn hart_touch(s: &mut Uvm<Obj>, mem: &mut FakeMem, va: u64) {
+    let page = va & !(PAGE_SIZE - 1);
+    s.table.update_leaves(mem, page, page + PAGE_SIZE, &mut |_, _, pte| Some(pte | PTE_A)).into_pages();
+}
+
+fn swapping_space(mem: &mut FakeMem, pages: u64) -> Uvm<Obj> {
+    let mut s = space(mem, 1);
+    s.map(vma(0x10000, 0x10000 + pages * PAGE_SIZE, Perms::RW, ANON)).unwrap();
+    for i in 0..pages {
+        poke(&mut s, mem, 0x10000 + i * PAGE_SIZE, 0x40 + i as u8);
+    }
+    s
+}
+
+#[test]
+fn the_clock_gives_accessed_pages_a_second_chance() {
+    let mut mem = FakeMem::new();
+    let mut s = swapping_space(&mut mem, 8);
+    let flushes = mem.flushes.len();
+    assert_eq!(s.reclaim(&mut mem, 8, 8), 0, "every new page has A set: the first pass only clears it");
+    let flushed: Vec<_> = mem.flushes[flushes..].to_vec();
+    let pages: Vec<_> = (0..8).map(|i| (1, Some(0x10000 + i * PAGE_SIZE))).collect();
+    assert_eq!(flushed, pages, "each cleared A bit is flushed from the TLB, after the scan");
+    hart_touch(&mut s, &mut mem, 0x10000 + 2 * PAGE_SIZE);
+    assert_eq!(s.reclaim(&mut mem, 8, 16), 7, "the page touched since stays");
+    assert_eq!((s.resident_pages(), s.swapped_pages(), mem.private_frames()), (1, 7, 1));
+    assert_eq!((mem.swap_writes, mem.slots.len()), (7, 7));
+    let leaf = s.table.leaf(&mem, VirtAddr::new(0x10000 + 2 * PAGE_SIZE).unwrap()).unwrap();
+    assert_eq!(leaf.pte & PTE_A, 0, "it lost its A bit for the next pass");
+    destroy_and_check(s, &mut mem);
+    assert!(mem.slots.is_empty(), "exit frees the slots");
+}
+
+#[test]
+fn swapped_pages_come_back_on_a_major_fault() {
+    let mut mem = FakeMem::new();
+    let mut s = swapping_space(&mut mem, 4);
+    s.reclaim(&mut mem, 4, 4);
+    assert_eq!(s.reclaim(&mut mem, 4, 4), 4);
+    let pte = s.table.entry(&mem, VirtAddr::new(0x11000).unwrap());
+    assert_eq!(pte & PTE_V, 0, "a swapped page's PTE is invalid");
+    assert!(swapped_slot(pte).is_some(), "and names its slot");
+    let before = s.stats();
+    for i in 0..4 {
+        assert_eq!(peek(&mut s, &mut mem, 0x10000 + i * PAGE_SIZE), 0x40 + i as u8);
+    }
+    assert_eq!(s.stats().major_faults - before.major_faults, 4);
+    assert_eq!((mem.swap_reads, s.swapped_pages(), s.resident_pages()), (4, 0, 4));
+    assert!(mem.slots.is_empty() && mem.swap_cache.is_empty(), "a page read back by its only PTE frees its slot");
+    poke(&mut s, &mut mem, 0x10000, 1);
+    assert_eq!(s.stats().cow_copies, before.cow_copies, "and is its own: written in place");
+    destroy_and_check(s, &mut mem);
+}
+
+#[test]
+fn a_page_shared_by_fork_goes_to_one_slot_and_comes_back_shared() {
+    let mut mem = FakeMem::new();
+    let mut parent = swapping_space(&mut mem, 1);
+    let mut child = space(&mut mem, 2);
+    parent.fork_into(&mut mem, &mut child, false).unwrap();
+    for s in [&mut parent, &mut child] {
+        s.reclaim(&mut mem, 1, 1);
+        assert_eq!(s.reclaim(&mut mem, 1, 1), 1);
+    }
+    assert_eq!((mem.swap_writes, mem.slots.len(), mem.private_frames()), (1, 1, 0), "written once, freed");
+    assert_eq!(peek(&mut child, &mut mem, 0x10000), 0x40);
+    assert_eq!(mem.swap_reads, 1);
+    assert_eq!(peek(&mut parent, &mut mem, 0x10000), 0x40);
+    assert_eq!(mem.swap_reads, 1, "the parent found it in the swap cache");
+    assert_eq!((parent.stats().major_faults, parent.stats().minor_faults > 0), (0, true));
+    let ppn = |s: &Uvm<Obj>, mem: &FakeMem| s.translate(mem, 0x10000).unwrap().ppn();
+    assert_eq!(ppn(&parent, &mem), ppn(&child, &mem), "one frame again, for both");
+    assert!(mem.slots.is_empty() && mem.swap_cache.is_empty(), "no PTE names the slot now");
+    poke(&mut parent, &mut mem, 0x10000, 7);
+    assert_eq!(peek(&mut child, &mut mem, 0x10000), 0x40, "still copy-on-write");
+    destroy_one(child, &mut mem);
+    destroy_and_check(parent, &mut mem);
+}
+
+#[test]
+fn fork_and_unmap_keep_the_slot_holds() {
+    let mut mem = FakeMem::new();
+    let mut parent = swapping_space(&mut mem, 2);
+    parent.reclaim(&mut mem, 2, 2);
+    parent.reclaim(&mut mem, 2, 2);
+    let mut child = space(&mut mem, 2);
+    parent.fork_into(&mut mem, &mut child, false).unwrap();
+    assert_eq!(child.swapped_pages(), 2);
+    assert!(mem.slots.values().all(|h| h.0 == 2), "each slot named by both");
+    parent.unmap(&mut mem, 0x10000, 0x12000);
+    assert_eq!(parent.swapped_pages(), 0);
+    assert!(mem.slots.values().all(|h| h.0 == 1));
+    child.move_range(&mut mem, 0x10000, 2 * PAGE_SIZE, 0x40000).unwrap();
+    child.map(vma(0x10000, 0x12000, Perms::RW, ANON)).unwrap();
+    assert_eq!(peek(&mut child, &mut mem, 0x41000), 0x41, "mremap moved the swap entries");
+    assert_eq!(peek(&mut child, &mut mem, 0x11000), 0, "and left nothing behind");
+    destroy_one(parent, &mut mem);
+    destroy_and_check(child, &mut mem);
+    assert!(mem.slots.is_empty());
+}
+
+#[test]
+fn a_full_swap_stops_the_clock_and_loses_nothing() {
+    let mut mem = FakeMem::new();
+    mem.slot_limit = 2;
+    let mut s = swapping_space(&mut mem, 4);
+    s.reclaim(&mut mem, 4, 4);
+    assert_eq!(s.reclaim(&mut mem, 4, 4), 2);
+    assert_eq!((s.resident_pages(), s.swapped_pages()), (2, 2));
+    for i in 0..4 {
+        assert_eq!(peek(&mut s, &mut mem, 0x10000 + i * PAGE_SIZE), 0x40 + i as u8);
+    }
+    destroy_and_check(s, &mut mem);
+}
+
+#[test]
+fn a_fault_reclaims_first_when_frames_run_low() {
+    let mut mem = FakeMem::new();
+    let mut s = swapping_space(&mut mem, 6);
+    s.reclaim(&mut mem, 6, 6);
+    mem.reclaim_want = 2;
+    s.map(vma(0x80000, 0x81000, Perms::RW, ANON)).unwrap();
+    poke(&mut s, &mut mem, 0x80000, 1);
+    assert_eq!(s.swapped_pages(), 2, "the fault made room first");
+    destroy_and_check(s, &mut mem);
+}
+
+#[test]
+fn a_svade_fault_on_a_cleared_a_bit_sets_it() {
+    let mut mem = FakeMem::new();
+    let mut s = swapping_space(&mut mem, 1);
+    s.reclaim(&mut mem, 1, 1);
+    let before = s.stats().minor_faults;
+    assert_eq!(peek(&mut s, &mut mem, 0x10000), 0x40);
+    assert_eq!(s.stats().minor_faults, before + 1, "the hart faulted on A = 0");
+    let leaf = s.table.leaf(&mem, VirtAddr::new(0x10000).unwrap()).unwrap();
+    assert_eq!(leaf.pte & (PTE_A | PTE_D), PTE_A | PTE_D);
+    assert_eq!(s.reclaim(&mut mem, 1, 1), 0, "so the clock passes it over once more");
+    destroy_and_check(s, &mut mem);
 }
