@@ -49,8 +49,10 @@ pub fn tick() {
 
 /// Nanoseconds since boot.
 pub fn now_ns() -> u64 {
-    let hz = TIMEBASE_HZ.load(Ordering::Relaxed) as u128;
-    (cpu::time() as u128 * 1_000_000_000 / hz) as u64
+    const NS: u64 = 1_000_000_000;
+    let (t, hz) = (cpu::time(), TIMEBASE_HZ.load(Ordering::Relaxed).max(1));
+    // In u64 (u128 division is a long software routine on RV64).
+    (t / hz) * NS + (t % hz) * NS / hz
 }
 
 /// Whether the timer runs through Sstc.

@@ -15,7 +15,11 @@
 //! entry on a change of `satp.MODE` and on any PMP write; the store TLB also
 //! when a RAM page becomes a code page (so stores to code go the slow path that
 //! keeps the decode cache coherent). Superpages are cached as 4 KiB entries that
-//! remember their level, so `sfence.vma` by address removes all of them.
+//! remember their level, so `sfence.vma` by address removes all of them: the
+//! TLB lists the superpage regions it holds pieces of, and a flush by address
+//! scans every slot only when the address lies in one of them (a kernel's
+//! direct map fills thousands of pieces of a few regions; flushes of user pages
+//! must not pay for them).
 
 use sv39_arch::sv39::{PAGE_SHIFT, VPN_BITS};
 
@@ -26,9 +30,9 @@ pub const GLOBAL: u32 = u32::MAX;
 /// Tag layout: bit 0 valid, bits 4:1 context, bits 56:5 VPN, bits 63:57 generation.
 const GEN_SHIFT: u32 = 57;
 const GEN_MASK: u64 = 0x7f;
-/// At most this many superpage pieces are tracked for flushes by address;
-/// beyond it such a flush scans the whole TLB.
-const SUPERPAGE_SLOTS: usize = 64;
+/// At most this many superpage regions are tracked for flushes by address;
+/// beyond it every such flush scans the whole TLB.
+const SUPERPAGE_REGIONS: usize = 64;
 
 /// What a TLB entry gives on a hit.
 #[derive(Clone, Copy, Debug)]
@@ -69,8 +73,9 @@ pub struct Tlb {
     generation: u64,
     /// Context bits plus generation, or'ed into every tag: see `set_context`.
     ctx_tag: u64,
-    /// Slots that hold superpage pieces (None: too many, scan everything).
-    superpages: Option<Vec<u16>>,
+    /// Superpage regions with pieces filled since the last full flush:
+    /// (VPN >> 9·level, level). Preallocated; `None` once it overflowed.
+    superpages: Option<Vec<(u64, u8)>>,
     pub stats: TlbStats,
 }
 
@@ -81,7 +86,7 @@ impl Default for Tlb {
             cold: Box::new([(0, 0); TLB_ENTRIES]),
             generation: 0,
             ctx_tag: 1,
-            superpages: Some(Vec::new()),
+            superpages: Some(Vec::with_capacity(SUPERPAGE_REGIONS)),
             stats: TlbStats::default(),
         }
     }
@@ -133,10 +138,24 @@ impl Tlb {
         self.hot[i] = Hot { tag: self.tag(vpn), host_off: e.host_off, asid: e.asid, level: e.level };
         self.cold[i] = (e.pte_addr, e.pte);
         if e.level > 0 {
-            match &mut self.superpages {
-                Some(list) if list.len() < SUPERPAGE_SLOTS => list.push(i as u16),
-                _ => self.superpages = None,
-            }
+            self.note_superpage(vpn, e.level);
+        }
+    }
+
+    fn note_superpage(&mut self, vpn: u64, level: u8) {
+        let region = (vpn >> (VPN_BITS * level as u32), level);
+        match &mut self.superpages {
+            Some(list) if list.contains(&region) => {}
+            Some(list) if list.len() < SUPERPAGE_REGIONS => list.push(region),
+            _ => self.superpages = None,
+        }
+    }
+
+    /// Whether a superpage piece covering `vpn` may be cached.
+    fn in_superpage(&self, vpn: u64) -> bool {
+        match &self.superpages {
+            Some(list) => list.iter().any(|&(base, level)| vpn >> (VPN_BITS * level as u32) == base),
+            None => true,
         }
     }
 
@@ -149,7 +168,10 @@ impl Tlb {
         if self.generation == 0 {
             self.hot.fill(EMPTY_HOT); // tags of generation 0 could match again
         }
-        self.superpages = Some(Vec::new());
+        match &mut self.superpages {
+            Some(list) => list.clear(),
+            None => self.superpages = Some(Vec::with_capacity(SUPERPAGE_REGIONS)),
+        }
         self.set_context(self.context());
         n
     }
@@ -172,18 +194,19 @@ impl Tlb {
             });
             live && asid_ok && va_ok
         };
-        let candidates: Vec<usize> = match (va, &self.superpages) {
-            (Some(va), Some(list)) => {
-                list.iter().map(|&i| i as usize).chain(std::iter::once(slot(va >> PAGE_SHIFT))).collect()
-            }
-            _ => (0..TLB_ENTRIES).collect(),
-        };
         let mut removed = 0;
-        for i in candidates {
-            if matches(&self.hot[i]) {
-                self.hot[i] = EMPTY_HOT;
+        let mut drop_if_match = |e: &mut Hot| {
+            if matches(e) {
+                *e = EMPTY_HOT;
                 removed += 1;
             }
+        };
+        match va {
+            // Outside every superpage region only one slot can hold the page.
+            Some(va) if !self.in_superpage(va >> PAGE_SHIFT) => {
+                drop_if_match(&mut self.hot[slot(va >> PAGE_SHIFT)])
+            }
+            _ => self.hot.iter_mut().for_each(drop_if_match),
         }
         removed
     }
@@ -252,9 +275,22 @@ mod tests {
     }
 
     #[test]
+    fn pieces_of_one_region_are_tracked_once() {
+        let mut t = tlb(1);
+        for i in 0..1000u64 {
+            t.fill(0x8000_0000 + (i << 12), entry(GLOBAL, 2)); // one 1 GiB leaf
+        }
+        let user = 0x4000_0000 + (2000 << 12); // a slot no piece uses
+        t.fill(user, entry(1, 0));
+        assert_eq!(t.superpages.as_ref().map(Vec::len), Some(1));
+        assert_eq!(t.flush(Some(user), None), 1, "a user page outside the region");
+        assert_eq!(t.flush(Some(0x8000_0000), None), 1000, "every piece of the gigapage");
+    }
+
+    #[test]
     fn many_superpages_fall_back_to_a_scan() {
         let mut t = tlb(1);
-        for i in 0..(SUPERPAGE_SLOTS as u64 + 10) {
+        for i in 0..(SUPERPAGE_REGIONS as u64 + 10) {
             // Pieces of distinct 2 MiB leaves that land in distinct slots.
             t.fill(0x4000_0000 + (i << 21) + (i << 12), entry(1, 1));
         }

@@ -61,6 +61,7 @@ pub const PROGRAMS: &[(&str, &[u8])] = &[
     // Block devices (issue 10).
     ("disk", guest_bin!("disk")),
     ("swapon", guest_bin!("swapon")),
+    ("swap", guest_bin!("swap")),
 ];
 
 #[derive(clap::Args, Debug)]

@@ -24,7 +24,7 @@ use alloc::vec::Vec;
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use guest_os::mm::page_table::{page_up, PageTable};
 pub use guest_os::mm::uvm::{Access, FaultError, Resolved, VmStats};
-use guest_os::mm::uvm::{SwapIn, SwapSlot};
+use guest_os::mm::uvm::{SwapIn, SwapSlot, RECLAIM_SCAN_PAGES};
 pub use guest_os::proc::futex_queue::FutexKey;
 use guest_os::mm::uvm::{StackLimit, UserMemory, Uvm};
 use guest_os::mm::vma::{Backing, Perms, Vma, VmaError, VmaSet};
@@ -602,8 +602,12 @@ impl AddressSpace {
 
     /// The reclaim clock over this space: up to `want` pages to swap.
     pub fn reclaim(&mut self, want: usize) -> usize {
-        let budget = 2 * self.uvm.resident_pages() + 1;
-        self.uvm.reclaim(&mut FrameTables, want, budget)
+        self.uvm.reclaim(&mut FrameTables, want, RECLAIM_SCAN_PAGES)
+    }
+
+    /// Reads back the pages of this space in swap area `area` (swapoff).
+    pub fn swap_in_area(&mut self, area: usize) -> Result<usize, FaultError> {
+        self.uvm.swap_in_area(&mut FrameTables, area)
     }
 
     /// Pages of this space in swap (VmSwap).

@@ -108,6 +108,14 @@ impl Frame {
         Ok(frame)
     }
 
+    /// A frame of its own that a device is about to fill whole (a page
+    /// read from swap): not zeroed, so it must not be mapped or read
+    /// before the device has written it.
+    pub fn alloc_for_device() -> Result<Frame, OutOfMemory> {
+        let ppn = with_pool(|p| p.alloc()).ok_or(OutOfMemory)?;
+        Ok(Frame { ppn })
+    }
+
     pub fn pa(&self) -> PhysAddr {
         self.ppn.addr()
     }

@@ -34,6 +34,8 @@ struct Area {
     name: String,
     priority: i32,
     map: SwapMap,
+    /// Being switched off: it takes no new pages.
+    draining: bool,
 }
 
 struct Areas {
@@ -67,7 +69,7 @@ struct Io<'a>(&'a mut Areas);
 
 impl SwapIo for Io<'_> {
     fn frame_alloc(&mut self) -> Option<Ppn> {
-        Frame::alloc().ok().map(Frame::into_raw)
+        Frame::alloc_for_device().ok().map(Frame::into_raw)
     }
 
     fn frame_get(&mut self, ppn: Ppn) {
@@ -83,7 +85,8 @@ impl SwapIo for Io<'_> {
     }
 
     fn slot_alloc(&mut self) -> Option<SwapSlot> {
-        self.0.list.iter_mut().find_map(|a| a.map.alloc().map(|page| SwapSlot::new(a.disk, page)))
+        let mut open = self.0.list.iter_mut().filter(|a| !a.draining);
+        open.find_map(|a| a.map.alloc().map(|page| SwapSlot::new(a.disk, page)))
     }
 
     fn slot_dup(&mut self, slot: SwapSlot) {
@@ -151,7 +154,7 @@ pub fn cached_pages() -> usize {
 pub fn reclaim_wanted() -> usize {
     let (free, total) = frame::counts();
     let low = (total / 64).clamp(32, 1024);
-    if free >= low || !SWAP.borrow().areas.list.iter().any(|a| a.map.free() > 0) {
+    if free >= low || !SWAP.borrow().areas.list.iter().any(|a| !a.draining && a.map.free() > 0) {
         return 0;
     }
     (2 * low - free).min(RECLAIM_BATCH)
@@ -200,23 +203,38 @@ pub fn swapon(disk: usize, name: &str, flags: u32) -> Result<(), Errno> {
         areas.next_default -= 1;
         areas.next_default + 1
     };
-    let area = Area { disk, name: String::from(name), priority, map: SwapMap::new(last) };
+    let area = Area { disk, name: String::from(name), priority, map: SwapMap::new(last), draining: false };
     let at = areas.list.iter().position(|a| a.priority < priority).unwrap_or(areas.list.len());
     areas.list.insert(at, area);
     Ok(())
 }
 
-/// Switches off swap to `disk`. EINVAL when it is not on; EBUSY while any
-/// of its slots holds a page (bringing them back in is not built yet).
+/// Switches off swap to `disk`, as Linux's `try_to_unuse`: the area takes
+/// no new pages, every page in it is read back into the spaces that hold
+/// it, then it goes. EINVAL when it is not on; ENOMEM when memory cannot
+/// take the pages back (the area stays on, as in Linux).
 pub fn swapoff(disk: usize) -> Result<(), Errno> {
+    start_draining(disk).ok_or(Errno::EINVAL)?;
+    let mut back = Ok(0);
+    address_space::for_each_space(&mut |space| {
+        if back.is_ok() {
+            back = space.swap_in_area(disk);
+        }
+    });
     let mut swap = SWAP.borrow_mut();
-    let areas = &mut swap.areas;
-    let at = areas.list.iter().position(|a| a.disk == disk).ok_or(Errno::EINVAL)?;
-    if areas.list[at].map.free() != areas.list[at].map.total() {
-        return Err(Errno::EBUSY);
+    let at = swap.areas.list.iter().position(|a| a.disk == disk).ok_or(Errno::EINVAL)?;
+    let map = &swap.areas.list[at].map;
+    if back.is_err() || map.free() != map.total() {
+        swap.areas.list[at].draining = false;
+        return Err(if back.is_err() { Errno::ENOMEM } else { Errno::EBUSY });
     }
-    areas.list.remove(at);
+    swap.areas.list.remove(at);
     Ok(())
+}
+
+fn start_draining(disk: usize) -> Option<()> {
+    let mut swap = SWAP.borrow_mut();
+    swap.areas.list.iter_mut().find(|a| a.disk == disk).map(|a| a.draining = true)
 }
 
 /// (total, free) swap in pages, over every area.

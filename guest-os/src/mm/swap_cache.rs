@@ -17,7 +17,7 @@ use sv39_arch::Ppn;
 
 /// A page's place in swap: an area (its disk) and a page of it, as Linux's
 /// `swp_entry_t` (type, offset). Fits the 44-bit PPN field of a PTE.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct SwapSlot(u64);
 
 impl SwapSlot {
@@ -92,16 +92,26 @@ pub enum SwapInError {
     Io,
 }
 
+/// Entries `shrink` looks at for each frame it is asked to free.
+const SHRINK_SCAN: usize = 4;
+
 #[derive(Default)]
 pub struct SwapCache {
     by_slot: BTreeMap<SwapSlot, Ppn>,
     by_frame: BTreeMap<Ppn, SwapSlot>,
+    /// Where `shrink` goes on from.
+    shrink_hand: SwapSlot,
     stats: SwapStats,
 }
 
 impl SwapCache {
     pub const fn new() -> SwapCache {
-        SwapCache { by_slot: BTreeMap::new(), by_frame: BTreeMap::new(), stats: SwapStats { pswpin: 0, pswpout: 0 } }
+        SwapCache {
+            by_slot: BTreeMap::new(),
+            by_frame: BTreeMap::new(),
+            shrink_hand: SwapSlot(0),
+            stats: SwapStats { pswpin: 0, pswpout: 0 },
+        }
     }
 
     pub fn stats(&self) -> SwapStats {
@@ -186,10 +196,21 @@ impl SwapCache {
     }
 
     /// Frees up to `want` cached frames that no PTE maps (their slots keep
-    /// the pages); how many it freed.
+    /// the pages), looking at no more than `SHRINK_SCAN` times as many
+    /// entries, on from where the last call stopped; how many it freed.
     pub fn shrink(&mut self, io: &mut impl SwapIo, want: usize) -> usize {
-        let idle: Vec<SwapSlot> =
-            self.by_slot.iter().filter(|&(_, &ppn)| io.frame_count(ppn) == 1).map(|(&s, _)| s).take(want).collect();
+        let from = self.shrink_hand;
+        let ahead = self.by_slot.range(from..).chain(self.by_slot.range(..from));
+        let mut idle = Vec::new();
+        for (&slot, &ppn) in ahead.take(want * SHRINK_SCAN) {
+            self.shrink_hand = slot;
+            if io.frame_count(ppn) == 1 {
+                idle.push(slot);
+                if idle.len() == want {
+                    break;
+                }
+            }
+        }
         idle.iter().for_each(|&slot| self.uncache(io, slot));
         idle.len()
     }

@@ -240,6 +240,12 @@ pub struct StackLimit {
     pub gap: u64,
 }
 
+/// Rounds of reclaim at most before one fault goes on.
+const MAX_RECLAIM_ROUNDS: usize = 16;
+/// Pages of address space one reclaim call looks at in a space at most
+/// (four level-0 tables): the clock goes round in steps of bounded cost.
+pub const RECLAIM_SCAN_PAGES: usize = 2048;
+
 /// Bytes moved at a time by `move_range` (one level-0 table's worth).
 const MOVE_CHUNK: u64 = 2 << 20;
 
@@ -515,16 +521,22 @@ impl<B: Backing> Uvm<B> {
     }
 
     /// Reclaims pages first when the kernel says frames run low: from the
-    /// other spaces, then from this one.
+    /// other spaces, then from this one, until frames are no longer low or
+    /// nothing more goes out. (A page shared by fork frees its frame only
+    /// when its last PTE lets go, so pages out are not frames free.)
     fn make_room(&mut self, mem: &mut impl UserMemory<B>) {
-        let want = mem.reclaim_wanted();
-        if want == 0 {
-            return;
-        }
-        let got = mem.reclaim_elsewhere(want);
-        if got < want {
-            let budget = 2 * self.resident + 1;
-            self.reclaim(mem, want - got, budget);
+        for _ in 0..MAX_RECLAIM_ROUNDS {
+            let want = mem.reclaim_wanted();
+            if want == 0 {
+                return;
+            }
+            let mut got = mem.reclaim_elsewhere(want);
+            if got < want {
+                got += self.reclaim(mem, want - got, RECLAIM_SCAN_PAGES);
+            }
+            if got == 0 {
+                return;
+            }
         }
     }
 
@@ -561,10 +573,14 @@ impl<B: Backing> Uvm<B> {
     /// The clock over this space's private anonymous pages, on from where
     /// its hand stopped: a page with A set loses it and stays (a second
     /// chance); one with A clear goes to swap. Stops when `want` pages are
-    /// out, `budget` pages were looked at, or swap is full; returns the
-    /// pages swapped out. The TLB is flushed once for the whole batch,
-    /// before returning to the program (nothing uses the pages between).
+    /// out, `budget` pages of address space were looked at (present or
+    /// not: the cost of the scan), or swap is full; returns the pages
+    /// swapped out. The TLB is flushed once for the whole batch, before
+    /// returning to the program (nothing uses the pages between).
     pub fn reclaim(&mut self, mem: &mut impl UserMemory<B>, want: usize, budget: usize) -> usize {
+        if self.resident == 0 {
+            return 0;
+        }
         let ranges: Vec<(u64, u64)> = self
             .vmas
             .iter()
@@ -575,22 +591,22 @@ impl<B: Backing> Uvm<B> {
         let ahead = ranges.iter().filter(|r| r.1 > hand).map(|&(s, e)| (s.max(hand), e));
         let behind = ranges.iter().filter(|r| r.0 < hand).map(|&(s, e)| (s, e.min(hand)));
         let zero = mem.zero_frame();
-        let (mut out, mut seen, mut full) = (0, 0, false);
+        let (mut out, mut left, mut full) = (0, budget as u64 * PAGE_SIZE, false);
         let mut flush = FlushRange::default();
         'scan: for (start, end) in ahead.chain(behind).collect::<Vec<_>>() {
             let mut at = start;
             while at < end {
-                if out >= want || seen >= budget || full {
+                if out >= want || left == 0 || full {
                     break 'scan;
                 }
-                let chunk_end = end.min((at & !(MOVE_CHUNK - 1)) + MOVE_CHUNK);
+                let chunk_end = end.min((at & !(MOVE_CHUNK - 1)) + MOVE_CHUNK).min(at + left);
+                left -= chunk_end - at;
                 let mut stop = chunk_end;
                 flush.merge(self.table.update_leaves(mem, at, chunk_end, &mut |m, va, pte| {
-                    if out >= want || seen >= budget || full {
+                    if out >= want || full {
                         stop = stop.min(va.as_u64());
                         return None;
                     }
-                    seen += 1;
                     let ppn = Ppn(pte_ppn(pte));
                     if ppn == zero {
                         return None;
@@ -618,6 +634,26 @@ impl<B: Backing> Uvm<B> {
         self.swapped += out;
         self.spend_range(mem, flush);
         out
+    }
+
+    /// Reads back every page of this space that is in swap area `area`
+    /// (swapoff); how many came back.
+    pub fn swap_in_area(&mut self, mem: &mut impl UserMemory<B>, area: usize) -> Result<usize, FaultError> {
+        let mut pages = Vec::new();
+        for vma in self.vmas.iter() {
+            let none = self.table.update_entries(mem, vma.start, vma.end, &mut |_, va, pte| {
+                if let Some(slot) = swapped_slot(pte).filter(|s| s.area() == area) {
+                    pages.push((va, slot));
+                }
+                None
+            });
+            debug_assert!(none.is_empty());
+        }
+        for &(page, slot) in &pages {
+            let vma = self.vmas.find(page.as_u64()).ok_or(FaultError::NoMapping)?.clone();
+            self.swap_in(mem, &vma, page, slot, Access::Read)?;
+        }
+        Ok(pages.len())
     }
 
     /// Grows the stack down to take in `va`, within its limit and keeping

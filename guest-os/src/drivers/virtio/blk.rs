@@ -10,6 +10,7 @@
 use super::queue::{Buffer, Virtqueue, MAX_SIZE};
 use super::{SetupError, Transport};
 use crate::mm::frame::Frame;
+use crate::{cpu, drivers};
 use crate::proc::scheduler::{self, Channel};
 use crate::sync::Global;
 use crate::timer;
@@ -203,13 +204,19 @@ fn wait_once(n: usize) {
     if scheduler::has_current() {
         scheduler::sleep(Channel::Disk(n));
     } else {
-        poll_once(n);
+        // At boot, before interrupts are set up.
+        core::hint::spin_loop();
+        reap(n);
     }
 }
 
-/// Checks once for chains the device has used.
+/// Waits on the hart for the next interrupt (wfi wakes on an enabled
+/// pending interrupt even with sstatus.SIE clear, privileged spec 3.3.3)
+/// and serves the devices' interrupts, the disk's among them. Only for a
+/// process's faults, when the disk interrupt is enabled.
 fn poll_once(n: usize) {
-    core::hint::spin_loop();
+    cpu::wait_for_interrupt();
+    drivers::serve_external();
     reap(n);
 }
 

@@ -74,8 +74,8 @@ struct FakeMem {
     swap_cache: SwapCache,
     swap_writes: u32,
     swap_reads: u32,
-    /// What `reclaim_wanted` answers.
-    reclaim_want: usize,
+    /// Private frames above which `reclaim_wanted` asks for the excess.
+    high_water: usize,
 }
 
 impl FakeMem {
@@ -96,7 +96,7 @@ impl FakeMem {
             swap_cache: SwapCache::new(),
             swap_writes: 0,
             swap_reads: 0,
-            reclaim_want: 0,
+            high_water: usize::MAX,
         };
         m.zero = m.alloc_frame().unwrap();
         m
@@ -266,7 +266,7 @@ impl UserMemory<Obj> for FakeMem {
         self.with_swap(|c, m| c.free(m, slot));
     }
     fn reclaim_wanted(&self) -> usize {
-        self.reclaim_want
+        self.private_frames().saturating_sub(self.high_water)
     }
     fn reclaim_elsewhere(&mut self, want: usize) -> usize {
         self.with_swap(|c, m| c.shrink(m, want))
@@ -778,7 +778,7 @@ fn a_fault_reclaims_first_when_frames_run_low() {
     let mut mem = FakeMem::new();
     let mut s = swapping_space(&mut mem, 6);
     s.reclaim(&mut mem, 6, 6);
-    mem.reclaim_want = 2;
+    mem.high_water = 4;
     s.map(vma(0x80000, 0x81000, Perms::RW, ANON)).unwrap();
     poke(&mut s, &mut mem, 0x80000, 1);
     assert_eq!(s.swapped_pages(), 2, "the fault made room first");
@@ -797,4 +797,22 @@ fn a_svade_fault_on_a_cleared_a_bit_sets_it() {
     assert_eq!(leaf.pte & (PTE_A | PTE_D), PTE_A | PTE_D);
     assert_eq!(s.reclaim(&mut mem, 1, 1), 0, "so the clock passes it over once more");
     destroy_and_check(s, &mut mem);
+}
+
+#[test]
+fn swapoff_brings_an_areas_pages_back() {
+    let mut mem = FakeMem::new();
+    let mut parent = swapping_space(&mut mem, 3);
+    parent.reclaim(&mut mem, 3, 3);
+    parent.reclaim(&mut mem, 3, 3);
+    let mut child = space(&mut mem, 2);
+    parent.fork_into(&mut mem, &mut child, false).unwrap();
+    assert_eq!(parent.swap_in_area(&mut mem, 1), Ok(0), "nothing of another area");
+    assert_eq!(parent.swap_in_area(&mut mem, 0), Ok(3));
+    assert_eq!(child.swap_in_area(&mut mem, 0), Ok(3));
+    assert!(mem.slots.is_empty() && mem.swap_cache.is_empty(), "every slot is free again");
+    assert_eq!(mem.swap_reads, 3, "each page read once, shared by both");
+    assert_eq!(peek(&mut child, &mut mem, 0x12000), 0x42);
+    destroy_one(child, &mut mem);
+    destroy_and_check(parent, &mut mem);
 }

@@ -1,0 +1,189 @@
+//! `swap [-q] [MIB]`: a working set larger than RAM. Maps MIB MiB (three
+//! times MemTotal without it), writes every 8-byte word, forks; the child
+//! reads every word back, then writes one word in every 8th page of its
+//! own and checks that those read its values and the rest the parent's;
+//! the parent, after the child, reads every word again: the child's
+//! writes stayed the child's. Under a kernel that swaps, pages go out to
+//! swap and come back on major faults: without -q the program prints the
+//! figures (its major faults, /proc/vmstat's pswpin/pswpout, VmSwap,
+//! SwapFree) before and after each step. Exits 0 when every word held.
+#![no_std]
+#![no_main]
+
+extern crate alloc;
+
+use alloc::format;
+use alloc::string::String;
+use sv39_rt::abi::mman::{PROT_READ, PROT_WRITE};
+use sv39_rt::abi::procfs::{
+    MEMINFO, PGMAJFAULT, PSWPIN, PSWPOUT, SELF_STAT, SELF_STATUS, STAT_MAJFLT, SWAP_FREE, VMSTAT, VM_RSS, VM_SWAP,
+};
+use sv39_rt::abi::wait::{WEXITSTATUS, WIFEXITED};
+use sv39_rt::check::Checks;
+use sv39_rt::heap::PAGE;
+use sv39_rt::mman::Mmap;
+use sv39_rt::{eprintln, println, process, procfs, Args, Errno};
+
+sv39_rt::entry!(main);
+
+const MIB: usize = 1 << 20;
+const WORDS_PER_PAGE: usize = PAGE / 8;
+/// The child writes one word in every this many pages.
+const CHILD_STRIDE: usize = 8;
+
+/// The working set, one u64 word at a time.
+struct Words(Mmap);
+
+impl Words {
+    fn len(&self) -> usize {
+        self.0.len() / 8
+    }
+
+    fn ptr(&self, i: usize) -> *mut u64 {
+        (self.0.addr() + i * 8) as *mut u64
+    }
+
+    fn get(&self, i: usize) -> u64 {
+        // SAFETY: i < len(): inside the mapping, which only this process
+        // (and its copy-on-write child) uses.
+        unsafe { core::ptr::read_volatile(self.ptr(i)) }
+    }
+
+    fn set(&self, i: usize, v: u64) {
+        // SAFETY: as `get`.
+        unsafe { core::ptr::write_volatile(self.ptr(i), v) }
+    }
+
+    /// What word `i` holds after the parent's fill.
+    fn pattern(i: usize) -> u64 {
+        (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x5a5a
+    }
+
+    /// What the child writes over word `i`.
+    fn childs(i: usize) -> u64 {
+        !Words::pattern(i)
+    }
+
+    /// The words that do not hold `want(i)`: (how many, the first).
+    fn mismatches(&self, want: impl Fn(usize) -> u64) -> (usize, Option<usize>) {
+        (0..self.len()).filter(|&i| self.get(i) != want(i)).fold((0, None), |(n, first), i| (n + 1, first.or(Some(i))))
+    }
+}
+
+/// The figures a step changes, where the kernel has them (Linux and sv39).
+#[derive(Clone, Copy, Default)]
+struct Figures {
+    majflt: Option<u64>,
+    pswpin: Option<u64>,
+    pswpout: Option<u64>,
+    pgmajfault: Option<u64>,
+    vm_swap_kb: Option<u64>,
+    vm_rss_kb: Option<u64>,
+    swap_free_kb: Option<u64>,
+}
+
+impl Figures {
+    fn now() -> Figures {
+        Figures {
+            majflt: procfs::stat(SELF_STAT, STAT_MAJFLT),
+            pswpin: procfs::value(VMSTAT, PSWPIN),
+            pswpout: procfs::value(VMSTAT, PSWPOUT),
+            pgmajfault: procfs::value(VMSTAT, PGMAJFAULT),
+            vm_swap_kb: procfs::value(SELF_STATUS, VM_SWAP),
+            vm_rss_kb: procfs::value(SELF_STATUS, VM_RSS),
+            swap_free_kb: procfs::value(MEMINFO, SWAP_FREE),
+        }
+    }
+}
+
+fn delta(a: Option<u64>, b: Option<u64>) -> String {
+    a.zip(b).map_or("n/a".into(), |(a, b)| format!("+{}", b.wrapping_sub(a)))
+}
+
+fn kb(v: Option<u64>) -> String {
+    v.map_or("n/a".into(), |v| format!("{v} kB"))
+}
+
+/// One line of figures for a step, from `before` to now.
+fn report(quiet: bool, who: &str, step: &str, before: Figures) -> Figures {
+    let now = Figures::now();
+    if !quiet {
+        println!(
+            "  [{who} {step}] majflt {}, pswpout {}, pswpin {}, pgmajfault {}; VmRSS {}, VmSwap {}, SwapFree {}",
+            delta(before.majflt, now.majflt),
+            delta(before.pswpout, now.pswpout),
+            delta(before.pswpin, now.pswpin),
+            delta(before.pgmajfault, now.pgmajfault),
+            kb(now.vm_rss_kb),
+            kb(now.vm_swap_kb),
+            kb(now.swap_free_kb),
+        );
+    }
+    now
+}
+
+fn child(words: &Words, quiet: bool) -> i32 {
+    let mut c = Checks::new();
+    let f = Figures::now();
+    let (bad, first) = words.mismatches(Words::pattern);
+    c.check(bad == 0, format_args!("child: all {} words read back as the parent wrote them ({bad} differ, first {first:?})", words.len()));
+    let f = report(quiet, "child", "read", f);
+    let pages = words.len() / WORDS_PER_PAGE;
+    let mine = |i: usize| i % (WORDS_PER_PAGE * CHILD_STRIDE) == 0;
+    (0..pages).step_by(CHILD_STRIDE).for_each(|p| words.set(p * WORDS_PER_PAGE, Words::childs(p * WORDS_PER_PAGE)));
+    let (bad, first) = words.mismatches(|i| if mine(i) { Words::childs(i) } else { Words::pattern(i) });
+    c.check(
+        bad == 0,
+        format_args!("child: wrote {} pages of its own; they and the rest read back ({bad} differ, first {first:?})", pages.div_ceil(CHILD_STRIDE)),
+    );
+    report(quiet, "child", "wrote", f);
+    c.finish("swap (child)")
+}
+
+fn run(mib: usize, quiet: bool) -> Result<i32, Errno> {
+    let start = Figures::now();
+    if !quiet {
+        println!("swap: before: SwapFree {}, pswpout {:?}, pswpin {:?}", kb(start.swap_free_kb), start.pswpout, start.pswpin);
+    }
+    let words = Words(Mmap::anon(mib * MIB, PROT_READ | PROT_WRITE)?);
+    println!("swap: a working set of {mib} MiB: {} pages, {} words", mib * MIB / PAGE, words.len());
+    (0..words.len()).for_each(|i| words.set(i, Words::pattern(i)));
+    let f = report(quiet, "parent", "filled", start);
+    let pid = process::fork_child(|| child(&words, quiet))?;
+    let (_, status) = process::wait(pid)?;
+    let mut c = Checks::new();
+    c.check(WIFEXITED(status) && WEXITSTATUS(status) == 0, format_args!("parent: the child's checks held (status {status:#x})"));
+    let f = report(quiet, "parent", "waited", f);
+    let (bad, first) = words.mismatches(Words::pattern);
+    c.check(bad == 0, format_args!("parent: all {} words as written, the child's writes not among them ({bad} differ, first {first:?})", words.len()));
+    report(quiet, "parent", "read", f);
+    drop(words);
+    if !quiet {
+        let end = Figures::now();
+        println!("swap: after: SwapFree {}, VmSwap {}", kb(end.swap_free_kb), kb(end.vm_swap_kb));
+    }
+    Ok(c.finish("swap"))
+}
+
+fn main(args: Args) -> i32 {
+    let quiet = args.str(1) == Some("-q");
+    let size = args.str(if quiet { 2 } else { 1 });
+    let mib = match size.map(str::parse::<usize>) {
+        Some(Ok(n)) if n > 0 => n,
+        None => match procfs::value(MEMINFO, "MemTotal") {
+            Some(kb) => (3 * kb as usize).div_ceil(1024),
+            None => {
+                eprintln!("swap: no MemTotal in {MEMINFO}");
+                return 1;
+            }
+        },
+        Some(_) => {
+            eprintln!("usage: swap [-q] [MIB]");
+            return 2;
+        }
+    };
+    run(mib, quiet).unwrap_or_else(|e| {
+        eprintln!("swap: {e}");
+        1
+    })
+}
