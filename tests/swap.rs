@@ -1,8 +1,10 @@
-//! Swap areas (issue 10, so far: the areas, not yet the swapping):
-//! `sv39 run --swap SIZE` attaches a `mkswap`ed scratch disk that the kernel
-//! switches on at boot; swapon(2)/swapoff(2) through the `swapon` program;
-//! /proc/swaps and /proc/meminfo in Linux's layout; the same kernel on QEMU
-//! takes the same image.
+//! Swap (issue 10): `sv39 run --swap SIZE` attaches a `mkswap`ed scratch
+//! disk that the kernel switches on at boot; swapon(2)/swapoff(2) through
+//! the `swapon` program; /proc/swaps and /proc/meminfo in Linux's layout;
+//! the `swap` program's working set of three times the RAM, forked and
+//! verified word by word, with its figures, the same as under Linux and on
+//! QEMU with the same kernel and image; swapoff bringing everything back;
+//! the OOM killer once swap is full too; no frame and no slot lost.
 
 mod common;
 use common::*;
@@ -71,4 +73,106 @@ fn same_on_qemu() {
     let args = ["-drive", &drive, "-device", "virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0"];
     let run = qemu_system_run_with(&args, Some("swap=/dev/vda"), &["cat", "/proc/swaps"], None, Duration::from_secs(60));
     assert_eq!(without_kernel_lines(&run.stdout), format!("{HEADER}{}", area("/dev/vda", 1020, -2)), "{}", run.stderr);
+}
+
+/// The value after `key` (`key +N` or `key N kB`) in the first line of
+/// `console` that starts with `line`.
+fn figure(console: &str, line: &str, key: &str) -> u64 {
+    let l = console.lines().find(|l| l.starts_with(line)).unwrap_or_else(|| panic!("no {line:?} in\n{console}"));
+    let at = l.find(&format!("{key} ")).unwrap_or_else(|| panic!("no {key} in {l:?}"));
+    let digits: String = l[at + key.len() + 1..].trim_start_matches('+').chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().unwrap_or_else(|_| panic!("no number after {key} in {l:?}"))
+}
+
+/// The seeds' point: a working set three times the RAM runs to its end;
+/// the fill pushes pages out, the reads are major faults that bring them back.
+#[test]
+fn three_times_ram_runs_under_swap() {
+    let run = sv39_run_console(&["--mem", "32M", "--swap", "256M"], &["swap"], None);
+    let out = without_kernel_lines(&run.stdout);
+    assert_eq!(run.code, Some(0), "{out}{}", run.stderr);
+    assert!(out.contains("swap (child): 2 checks, all held\n") && out.ends_with("swap: 2 checks, all held\n"), "{out}");
+    let mib = figure(&out, "swap: a working set", "of");
+    assert!(mib >= 60, "three times MemTotal (about 23 MiB):\n{out}");
+    assert!(figure(&out, "  [parent filled]", "pswpout") * 4 >= (mib - 32) * 1024, "the fill swaps out:\n{out}");
+    let faults = figure(&out, "  [child read]", "majflt");
+    assert!(faults * 4 >= (mib - 32) * 1024, "the child's reads are major faults:\n{out}");
+    assert!(figure(&out, "  [child read]", "pswpin") >= faults, "{out}");
+    assert_eq!(figure(&out, "swap: after", "VmSwap"), 0, "{out}");
+}
+
+/// `swap -q` prints only what Linux prints too.
+#[test]
+fn the_same_output_as_under_linux() {
+    if !qemu_user_available() {
+        return;
+    }
+    let args = ["-q", "96"];
+    let linux = run_with_limit(
+        {
+            let mut cmd = std::process::Command::new("qemu-riscv64");
+            cmd.arg(guest_bin("swap")).args(args);
+            cmd
+        },
+        Duration::from_secs(120),
+    );
+    assert_eq!(linux.code, Some(0), "{}{}", linux.stdout, linux.stderr);
+    let run = sv39_run_console(&["--mem", "32M", "--swap", "256M"], &[&["swap"][..], &args].concat(), None);
+    assert_eq!(without_kernel_lines(&run.stdout), linux.stdout);
+    assert_eq!(run.code, Some(0));
+}
+
+/// The issue's measure: `--mem 64M --swap 512M`, three times the RAM, and
+/// the same kernel with the same image on QEMU.
+#[test]
+fn the_same_on_sv39_and_qemu_under_64m() {
+    let command = ["swap", "-q", "160"];
+    let run = sv39_run_console(&["--mem", "64M", "--swap", "512M"], &command, None);
+    let ours = without_kernel_lines(&run.stdout);
+    assert!(ours.ends_with("swap: 2 checks, all held\n"), "{ours}");
+    if !qemu_available() {
+        return;
+    }
+    let image = std::env::temp_dir().join(format!("sv39-qemu-swap-{}.img", std::process::id()));
+    let mut file = std::fs::File::create(&image).unwrap();
+    std::io::Write::write_all(&mut file, &sv39::board::swap::header(512 << 20).unwrap()).unwrap();
+    file.set_len(512 << 20).unwrap(); // sparse, as `sv39 run --swap` makes it
+    let drive = format!("file={},format=raw,if=none,id=d0", image.display());
+    let args = ["-m", "64M", "-drive", &drive, "-device", "virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0"];
+    let qemu = qemu_system_run_with(&args, Some("swap=/dev/vda"), &command, None, Duration::from_secs(600));
+    std::fs::remove_file(&image).unwrap();
+    assert_eq!(without_kernel_lines(&qemu.stdout), ours, "{}", qemu.stderr);
+}
+
+/// After the program and swapoff (which reads back what the shells had
+/// out), every frame is unused again and every slot was free (else
+/// swapoff would say EBUSY).
+#[test]
+fn swapoff_after_the_program_leaves_nothing_behind() {
+    let script = "cat /proc/meminfo; sh -c 'swap -q 64'; swapon --off /dev/vda; cat /proc/swaps; cat /proc/meminfo";
+    let run = sv39_run_console(&["--mem", "32M", "--swap", "128M"], &["sh", "-c", script], None);
+    let out = without_kernel_lines(&run.stdout);
+    assert!(out.contains("swap: 2 checks, all held\n"), "{out}");
+    assert!(out.contains(&format!("{HEADER}MemTotal:")), "swapoff succeeded, no area left:\n{out}");
+    let unused: Vec<u64> = out.split("MemTotal:").skip(1).filter_map(sv39_abi::procfs::frames_unused).collect();
+    assert_eq!(unused.len(), 2, "{out}");
+    assert_eq!(unused[0], unused[1], "frames lost:\n{out}");
+    assert!(out.contains("SwapTotal:             0 kB\n"), "{out}");
+}
+
+/// With swap full too, the largest process is killed with one line and
+/// the rest go on; its slots are free again.
+#[test]
+fn the_oom_killer_ends_the_largest_process() {
+    let script = "swap -q 100; echo status $?; cat /proc/swaps; swap -q 4";
+    let run = sv39_run_console(&["--mem", "32M", "--swap", "8M"], &["sh", "-c", script], None);
+    assert_eq!(run.code, Some(0), "{}", run.stdout);
+    let report: Vec<&str> = run.stdout.lines().filter(|l| l.contains("Out of memory")).collect();
+    assert_eq!(report.len(), 1, "{}", run.stdout);
+    assert!(report[0].starts_with("[kernel] Out of memory: Killed process ") && report[0].contains(" (swap) total-vm:"), "{report:?}");
+    let out = without_kernel_lines(&run.stdout);
+    assert!(out.contains("status 137\n"), "SIGKILL:\n{out}");
+    assert!(out.ends_with("swap: 2 checks, all held\n"), "the next program runs:\n{out}");
+    let used = out.lines().find(|l| l.starts_with("/dev/vda")).and_then(|l| l.split('\t').nth(3)).unwrap();
+    assert!(used.parse::<u64>().unwrap() <= 64, "the victim's slots are free again (the shell's may stay): {used}\n{out}");
 }

@@ -4,6 +4,7 @@
 
 pub mod exec;
 pub mod fpu;
+pub mod oom;
 pub mod process;
 mod robust;
 pub mod scheduler;

@@ -4,11 +4,12 @@
 //! signal with `si_addr` and `si_code`: SIGSEGV (SEGV_MAPERR, SEGV_ACCERR),
 //! SIGBUS (past the end of a mapped file, misaligned), SIGILL, SIGTRAP. A
 //! handler may catch it; if none does, one report line goes to the console
-//! and the process dies of it; other processes are not affected.
+//! and the process dies of it; other processes are not affected. A fault
+//! that finds no memory at all goes to the OOM killer.
 
 use super::TrapFrame;
 use crate::mm::address_space::{fault_reason, Access, FaultError};
-use crate::proc::{scheduler, signal};
+use crate::proc::{oom, scheduler, signal};
 use sv39_abi::signal::*;
 use sv39_arch::cause::{exc, exception_name};
 
@@ -42,6 +43,7 @@ pub fn user_fault(frame: &TrapFrame, scause: u64, stval: u64) {
         let served = space.map(|s| s.borrow_mut().handle_fault(stval, access));
         let (sig, code, reason) = match served {
             Some(Ok(_)) => return,
+            Some(Err(FaultError::NoMemory)) => return oom::out_of_memory(&p),
             Some(Err(e)) => page_fault_signal(e, access),
             None => (SIGSEGV, SEGV_MAPERR, "no address space"),
         };

@@ -64,9 +64,15 @@ impl Words {
         !Words::pattern(i)
     }
 
-    /// The words that do not hold `want(i)`: (how many, the first).
-    fn mismatches(&self, want: impl Fn(usize) -> u64) -> (usize, Option<usize>) {
-        (0..self.len()).filter(|&i| self.get(i) != want(i)).fold((0, None), |(n, first), i| (n + 1, first.or(Some(i))))
+    /// The words that do not hold `want(i)`, said for a check line.
+    fn mismatches(&self, want: impl Fn(usize) -> u64) -> (usize, String) {
+        let (bad, first) =
+            (0..self.len()).filter(|&i| self.get(i) != want(i)).fold((0, None), |(n, f), i| (n + 1, f.or(Some(i))));
+        let said = match first {
+            None => "none differ".into(),
+            Some(i) => format!("{bad} differ, the first at word {i}"),
+        };
+        (bad, said)
     }
 }
 
@@ -100,6 +106,10 @@ fn delta(a: Option<u64>, b: Option<u64>) -> String {
     a.zip(b).map_or("n/a".into(), |(a, b)| format!("+{}", b.wrapping_sub(a)))
 }
 
+fn count(v: Option<u64>) -> String {
+    v.map_or("n/a".into(), |v| format!("{v}"))
+}
+
 fn kb(v: Option<u64>) -> String {
     v.map_or("n/a".into(), |v| format!("{v} kB"))
 }
@@ -125,16 +135,16 @@ fn report(quiet: bool, who: &str, step: &str, before: Figures) -> Figures {
 fn child(words: &Words, quiet: bool) -> i32 {
     let mut c = Checks::new();
     let f = Figures::now();
-    let (bad, first) = words.mismatches(Words::pattern);
-    c.check(bad == 0, format_args!("child: all {} words read back as the parent wrote them ({bad} differ, first {first:?})", words.len()));
+    let (bad, said) = words.mismatches(Words::pattern);
+    c.check(bad == 0, format_args!("child: all {} words read back as the parent wrote them ({said})", words.len()));
     let f = report(quiet, "child", "read", f);
     let pages = words.len() / WORDS_PER_PAGE;
     let mine = |i: usize| i % (WORDS_PER_PAGE * CHILD_STRIDE) == 0;
     (0..pages).step_by(CHILD_STRIDE).for_each(|p| words.set(p * WORDS_PER_PAGE, Words::childs(p * WORDS_PER_PAGE)));
-    let (bad, first) = words.mismatches(|i| if mine(i) { Words::childs(i) } else { Words::pattern(i) });
+    let (bad, said) = words.mismatches(|i| if mine(i) { Words::childs(i) } else { Words::pattern(i) });
     c.check(
         bad == 0,
-        format_args!("child: wrote {} pages of its own; they and the rest read back ({bad} differ, first {first:?})", pages.div_ceil(CHILD_STRIDE)),
+        format_args!("child: wrote {} pages of its own; they and the rest read back ({said})", pages.div_ceil(CHILD_STRIDE)),
     );
     report(quiet, "child", "wrote", f);
     c.finish("swap (child)")
@@ -143,7 +153,7 @@ fn child(words: &Words, quiet: bool) -> i32 {
 fn run(mib: usize, quiet: bool) -> Result<i32, Errno> {
     let start = Figures::now();
     if !quiet {
-        println!("swap: before: SwapFree {}, pswpout {:?}, pswpin {:?}", kb(start.swap_free_kb), start.pswpout, start.pswpin);
+        println!("swap: before: SwapFree {}, pswpout {}, pswpin {}", kb(start.swap_free_kb), count(start.pswpout), count(start.pswpin));
     }
     let words = Words(Mmap::anon(mib * MIB, PROT_READ | PROT_WRITE)?);
     println!("swap: a working set of {mib} MiB: {} pages, {} words", mib * MIB / PAGE, words.len());
@@ -154,8 +164,8 @@ fn run(mib: usize, quiet: bool) -> Result<i32, Errno> {
     let mut c = Checks::new();
     c.check(WIFEXITED(status) && WEXITSTATUS(status) == 0, format_args!("parent: the child's checks held (status {status:#x})"));
     let f = report(quiet, "parent", "waited", f);
-    let (bad, first) = words.mismatches(Words::pattern);
-    c.check(bad == 0, format_args!("parent: all {} words as written, the child's writes not among them ({bad} differ, first {first:?})", words.len()));
+    let (bad, said) = words.mismatches(Words::pattern);
+    c.check(bad == 0, format_args!("parent: all {} words as written, the child's writes not among them ({said})", words.len()));
     report(quiet, "parent", "read", f);
     drop(words);
     if !quiet {
