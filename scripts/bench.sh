@@ -8,7 +8,8 @@
 # all TLB misses); both run in U-mode under Sv39 with 4 KiB pages. Each is
 # reported on its own line: they measure different things. Last, fork of a
 # process with a 64 MiB heap on the bundled kernel, copy-on-write against an
-# eager copy.
+# eager copy; and swapping: the bundled `swap` program (a working set of three
+# times RAM, forked and verified) under --mem 64M --swap 512M.
 #
 # Needs `cargo build --release` and the guest build first. The guest instruction
 # count comes from sv39's --stats (QEMU runs the same instructions; its minstret
@@ -82,3 +83,20 @@ for mode in cow nocow; do
     }' >>"$out/forks"
 done
 cat "$out/forks"
+
+# Swapping: `swap` under --mem 64M --swap 512M touches three times the RAM
+# (fill, fork, the child reads and writes, the parent reads again). Its last
+# lines give the run's pswpout, pswpin and pgmajfault (from /proc/vmstat).
+run swap "$sv39" run --mem 64M --swap 512M --stats swap
+swapped=$(awk '/^swap: in all:/ { gsub(/[+,]/, ""); for (i = 1; i < NF; i++) v[$i] = $(i + 1); print v["pswpout"], v["pswpin"], v["pgmajfault"] }' "$out/swap.out")
+[[ -n $swapped ]] || { echo "bench: no 'swap: in all' line:" >&2; cat "$out/swap.out" >&2; exit 1; }
+read -r pswpout pswpin majflt <<<"$swapped"
+awk -v o="$pswpout" -v i="$pswpin" -v m="$majflt" -v n="$(insns_of swap)" -v t="$(cat "$out/swap.time")" \
+    -v ws="$(awk '/^swap: a working set of/ { print $6 }' "$out/swap.out")" 'BEGIN {
+    printf "\nswap, %s MiB working set under --mem 64M --swap 512M (%.2f s wall, %.0f guest instructions)\n", ws, t, n
+    printf "%-36s %12s %14s\n", "", "pages", "pages per s"
+    printf "%-36s %12.0f %14.0f\n", "swapped out (pswpout)", o, o / t
+    printf "%-36s %12.0f %14.0f\n", "swapped in (pswpin)", i, i / t
+    printf "%-36s %12.0f %14s\n", "major faults (pgmajfault)", m, ""
+    printf "%-36s %12.0f\n", "guest instructions per major fault", n / m
+}'

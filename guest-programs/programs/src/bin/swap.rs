@@ -171,6 +171,12 @@ fn run(mib: usize, quiet: bool) -> Result<i32, Errno> {
     if !quiet {
         let end = Figures::now();
         println!("swap: after: SwapFree {}, VmSwap {}", kb(end.swap_free_kb), kb(end.vm_swap_kb));
+        println!(
+            "swap: in all: pswpout {}, pswpin {}, pgmajfault {}",
+            delta(start.pswpout, end.pswpout),
+            delta(start.pswpin, end.pswpin),
+            delta(start.pgmajfault, end.pgmajfault)
+        );
     }
     Ok(c.finish("swap"))
 }
