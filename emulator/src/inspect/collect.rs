@@ -1,6 +1,7 @@
 //! Reading a whole Sv39 page table from the emulator's side: every leaf with
 //! the PTE addresses that lead to it, every table frame, and every PTE the
-//! MMU would fault on (classified by the walk's own steps 3, 4 and 6). Reads
+//! MMU would fault on (classified by the walk's own steps 3, 4 and 6), and the
+//! invalid PTEs that software keeps values in (a kernel's swap entries). Reads
 //! have no side effects: nothing is written, A and D are left as found.
 
 use crate::mmu::walk::{classify, misaligned_superpage, PhysMem, PteKind, WalkFault};
@@ -61,6 +62,30 @@ pub struct Anomaly {
     pub fault: WalkFault,
 }
 
+/// Consecutive invalid PTEs of one level with other bits set: to the MMU
+/// not mapped at all ("if pte.v = 0 ... the remaining bits are don't-care
+/// and may be used freely by software", 4.3.1 of the privileged spec), to a
+/// kernel a page it put away (the bundled kernel's swap entries: RSW bit 9
+/// and the slot).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SoftRun {
+    pub va: u64,
+    pub level: usize,
+    pub entries: u64,
+    /// The PTE of the first page.
+    pub first_pte: u64,
+}
+
+impl SoftRun {
+    pub fn size(&self) -> u64 {
+        self.entries * level_size(self.level)
+    }
+
+    fn extends_to(&self, va: u64, level: usize) -> bool {
+        self.level == level && self.va.wrapping_add(self.size()) == va
+    }
+}
+
 /// Everything one page table maps.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Space {
@@ -70,6 +95,22 @@ pub struct Space {
     pub anomalies: Vec<Anomaly>,
     /// Anomalies beyond `MAX_ANOMALIES`, counted only.
     pub more_anomalies: usize,
+    /// In ascending order of `va`, as `leaves`.
+    pub soft: Vec<SoftRun>,
+}
+
+impl Space {
+    /// Invalid PTEs that hold software values.
+    pub fn soft_entries(&self) -> u64 {
+        self.soft.iter().map(|r| r.entries).sum()
+    }
+
+    fn note_soft(&mut self, va: u64, level: usize, pte: u64) {
+        match self.soft.last_mut() {
+            Some(run) if run.extends_to(va, level) => run.entries += 1,
+            _ => self.soft.push(SoftRun { va, level, entries: 1, first_pte: pte }),
+        }
+    }
 }
 
 /// Reads the page table whose root is at physical address `root`.
@@ -94,6 +135,9 @@ fn visit(mem: &mut impl PhysMem, space: &mut Space, table: u64, level: usize, va
         path[level] = pte_addr;
         let pte = mem.read_pte(pte_addr).unwrap_or(0);
         if pte & PTE_V == 0 {
+            if pte != 0 {
+                space.note_soft(va, level, pte);
+            }
             continue; // unmapped: the normal case, not an anomaly
         }
         match classify(pte, level) {
@@ -169,6 +213,22 @@ pub(crate) mod tests {
     }
 
     const ROOT: u64 = 0x8010_0000;
+
+    #[test]
+    fn invalid_ptes_with_software_bits_are_runs_of_their_own() {
+        let mut m = Mem::new(ROOT);
+        m.map(ROOT, 0x10_0000, 0x8030_0000, 0, PTE_R | PTE_W | PTE_U);
+        let leaf_pte_addr = collect(&mut m, ROOT).leaves[0].path[0];
+        for (i, pte) in [(1, 0x200 | 7 << 10), (2, 0x200 | 8 << 10), (4, 0x200 | 9 << 10)] {
+            m.words.insert(leaf_pte_addr + i * 8, pte);
+        }
+        let s = collect(&mut m, ROOT);
+        assert_eq!(s.leaves.len(), 1, "an invalid PTE maps nothing");
+        assert!(s.anomalies.is_empty(), "nor is it a fault of the table");
+        let runs: Vec<(u64, u64, u64)> = s.soft.iter().map(|r| (r.va, r.entries, r.first_pte)).collect();
+        assert_eq!(runs, [(0x10_1000, 2, 0x200 | 7 << 10), (0x10_4000, 1, 0x200 | 9 << 10)]);
+        assert_eq!(s.soft_entries(), 3);
+    }
 
     #[test]
     fn leaves_come_in_address_order_with_their_paths() {

@@ -5,6 +5,7 @@
 //! pages to its frames.
 
 use super::axis::{Axis, Kind, Stretch};
+use super::collect::SoftRun;
 use super::label::Label;
 use super::phys::PhysMap;
 use super::region::Region;
@@ -55,6 +56,9 @@ impl Panel<'_> {
         for (r, label) in self.snap.regions.iter().zip(&self.snap.labels) {
             self.region(svg, r, label);
         }
+        for run in &self.snap.space.soft {
+            self.soft_run(svg, run);
+        }
         for st in &self.pa.stretches {
             self.pa_stretch(svg, st);
         }
@@ -77,7 +81,7 @@ impl Panel<'_> {
             snap.runs.len(),
             snap.space.leaves.len(),
             snap.space.tables.len(),
-            anomaly_note(snap)
+            soft_note(snap) + &anomaly_note(snap)
         );
         svg.text(0.0, 46.0, "sub", &summary);
         svg.text(BAR_X - 8.0, 70.0, "cap det", "details (VA range, size, flags, frames)");
@@ -87,7 +91,9 @@ impl Panel<'_> {
 
     /// A gap, the non-canonical hole, or a stretch only other snapshots map.
     fn va_background(&self, svg: &mut Svg, st: &Stretch) {
-        let mapped_here = self.snap.regions.iter().any(|r| r.va as u128 <= st.lo && st.hi <= r.end());
+        let within = |lo: u128, hi: u128| lo <= st.lo && st.hi <= hi;
+        let mapped_here = self.snap.regions.iter().any(|r| within(r.va as u128, r.end()))
+            || self.snap.space.soft.iter().any(|r| within(r.va as u128, r.va as u128 + r.size() as u128));
         let class = match st.kind {
             Kind::Hole => "hole",
             Kind::Gap => "gap",
@@ -155,6 +161,23 @@ impl Panel<'_> {
         for (i, (class, line)) in lines.iter().take(fit).enumerate() {
             svg.text(BAR_X - 8.0, top + 12.0 + LINE * i as f64, class, line);
         }
+    }
+
+    /// Invalid PTEs that hold software values: no frame, so no band; a
+    /// dashed box with the count (the bundled kernel's swapped-out pages).
+    fn soft_run(&self, svg: &mut Svg, run: &SoftRun) {
+        let end = run.va as u128 + run.size() as u128;
+        let (top, bottom) = (self.va.y(end), self.va.y(run.va as u128));
+        let h = (bottom - top).max(2.0);
+        let what = format!("{} x {} not present (V=0), PTEs kept by software", run.entries, size(level_size(run.level) as u128));
+        svg.open("g", &[]);
+        svg.title(&format!("{:#018x}-{:#018x}\n{what}\nfirst PTE {:#018x}", run.va, end - 1, run.first_pte));
+        rect(svg, BAR_X, top, BAR_W, h, "swapped");
+        if h >= 12.0 {
+            let pages = if run.entries == 1 { "page" } else { "pages" };
+            svg.text(BAR_X + BAR_W / 2.0, top + h / 2.0 + 3.5, "swt", &format!("{} {pages} swapped out", run.entries));
+        }
+        svg.close("g");
     }
 
     /// Name, range, size and flags, frames, sharing: as many as fit.
@@ -278,6 +301,13 @@ fn short_tables(ids: &[TableId]) -> String {
         [] => String::new(),
         [one] => format!("ASID {} @{:#x}", one.asid, one.root),
         [first, rest @ ..] => format!("ASID {} @{:#x} +{} more", first.asid, first.root, rest.len()),
+    }
+}
+
+fn soft_note(snap: &Snapshot) -> String {
+    match snap.space.soft_entries() {
+        0 => String::new(),
+        n => format!("; {n} pages not present, PTEs kept by software (swapped out)"),
     }
 }
 

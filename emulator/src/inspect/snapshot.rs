@@ -75,7 +75,10 @@ impl Snapshot {
     /// Whether `later` reads the same table with the same mappings: only A
     /// and D (which the hart sets as it goes) may differ.
     pub fn same_mappings(&self, later: &Snapshot) -> bool {
-        self.id == later.id && self.space.anomalies == later.space.anomalies && keys(self) == keys(later)
+        self.id == later.id
+            && self.space.anomalies == later.space.anomalies
+            && self.space.soft == later.space.soft
+            && keys(self) == keys(later)
     }
 
     /// Whether `later` reads the same table with every mapping of this one

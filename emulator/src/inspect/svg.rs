@@ -15,7 +15,7 @@ use sv39_arch::sv39::{PAGE_SIZE, VA_BITS};
 
 const MARGIN: f64 = 24.0;
 /// The title, the key, and each panel's heading.
-const HEADER_H: f64 = 160.0;
+const HEADER_H: f64 = 176.0;
 const PANEL_HEAD_H: f64 = 78.0;
 
 /// The top of the user half (exclusive) and the bottom of the kernel half.
@@ -59,6 +59,8 @@ text{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;font-size:11px;fill:#2
 .super{fill:#333}
 .shared{fill:#d6336c}
 .alias{fill:#f59f00}
+.swapped{fill:#eee;stroke:#7048e8;stroke-width:1.2;stroke-dasharray:5 2}
+.swt{font-size:9.5px;fill:#5f3dc4;text-anchor:middle;font-style:italic}
 .pt{fill:#6c7a89;stroke:#333}
 .ram{fill:#dde3ea;stroke:#667}
 .dev{fill:#c9a27e;stroke:#664}
@@ -91,11 +93,12 @@ pub fn render(snaps: &[Snapshot], sharing: &Sharing, phys: &PhysMap, dropped: us
     svg.finish()
 }
 
-/// Cut at every region of every snapshot, the halves of the address space,
+/// Cut at every region and run of software PTEs of every snapshot, the halves of the address space,
 /// and the non-canonical hole between them (when the kernel half is used).
 fn va_axis(snaps: &[Snapshot]) -> Axis {
-    let regions = snaps.iter().flat_map(|s| &s.regions);
-    let used: Vec<(u128, u128)> = regions.map(|r| (r.va as u128, r.end())).collect();
+    let regions = snaps.iter().flat_map(|s| &s.regions).map(|r| (r.va as u128, r.end()));
+    let soft = snaps.iter().flat_map(|s| &s.space.soft).map(|r| (r.va as u128, r.va as u128 + r.size() as u128));
+    let used: Vec<(u128, u128)> = regions.chain(soft).collect();
     let mut cuts: Vec<u128> = used.iter().flat_map(|&(a, b)| [a, b]).collect();
     cuts.extend([0, USER_END]);
     let kernel_half = used.iter().any(|&(a, _)| a >= KERNEL_START);
@@ -197,9 +200,10 @@ fn key(svg: &mut Svg, x: f64, y: f64) {
     let y3 = y2 + 22.0;
     swatch(svg, x, y3, "pt", "page-table frame");
     swatch(svg, x + 160.0, y3, "elsewhere", "mapped only in another snapshot");
+    swatch(svg, x + 380.0, y3, "swapped", "not present, PTE kept by software (swapped out)");
     svg.text(
-        x + 380.0,
-        y3 + 10.0,
+        x,
+        y3 + 32.0,
         "",
         "G: global. Flags DAGUXWRV as in the PTE; a / d: only some pages accessed / dirty.",
     );
@@ -257,5 +261,24 @@ mod tests {
     fn no_snapshot_still_makes_a_picture() {
         let t = texts(&render(&[], &Sharing::default(), &PhysMap::default(), 0));
         assert!(t.iter().any(|x| x.0.starts_with("No page table")), "{t:?}");
+    }
+
+    #[test]
+    fn swapped_out_pages_are_drawn_where_they_would_be_mapped() {
+        let mut m = Mem::new(ROOT);
+        m.map(ROOT, 0x1_0000, 0x8040_0000, 0, PTE_R | PTE_W | PTE_U);
+        let pte_addr = crate::inspect::collect::collect(&mut m, ROOT).leaves[0].path[0];
+        for i in 1..4 {
+            m.words.insert(pte_addr + i * 8, 0x200 | i << 10);
+        }
+        let phys = PhysMap { ram: (0x8000_0000, 1 << 30), devices: vec![] };
+        let when = When { hart: 0, cycle: 1, pc: 0, prv: Priv::S, at_exit: true };
+        let snaps = [Snapshot::take(&mut m, &phys, satp::sv39(2, ROOT >> 12), when).unwrap()];
+        let svg = render(&snaps, &Sharing::new(&snaps), &phys, 0);
+        let t = texts(&svg);
+        let y = |s: &str| t.iter().find(|x| x.0 == s).unwrap_or_else(|| panic!("no {s:?} in {t:?}")).1;
+        assert!(y("3 pages swapped out") < y("data / heap"), "above the resident page: {t:?}");
+        assert!(t.iter().any(|x| x.0.contains("; 3 pages not present, PTEs kept by software")), "{t:?}");
+        assert!(svg.contains("class=\"swapped\""), "the key and the box");
     }
 }

@@ -2,7 +2,8 @@
 //! and PTE flags: one line per run (virtual range, physical range, size, page
 //! size, DAGUXWRV, RSW, the PTE addresses the walk reads), grouped under
 //! their regions, with the unmapped gaps between them, the table frames, and
-//! every PTE the MMU would fault on.
+//! every PTE the MMU would fault on; last, the invalid PTEs that hold
+//! software values (pages a kernel swapped out).
 
 use super::collect::Space;
 use super::region::Region;
@@ -97,7 +98,32 @@ fn body(snap: usize, s: &Snapshot, sharing: &Sharing) -> String {
     if let Some(end) = prev {
         out += &gap(prev, if end <= USER_END { USER_END } else { 1 << 64 });
     }
-    out + &anomalies(&s.space)
+    out + &soft(&s.space) + &anomalies(&s.space)
+}
+
+/// The runs of invalid PTEs that software keeps values in.
+fn soft(space: &Space) -> String {
+    if space.soft.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "   not present, PTE kept by software (V=0, other bits set; the MMU ignores them, 4.3.1): {} entries\n\
+        \x20  (under the bundled kernel, swapped-out pages: RSW bit 9 and the swap slot from bit 10)\n",
+        space.soft_entries()
+    );
+    for r in &space.soft {
+        let _ = writeln!(
+            out,
+            "   {:#018x}-{:#018x}  {:>9}  {} x {}  first PTE {:#018x}",
+            r.va,
+            r.va.wrapping_add(r.size()).wrapping_sub(1),
+            size(r.size() as u128),
+            r.entries,
+            size(level_size(r.level) as u128),
+            r.first_pte
+        );
+    }
+    out
 }
 
 fn summary(s: &Snapshot) -> String {
@@ -246,5 +272,21 @@ mod tests {
         assert!(text.contains("the non-canonical hole, then 2 GiB unmapped"), "{text}");
         assert!(text.contains("2 MiB       --G--WRV"), "the table's own bits: nothing set A or D\n{text}");
         assert!(text.contains("!! PTE at PA 0x80100008 (level 2, for VA 0x40000000)"), "{text}");
+    }
+
+    #[test]
+    fn a_dump_lists_swapped_out_pages_after_the_regions() {
+        let mut m = Mem::new(ROOT);
+        m.map(ROOT, 0x1_0000, 0x8040_0000, 0, PTE_R | PTE_W | PTE_U | PTE_A);
+        m.words.insert(0x8010_2000 + 0x11 * 8, 0x200 | 5 << 10);
+        m.words.insert(0x8010_2000 + 0x12 * 8, 0x200 | 6 << 10);
+        let when = When { hart: 0, cycle: 5, pc: 0x8000_0000, prv: Priv::S, at_exit: true };
+        let phys = PhysMap { ram: (0x8000_0000, 1 << 30), devices: vec![] };
+        let s = Snapshot::take(&mut m, &phys, satp::sv39(1, ROOT >> 12), when).unwrap();
+        let text = dump(&[s], &Sharing::default(), 0);
+        assert!(text.contains("1 leaf PTEs"), "{text}");
+        assert!(text.contains("PTE kept by software (V=0, other bits set; the MMU ignores them, 4.3.1): 2 entries"), "{text}");
+        let run = text.lines().find(|l| l.starts_with("   0x0000000000011000-0x0000000000012fff")).unwrap();
+        assert!(run.contains("8 KiB  2 x 4 KiB  first PTE 0x0000000000001600"), "{run}");
     }
 }
