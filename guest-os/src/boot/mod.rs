@@ -138,6 +138,7 @@ fn unpack_initrd(board: &Board) {
     let archive: &'static [u8] = unsafe {
         core::slice::from_raw_parts(phys_to_virt(PhysAddr(start)).as_u64() as *const u8, (end - start) as usize)
     };
+    fs::ramfs::init();
     match fs::unpack(archive) {
         Ok(n) => log!("initramfs: {n} entries, {} KiB", (end - start) / 1024),
         Err(e) => panic!("bad initramfs: {e}"),

@@ -2,15 +2,18 @@
 //! device nodes. A file's contents are its page cache: frames, one per 4 KiB
 //! page, that `read`, `write` and mappings all share; files from the
 //! initramfs read their pages in from the archive when first wanted (holes
-//! are absent pages and read as zeros).
+//! are absent pages and read as zeros). Under memory pressure mm asks for
+//! the pages no mapping holds back (`reclaim`): the files are tmpfs, so
+//! their dirty pages go to swap, as Linux's shmem pages do.
 
 use super::dev::Device;
 use crate::mm::address_space;
 use crate::mm::backing::MappedFile;
-use crate::mm::frame::CachedFrame;
+use crate::mm::cached_frame::CachedFrame;
+use crate::mm::swap::{self, FileCaches};
 use crate::sync::Global;
 use alloc::collections::BTreeMap;
-use alloc::rc::Rc;
+use alloc::rc::{Rc, Weak};
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
@@ -48,6 +51,17 @@ struct Counters {
 static COUNTERS: Global<Counters> = Global::new(Counters { next_ino: 1, live: 0 });
 static ROOT: Global<Option<Inode>> = Global::new(None);
 
+/// Every regular file alive, linked or only open or mapped, for reclaim;
+/// and where the last reclaim stopped.
+struct Files {
+    list: Vec<Weak<InodeData>>,
+    hand: usize,
+}
+
+static FILES: Global<Files> = Global::new(Files { list: Vec::new(), hand: 0 });
+/// Pages of one file looked at per page wanted.
+const RECLAIM_SCAN: usize = 4;
+
 impl Drop for InodeData {
     fn drop(&mut self) {
         COUNTERS.borrow_mut().live -= 1;
@@ -73,12 +87,65 @@ pub fn new_dir(perm: u32) -> Result<Inode, Errno> {
 }
 
 pub fn new_file(perm: u32) -> Result<Inode, Errno> {
-    new_inode(S_IFREG | perm, Body::File(RefCell::new(FileData::default())))
+    new_regular(perm, FileData::default())
 }
 
 /// A regular file whose contents are `store` (read in page by page).
 pub fn new_stored_file(perm: u32, store: &'static [u8]) -> Result<Inode, Errno> {
-    new_inode(S_IFREG | perm, Body::File(RefCell::new(FileData::with_store(store))))
+    new_regular(perm, FileData::with_store(store))
+}
+
+fn new_regular(perm: u32, data: FileData) -> Result<Inode, Errno> {
+    let inode = new_inode(S_IFREG | perm, Body::File(RefCell::new(data)))?;
+    let mut files = FILES.borrow_mut();
+    if files.list.len() >= 2 * MAX_INODES {
+        files.list.retain(|f| f.strong_count() > 0);
+    }
+    files.list.push(Rc::downgrade(&inode));
+    Ok(inode)
+}
+
+/// Registers the page caches with mm's reclaim.
+pub fn init() {
+    swap::register_file_caches(FileCaches { reclaim, bring_in_area });
+}
+
+/// Frees up to `want` frames from the files' page caches, on from where
+/// the last call stopped; a file in use at the moment (borrowed) is passed
+/// over.
+fn reclaim(want: usize) -> usize {
+    let (files, hand): (Vec<Inode>, usize) = {
+        let mut f = FILES.borrow_mut();
+        f.list.retain(|w| w.strong_count() > 0);
+        let hand = if f.hand < f.list.len() { f.hand } else { 0 };
+        let (behind, ahead) = f.list.split_at(hand);
+        (ahead.iter().chain(behind).filter_map(Weak::upgrade).collect(), hand)
+    };
+    let mut got = 0;
+    for (seen, inode) in files.iter().enumerate() {
+        if got >= want {
+            FILES.borrow_mut().hand = (hand + seen) % files.len();
+            break;
+        }
+        if let Body::File(data) = &inode.body {
+            if let Ok(mut data) = data.try_borrow_mut() {
+                got += data.reclaim(want - got, (want - got) * RECLAIM_SCAN);
+            }
+        }
+    }
+    got
+}
+
+/// Reads back every file page put out to swap area `area`.
+fn bring_in_area(area: usize) -> Result<usize, Errno> {
+    let files: Vec<Inode> = FILES.borrow().list.iter().filter_map(Weak::upgrade).collect();
+    let mut back = 0;
+    for inode in &files {
+        if let Body::File(data) = &inode.body {
+            back += data.borrow_mut().bring_in_all(|out| out.area() == area).map_err(|e| cache_errno(e, false))?;
+        }
+    }
+    Ok(back)
 }
 
 pub fn new_device(dev: Device) -> Result<Inode, Errno> {
@@ -177,9 +244,9 @@ impl MappedFile for InodeData {
         self.nlink.get() == 0
     }
 
-    fn page(&self, index: u64) -> Result<(Ppn, bool), FaultError> {
+    fn page(&self, index: u64, writable: bool) -> Result<(Ppn, bool), FaultError> {
         let Body::File(data) = &self.body else { return Err(FaultError::NoMapping) };
-        match data.borrow_mut().page(index) {
+        match data.borrow_mut().page(index, writable) {
             Ok((page, read_in)) => Ok((page.frame().share().into_raw(), read_in)),
             Err(CacheError::PastEnd) => Err(FaultError::PastEnd),
             Err(_) => Err(FaultError::NoMemory),
@@ -206,5 +273,6 @@ pub fn cache_errno(e: CacheError, writing: bool) -> Errno {
         CacheError::NoMemory if writing => Errno::ENOSPC,
         CacheError::NoMemory => Errno::ENOMEM,
         CacheError::PastEnd => Errno::EINVAL,
+        CacheError::Io => Errno::EIO,
     }
 }

@@ -166,9 +166,13 @@ impl UserMemory<Mapping> for FrameTables {
         frame::zero_page()
     }
 
-    fn file_page(&mut self, backing: &Mapping, offset: u64) -> Result<(Ppn, bool), FaultError> {
+    fn file_page(&mut self, backing: &Mapping, offset: u64, writable: bool) -> Result<(Ppn, bool), FaultError> {
         let file = backing.file.as_ref().ok_or(FaultError::NoMapping)?;
-        file.file.page(offset / PAGE_SIZE)
+        file.file.page(offset / PAGE_SIZE, writable)
+    }
+
+    fn cache_frame(&self, ppn: Ppn) -> bool {
+        frame::is_cached(ppn)
     }
 
     fn flush_page(&mut self, asid: u16, va: VirtAddr) {
@@ -355,7 +359,7 @@ impl MappedFile for Vdso {
         false
     }
 
-    fn page(&self, index: u64) -> Result<(Ppn, bool), FaultError> {
+    fn page(&self, index: u64, _: bool) -> Result<(Ppn, bool), FaultError> {
         match index {
             0 => Ok((self.0.share().into_raw(), false)),
             _ => Err(FaultError::PastEnd),

@@ -12,9 +12,10 @@ pub trait MappedFile {
     /// Whether no name links to the file any more ("(deleted)" in maps).
     fn unlinked(&self) -> bool;
     /// The frame of page `index` with one more reference for the caller,
-    /// and whether this call read it in (a major fault). PastEnd beyond the
-    /// file's end; NoMemory when no frame is left.
-    fn page(&self, index: u64) -> Result<(Ppn, bool), FaultError>;
+    /// and whether this call read it in (a major fault). `writable` for a
+    /// shared writable mapping (its stores dirty the page unseen). PastEnd
+    /// beyond the file's end; NoMemory when no frame is left.
+    fn page(&self, index: u64, writable: bool) -> Result<(Ppn, bool), FaultError>;
 }
 
 /// A file as mappings hold it.

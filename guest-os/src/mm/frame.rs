@@ -10,7 +10,6 @@
 use crate::memlayout::phys_to_virt;
 use crate::sync::Global;
 use guest_os::mm::frame_pool::FramePool;
-use guest_os::mm::page_cache::CacheFrame;
 use sv39_arch::sv39::PAGE_SIZE;
 use sv39_arch::{PhysAddr, Ppn};
 
@@ -64,6 +63,11 @@ pub fn get(ppn: Ppn) {
 /// Drops a reference taken by `get`, `Frame::into_raw` or `alloc_raw`.
 pub fn put(ppn: Ppn) {
     with_pool(|p| p.put(ppn));
+}
+
+/// Marks `ppn` as a page cache's, or no longer.
+pub fn set_cached(ppn: Ppn, on: bool) {
+    with_pool(|p| p.set_cached(ppn, on));
 }
 
 /// Whether `ppn` belongs to a page cache.
@@ -161,37 +165,5 @@ impl Frame {
 impl Drop for Frame {
     fn drop(&mut self) {
         with_pool(|p| p.put(self.ppn));
-    }
-}
-
-/// A page cache's reference to a frame: marked in the pool while held.
-#[derive(Debug)]
-pub struct CachedFrame(Frame);
-
-impl CachedFrame {
-    pub fn frame(&self) -> &Frame {
-        &self.0
-    }
-}
-
-impl CacheFrame for CachedFrame {
-    fn alloc_zeroed() -> Option<Self> {
-        let frame = Frame::alloc().ok()?;
-        with_pool(|p| p.set_cached(frame.ppn, true));
-        Some(CachedFrame(frame))
-    }
-
-    fn bytes(&self) -> &[u8; PAGE_SIZE as usize] {
-        self.0.bytes()
-    }
-
-    fn bytes_mut(&mut self) -> &mut [u8; PAGE_SIZE as usize] {
-        self.0.bytes_mut()
-    }
-}
-
-impl Drop for CachedFrame {
-    fn drop(&mut self) {
-        with_pool(|p| p.set_cached(self.0.ppn, false));
     }
 }

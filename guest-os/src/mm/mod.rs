@@ -4,6 +4,7 @@
 
 pub mod address_space;
 pub mod backing;
+pub mod cached_frame;
 pub mod frame;
 pub mod heap;
 pub mod kernel_space;

@@ -16,6 +16,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use guest_os::mm::swap_cache::{SwapCache, SwapIn, SwapInError, SwapIo, SwapSlot, SwapStats};
 use guest_os::mm::swap_map::{parse_header, SwapMap, PAGE_SIZE};
+use guest_os::mm::uvm::FaultError;
 use sv39_abi::Errno;
 use sv39_arch::Ppn;
 
@@ -58,6 +59,27 @@ struct Swap {
 
 static SWAP: Global<Swap> =
     Global::new(Swap { areas: Areas { list: Vec::new(), next_default: -2 }, cache: SwapCache::new() });
+
+/// What the file systems give back under pressure: the pages of their page
+/// caches that no mapping holds. fs registers it, so mm does not name fs.
+#[derive(Clone, Copy)]
+pub struct FileCaches {
+    /// Frees up to `want` frames (clean pages dropped, dirty ones put out);
+    /// how many.
+    pub reclaim: fn(usize) -> usize,
+    /// Reads back every page put out to swap area `area` (swapoff).
+    pub bring_in_area: fn(usize) -> Result<usize, Errno>,
+}
+
+static FILE_CACHES: Global<Option<FileCaches>> = Global::new(None);
+
+pub fn register_file_caches(caches: FileCaches) {
+    *FILE_CACHES.borrow_mut() = Some(caches);
+}
+
+fn file_caches() -> Option<FileCaches> {
+    *FILE_CACHES.borrow()
+}
 
 /// Sectors of a page.
 const PAGE_SECTORS: u64 = PAGE_SIZE as u64 / 512;
@@ -131,6 +153,16 @@ pub fn swap_in(slot: SwapSlot) -> Result<SwapIn, SwapInError> {
     with_cache(|c, io| c.swap_in(io, slot))
 }
 
+/// A page cache's page goes to a slot of its own (see SwapCache::write_alone).
+pub fn write_alone(ppn: Ppn) -> Option<SwapSlot> {
+    with_cache(|c, io| c.write_alone(io, ppn))
+}
+
+/// Reads a page cache's page back from `slot` into `ppn`.
+pub fn read_alone(slot: SwapSlot, ppn: Ppn) -> bool {
+    with_cache(|c, io| c.read_alone(io, slot, ppn))
+}
+
 pub fn dup(slot: SwapSlot) {
     with_cache(|c, io| c.dup(io, slot));
 }
@@ -160,11 +192,14 @@ pub fn reclaim_wanted() -> usize {
     (2 * low - free).min(RECLAIM_BATCH)
 }
 
-/// Reclaims up to `want` pages: cached swap pages nothing maps, then the
-/// clock over every address space not in use (the faulting one reclaims
-/// from itself after).
+/// Reclaims up to `want` pages: cached swap pages nothing maps, file pages
+/// nothing maps, then the clock over every address space not in use (the
+/// faulting one reclaims from itself after).
 pub fn reclaim_elsewhere(want: usize) -> usize {
     let mut got = with_cache(|c, io| c.shrink(io, want));
+    if let Some(files) = file_caches().filter(|_| got < want) {
+        got += (files.reclaim)(want - got);
+    }
     address_space::for_each_space(&mut |space| {
         if got < want {
             got += space.reclaim(want - got);
@@ -221,6 +256,9 @@ pub fn swapoff(disk: usize) -> Result<(), Errno> {
             back = space.swap_in_area(disk);
         }
     });
+    if let Some(files) = file_caches().filter(|_| back.is_ok()) {
+        back = (files.bring_in_area)(disk).map_err(|_| FaultError::NoMemory);
+    }
     let mut swap = SWAP.borrow_mut();
     let at = swap.areas.list.iter().position(|a| a.disk == disk).ok_or(Errno::EINVAL)?;
     let map = &swap.areas.list[at].map;

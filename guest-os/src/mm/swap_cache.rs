@@ -183,6 +183,29 @@ impl SwapCache {
         Ok(SwapIn { ppn, shared, read })
     }
 
+    /// A page cache puts out a page no PTE maps: a slot of its own, held
+    /// once, that the swap cache does not track (nothing shares it). None
+    /// when swap is full or the write failed.
+    pub fn write_alone(&mut self, io: &mut impl SwapIo, ppn: Ppn) -> Option<SwapSlot> {
+        let slot = io.slot_alloc()?;
+        if !io.write_page(slot, ppn) {
+            io.slot_put(slot);
+            return None;
+        }
+        self.stats.pswpout += 1;
+        Some(slot)
+    }
+
+    /// Reads a page put out by `write_alone` into `ppn`; its holder frees
+    /// the slot after.
+    pub fn read_alone(&mut self, io: &mut impl SwapIo, slot: SwapSlot, ppn: Ppn) -> bool {
+        let read = io.read_page(slot, ppn);
+        if read {
+            self.stats.pswpin += 1;
+        }
+        read
+    }
+
     /// Another PTE names `slot` (fork).
     pub fn dup(&mut self, io: &mut impl SwapIo, slot: SwapSlot) {
         io.slot_dup(slot);

@@ -188,8 +188,11 @@ pub trait UserMemory<B>: TableMemory {
     fn zero_frame(&self) -> Ppn;
     /// The page-cache frame at file offset `offset` of the file behind
     /// `backing`, with a reference for the caller, and whether it had to be
-    /// read in. Only `PastEnd` and `NoMemory` are expected.
-    fn file_page(&mut self, backing: &B, offset: u64) -> Result<(Ppn, bool), FaultError>;
+    /// read in; `writable` for a shared writable mapping (the page counts
+    /// as dirty). Only `PastEnd` and `NoMemory` are expected.
+    fn file_page(&mut self, backing: &B, offset: u64, writable: bool) -> Result<(Ppn, bool), FaultError>;
+    /// Whether `ppn` is a page cache's frame (not a private page).
+    fn cache_frame(&self, ppn: Ppn) -> bool;
     /// `sfence.vma va, asid`.
     fn flush_page(&mut self, asid: u16, va: VirtAddr);
     /// `sfence.vma zero, asid`.
@@ -570,40 +573,37 @@ impl<B: Backing> Uvm<B> {
         Ok(if back.read { Resolved::Major } else { Resolved::Minor })
     }
 
-    /// The clock over this space's private anonymous pages, on from where
-    /// its hand stopped: a page with A set loses it and stays (a second
-    /// chance); one with A clear goes to swap. Stops when `want` pages are
-    /// out, `budget` pages of address space were looked at (present or
-    /// not: the cost of the scan), or swap is full; returns the pages
-    /// swapped out. The TLB is flushed once for the whole batch, before
-    /// returning to the program (nothing uses the pages between).
+    /// The clock over this space's pages, on from where its hand stopped:
+    /// a page with A set loses it and stays (a second chance); one with A
+    /// clear goes: a private page to swap, a page of a page cache (a shared
+    /// mapping's, or a private file page not yet copied) is unmapped, for
+    /// the cache to give up once nothing maps it. Stops when `want` pages
+    /// are out, `budget` pages of address space were looked at (present or
+    /// not: the cost of the scan), or swap is full; returns the pages that
+    /// went. The TLB is flushed once for the whole batch, before returning
+    /// to the program (nothing uses the pages between).
     pub fn reclaim(&mut self, mem: &mut impl UserMemory<B>, want: usize, budget: usize) -> usize {
         if self.resident == 0 {
             return 0;
         }
-        let ranges: Vec<(u64, u64)> = self
-            .vmas
-            .iter()
-            .filter(|v| v.backing.file_offset().is_none() && !v.backing.is_shared())
-            .map(|v| (v.start, v.end))
-            .collect();
+        let ranges: Vec<(u64, u64, bool)> = self.vmas.iter().map(|v| (v.start, v.end, v.backing.is_shared())).collect();
         let hand = self.clock;
-        let ahead = ranges.iter().filter(|r| r.1 > hand).map(|&(s, e)| (s.max(hand), e));
-        let behind = ranges.iter().filter(|r| r.0 < hand).map(|&(s, e)| (s, e.min(hand)));
+        let ahead = ranges.iter().filter(|r| r.1 > hand).map(|&(s, e, sh)| (s.max(hand), e, sh));
+        let behind = ranges.iter().filter(|r| r.0 < hand).map(|&(s, e, sh)| (s, e.min(hand), sh));
         let zero = mem.zero_frame();
-        let (mut out, mut left, mut full) = (0, budget as u64 * PAGE_SIZE, false);
+        let (mut out, mut unmapped, mut left, mut full) = (0, 0, budget as u64 * PAGE_SIZE, false);
         let mut flush = FlushRange::default();
-        'scan: for (start, end) in ahead.chain(behind).collect::<Vec<_>>() {
+        'scan: for (start, end, shared) in ahead.chain(behind).collect::<Vec<_>>() {
             let mut at = start;
             while at < end {
-                if out >= want || left == 0 || full {
+                if out + unmapped >= want || left == 0 || full {
                     break 'scan;
                 }
                 let chunk_end = end.min((at & !(MOVE_CHUNK - 1)) + MOVE_CHUNK).min(at + left);
                 left -= chunk_end - at;
                 let mut stop = chunk_end;
                 flush.merge(self.table.update_leaves(mem, at, chunk_end, &mut |m, va, pte| {
-                    if out >= want || full {
+                    if out + unmapped >= want || full {
                         stop = stop.min(va.as_u64());
                         return None;
                     }
@@ -613,6 +613,14 @@ impl<B: Backing> Uvm<B> {
                     }
                     if pte & PTE_A != 0 {
                         return Some(pte & !PTE_A);
+                    }
+                    if m.cache_frame(ppn) {
+                        m.release_frame(ppn);
+                        unmapped += 1;
+                        return Some(0);
+                    }
+                    if shared {
+                        return None; // a frame of no cache (the trampoline): stays
                     }
                     match m.swap_out(ppn) {
                         Some(slot) => {
@@ -630,10 +638,10 @@ impl<B: Backing> Uvm<B> {
                 at = chunk_end;
             }
         }
-        self.resident -= out;
+        self.resident -= out + unmapped;
         self.swapped += out;
         self.spend_range(mem, flush);
-        out
+        out + unmapped
     }
 
     /// Reads back every page of this space that is in swap area `area`
@@ -687,8 +695,8 @@ impl<B: Backing> Uvm<B> {
             return self.fill_anonymous(mem, vma.perms, page, access);
         };
         let offset = base + (page.as_u64() - vma.start);
-        let (cached, read_in) = mem.file_page(&vma.backing, offset)?;
         let shared = vma.backing.is_shared();
+        let (cached, read_in) = mem.file_page(&vma.backing, offset, shared && vma.perms.allows(Perms::W))?;
         let kept = vma.backing.zero_from().map_or(PAGE, |z| z.saturating_sub(offset).min(PAGE_SIZE) as usize);
         let (ppn, cow) = if shared {
             (cached, false)

@@ -225,7 +225,10 @@ impl UserMemory<Obj> for FakeMem {
     fn zero_frame(&self) -> Ppn {
         self.zero
     }
-    fn file_page(&mut self, _: &Obj, offset: u64) -> Result<(Ppn, bool), FaultError> {
+    fn cache_frame(&self, ppn: Ppn) -> bool {
+        self.cache.values().any(|&p| p == ppn)
+    }
+    fn file_page(&mut self, _: &Obj, offset: u64, _: bool) -> Result<(Ppn, bool), FaultError> {
         let index = offset / PAGE_SIZE;
         if offset >= self.store.len().next_multiple_of(PAGE) as u64 {
             return Err(FaultError::PastEnd);
@@ -815,4 +818,30 @@ fn swapoff_brings_an_areas_pages_back() {
     assert_eq!(peek(&mut child, &mut mem, 0x12000), 0x42);
     destroy_one(child, &mut mem);
     destroy_and_check(parent, &mut mem);
+}
+
+#[test]
+fn the_clock_unmaps_cache_pages_and_swaps_private_copies() {
+    let mut mem = FakeMem::new();
+    let mut s = space(&mut mem, 1);
+    s.map(vma(0x10000, 0x12000, Perms::RW, file(0, true))).unwrap();
+    s.map(vma(0x20000, 0x22000, Perms::RW, file(0, false))).unwrap();
+    assert_eq!(peek(&mut s, &mut mem, 0x10000), 0x10);
+    poke(&mut s, &mut mem, 0x11000, 0xaa);
+    assert_eq!(peek(&mut s, &mut mem, 0x20000), 0x10, "a private file page still the cache's");
+    poke(&mut s, &mut mem, 0x21000, 0xbb);
+    assert_eq!((s.resident_pages(), mem.private_frames()), (4, 1), "one private copy");
+    s.reclaim(&mut mem, 4, 64);
+    assert_eq!(s.reclaim(&mut mem, 4, 64), 4);
+    assert_eq!((s.resident_pages(), s.swapped_pages()), (0, 1), "three cache pages unmapped, the copy swapped");
+    assert_eq!((mem.swap_writes, mem.private_frames()), (1, 0));
+    for va in [0x10000, 0x11000, 0x20000] {
+        assert_eq!(s.table.entry(&mem, VirtAddr::new(va).unwrap()), 0, "unmapped, no swap entry: the cache has it");
+    }
+    let minor = s.stats().minor_faults;
+    assert_eq!(peek(&mut s, &mut mem, 0x11000), 0xaa, "the shared write is in the cache");
+    assert_eq!(peek(&mut s, &mut mem, 0x21000), 0xbb, "the private copy came back from swap");
+    assert_eq!(s.stats().minor_faults - minor, 1, "the cache page was a minor fault");
+    assert_eq!(mem.reads, 2, "and not read from the file again");
+    destroy_and_check(s, &mut mem);
 }

@@ -1,12 +1,15 @@
-//! `swap [-q] [MIB]`: a working set larger than RAM. Maps MIB MiB (three
-//! times MemTotal without it), writes every 8-byte word, forks; the child
-//! reads every word back, then writes one word in every 8th page of its
-//! own and checks that those read its values and the rest the parent's;
-//! the parent, after the child, reads every word again: the child's
-//! writes stayed the child's. Under a kernel that swaps, pages go out to
-//! swap and come back on major faults: without -q the program prints the
-//! figures (its major faults, /proc/vmstat's pswpin/pswpout, VmSwap,
-//! SwapFree) before and after each step. Exits 0 when every word held.
+//! `swap [-q] [-s] [MIB]`: a working set larger than RAM. Maps MIB MiB
+//! (three times MemTotal without it), writes every 8-byte word, forks; the
+//! child reads every word back, then writes one word in every 8th page of
+//! its own and checks that those read its values and the rest the parent's;
+//! the parent, after the child, reads every word again. Private memory by
+//! default: the child's writes stayed the child's. With -s the working set
+//! is a POSIX shared memory object (shm_open, MAP_SHARED): the parent sees
+//! the child's writes. Under a kernel that swaps, pages go out to swap and
+//! come back on major faults: without -q the program prints the figures
+//! (its major faults, /proc/vmstat's pswpin/pswpout, VmSwap, SwapFree)
+//! before and after each step. Exits 0 when every word held.
+
 #![no_std]
 #![no_main]
 
@@ -14,15 +17,18 @@ extern crate alloc;
 
 use alloc::format;
 use alloc::string::String;
-use sv39_rt::abi::mman::{PROT_READ, PROT_WRITE};
+use sv39_rt::abi::fcntl::{O_CREAT, O_EXCL, O_RDWR};
+use sv39_rt::abi::mman::{MAP_SHARED, PROT_READ, PROT_WRITE};
 use sv39_rt::abi::procfs::{
     MEMINFO, PGMAJFAULT, PSWPIN, PSWPOUT, SELF_STAT, SELF_STATUS, STAT_MAJFLT, SWAP_FREE, VMSTAT, VM_RSS, VM_SWAP,
 };
 use sv39_rt::abi::wait::{WEXITSTATUS, WIFEXITED};
 use sv39_rt::check::Checks;
 use sv39_rt::heap::PAGE;
+use sv39_rt::fs::Fd;
 use sv39_rt::mman::Mmap;
-use sv39_rt::{eprintln, println, process, procfs, Args, Errno};
+use sv39_rt::shm::{shm_open, shm_unlink};
+use sv39_rt::{eprintln, println, process, procfs, sys, Args, Errno};
 
 sv39_rt::entry!(main);
 
@@ -45,7 +51,7 @@ impl Words {
 
     fn get(&self, i: usize) -> u64 {
         // SAFETY: i < len(): inside the mapping, which only this process
-        // (and its copy-on-write child) uses.
+        // and its child use, one at a time.
         unsafe { core::ptr::read_volatile(self.ptr(i)) }
     }
 
@@ -132,6 +138,11 @@ fn report(quiet: bool, who: &str, step: &str, before: Figures) -> Figures {
     now
 }
 
+/// Whether the child writes word `i`: the first of every 8th page.
+fn child_wrote(i: usize) -> bool {
+    i % (WORDS_PER_PAGE * CHILD_STRIDE) == 0
+}
+
 fn child(words: &Words, quiet: bool) -> i32 {
     let mut c = Checks::new();
     let f = Figures::now();
@@ -139,24 +150,39 @@ fn child(words: &Words, quiet: bool) -> i32 {
     c.check(bad == 0, format_args!("child: all {} words read back as the parent wrote them ({said})", words.len()));
     let f = report(quiet, "child", "read", f);
     let pages = words.len() / WORDS_PER_PAGE;
-    let mine = |i: usize| i % (WORDS_PER_PAGE * CHILD_STRIDE) == 0;
     (0..pages).step_by(CHILD_STRIDE).for_each(|p| words.set(p * WORDS_PER_PAGE, Words::childs(p * WORDS_PER_PAGE)));
-    let (bad, said) = words.mismatches(|i| if mine(i) { Words::childs(i) } else { Words::pattern(i) });
+    let (bad, said) = words.mismatches(|i| if child_wrote(i) { Words::childs(i) } else { Words::pattern(i) });
     c.check(
         bad == 0,
-        format_args!("child: wrote {} pages of its own; they and the rest read back ({said})", pages.div_ceil(CHILD_STRIDE)),
+        format_args!("child: wrote a word in {} pages; they and the rest read back ({said})", pages.div_ceil(CHILD_STRIDE)),
     );
     report(quiet, "child", "wrote", f);
     c.finish("swap (child)")
 }
 
-fn run(mib: usize, quiet: bool) -> Result<i32, Errno> {
+/// The name of the shared memory object of -s.
+const SHM_NAME: &[u8] = b"/swap";
+
+/// A shared memory object of `len` bytes mapped whole; its name is gone at
+/// once, so the memory goes with the mapping.
+fn shared_memory(len: usize) -> Result<Mmap, Errno> {
+    let fd = Fd::from_raw(shm_open(SHM_NAME, O_RDWR | O_CREAT | O_EXCL, 0o600)?);
+    shm_unlink(SHM_NAME)?;
+    sys::ftruncate(fd.raw(), len as i64)?;
+    Mmap::new(len, PROT_READ | PROT_WRITE, MAP_SHARED, fd.raw(), 0)
+}
+
+fn run(mib: usize, quiet: bool, shared: bool) -> Result<i32, Errno> {
     let start = Figures::now();
     if !quiet {
         println!("swap: before: SwapFree {}, pswpout {}, pswpin {}", kb(start.swap_free_kb), count(start.pswpout), count(start.pswpin));
     }
-    let words = Words(Mmap::anon(mib * MIB, PROT_READ | PROT_WRITE)?);
-    println!("swap: a working set of {mib} MiB: {} pages, {} words", mib * MIB / PAGE, words.len());
+    let (map, what) = match shared {
+        true => (shared_memory(mib * MIB)?, "shared memory (shm_open, MAP_SHARED)"),
+        false => (Mmap::anon(mib * MIB, PROT_READ | PROT_WRITE)?, "private memory"),
+    };
+    let words = Words(map);
+    println!("swap: a working set of {mib} MiB of {what}: {} pages, {} words", mib * MIB / PAGE, words.len());
     (0..words.len()).for_each(|i| words.set(i, Words::pattern(i)));
     let f = report(quiet, "parent", "filled", start);
     let pid = process::fork_child(|| child(&words, quiet))?;
@@ -164,8 +190,9 @@ fn run(mib: usize, quiet: bool) -> Result<i32, Errno> {
     let mut c = Checks::new();
     c.check(WIFEXITED(status) && WEXITSTATUS(status) == 0, format_args!("parent: the child's checks held (status {status:#x})"));
     let f = report(quiet, "parent", "waited", f);
-    let (bad, said) = words.mismatches(Words::pattern);
-    c.check(bad == 0, format_args!("parent: all {} words as written, the child's writes not among them ({said})", words.len()));
+    let (bad, said) = words.mismatches(|i| if shared && child_wrote(i) { Words::childs(i) } else { Words::pattern(i) });
+    let theirs = if shared { "the child's writes among them" } else { "the child's writes not among them" };
+    c.check(bad == 0, format_args!("parent: all {} words as written, {theirs} ({said})", words.len()));
     report(quiet, "parent", "read", f);
     drop(words);
     if !quiet {
@@ -182,9 +209,16 @@ fn run(mib: usize, quiet: bool) -> Result<i32, Errno> {
 }
 
 fn main(args: Args) -> i32 {
-    let quiet = args.str(1) == Some("-q");
-    let size = args.str(if quiet { 2 } else { 1 });
-    let mib = match size.map(str::parse::<usize>) {
+    let (mut quiet, mut shared, mut at) = (false, false, 1);
+    while let Some(flag) = args.str(at).filter(|a| a.starts_with('-')) {
+        match flag {
+            "-q" => quiet = true,
+            "-s" => shared = true,
+            _ => return usage(),
+        }
+        at += 1;
+    }
+    let mib = match args.str(at).map(str::parse::<usize>) {
         Some(Ok(n)) if n > 0 => n,
         None => match procfs::value(MEMINFO, "MemTotal") {
             Some(kb) => (3 * kb as usize).div_ceil(1024),
@@ -193,13 +227,15 @@ fn main(args: Args) -> i32 {
                 return 1;
             }
         },
-        Some(_) => {
-            eprintln!("usage: swap [-q] [MIB]");
-            return 2;
-        }
+        Some(_) => return usage(),
     };
-    run(mib, quiet).unwrap_or_else(|e| {
+    run(mib, quiet, shared).unwrap_or_else(|e| {
         eprintln!("swap: {e}");
         1
     })
+}
+
+fn usage() -> i32 {
+    eprintln!("usage: swap [-q] [-s] [MIB]");
+    2
 }
