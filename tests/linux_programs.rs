@@ -246,19 +246,67 @@ fn every_frame_is_free_again_after_the_threaded_programs() {
     assert_eq!(unused[0], unused[1], "frames lost by the threaded programs:\n{console}");
 }
 
+/// Debian's riscv64 cross libc (libc6-riscv64-cross), which `make setup`
+/// installs: the sysroot both qemu-riscv64 and sv39 take with -L.
+const SYSROOT: &str = "/usr/riscv64-linux-gnu";
+
+/// Without a sysroot, a dynamically linked program gets one line that says
+/// what to give.
 #[test]
-fn a_dynamically_linked_program_gets_one_clear_line() {
+fn a_dynamically_linked_program_without_a_sysroot_gets_one_clear_line() {
     let Some(dir) = programs() else { return };
     let program = dir.join("c-hello-dynamic");
-    let (run, console) = sv39_run(&program, &[]);
+    let mut cmd = Command::new(SV39);
+    cmd.arg("run").arg(&program).env_remove("QEMU_LD_PREFIX");
+    let run = run_with_limit(cmd, Duration::from_secs(60));
     assert_eq!(run.code, Some(2), "{}", run.stderr);
     let line = format!(
-        "sv39: error: {}: needs an interpreter (/lib/ld-linux-riscv64-lp64d.so.1: dynamic linking), \
-         not supported yet; link with -static\n",
+        "sv39: error: {}: dynamically linked (its interpreter is /lib/ld-linux-riscv64-lp64d.so.1): give the \
+         riscv64 sysroot with -L DIR (or QEMU_LD_PREFIX), as qemu-riscv64 takes it, or link with -static\n",
         program.display()
     );
     assert_eq!(run.stderr, line, "one line");
-    assert_eq!(console, "", "the machine never boots");
+    assert_eq!(run.stdout, "", "the machine never boots");
+}
+
+/// `sv39 run -L SYSROOT` as `qemu-riscv64 -L SYSROOT`: the kernel loads
+/// PT_INTERP's ld.so, which maps libc.so.6 with mmap; the same output.
+#[test]
+fn a_dynamically_linked_program_runs_with_its_sysroot() {
+    let Some(dir) = programs() else { return };
+    let program = dir.join("c-hello-dynamic");
+    let mut qemu = Command::new("qemu-riscv64");
+    qemu.arg("-L").arg(SYSROOT).arg(&program);
+    let reference = run_with_limit(qemu, Duration::from_secs(60));
+    assert_eq!(reference.code, Some(0), "{}", reference.stderr);
+    let mut cmd = Command::new(SV39);
+    cmd.arg("run").arg("-L").arg(SYSROOT).arg(&program);
+    let run = run_with_limit(cmd, Duration::from_secs(60));
+    assert_eq!((run.code, run.stdout.replace("\r\n", "\n")), (Some(0), reference.stdout), "{}", run.stderr);
+    let mut by_env = Command::new(SV39);
+    by_env.arg("run").arg(&program).env("QEMU_LD_PREFIX", SYSROOT);
+    assert_eq!(run_with_limit(by_env, Duration::from_secs(60)).code, Some(0), "QEMU_LD_PREFIX as -L");
+}
+
+/// The seeds' point about shared libraries: a process exec'd anew maps
+/// libc.so.6 through ld.so from the page cache, so its libc text is the
+/// frames its parent maps (Shared_Clean), and /proc/PID/maps names the
+/// file. (qemu-riscv64 cannot execve a riscv64 program without binfmt_misc,
+/// so this one runs on sv39 only.)
+#[test]
+fn two_processes_share_the_text_of_libc() {
+    let Some(dir) = programs() else { return };
+    let mut cmd = Command::new(SV39);
+    cmd.arg("run").arg("-L").arg(SYSROOT).arg(dir.join("c-libshare-dynamic")).arg("-v");
+    let run = run_with_limit(cmd, Duration::from_secs(60));
+    let out = run.stdout.replace("\r\n", "\n");
+    assert_eq!(run.code, Some(0), "{out}{}", run.stderr);
+    assert!(out.contains("child: libc text (r-xp) mapped from libc.so.6\n"), "{out}");
+    let kb: u64 = out
+        .lines()
+        .find_map(|l| l.strip_prefix("child: Shared_Clean ")?.strip_suffix(" kB")?.parse().ok())
+        .unwrap_or_else(|| panic!("no Shared_Clean in\n{out}"));
+    assert!(kb >= 128, "libc's and ld.so's text touched by both are shared: {kb} kB\n{out}");
 }
 
 #[test]

@@ -196,7 +196,7 @@ pub fn qemu_system_run_with(
     limit: Duration,
 ) -> Run {
     let args: Vec<String> = command[1..].iter().map(|a| a.to_string()).collect();
-    let (archive, cmdline) = sv39::run::bundled_initramfs(Some(command[0]), &args).unwrap();
+    let (archive, cmdline) = sv39::run::bundled_initramfs(Some(command[0]), &args, None).unwrap();
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let initrd = std::env::temp_dir().join(format!("sv39-initrd-{}-{n}.cpio", std::process::id()));

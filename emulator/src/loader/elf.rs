@@ -37,7 +37,8 @@ pub enum LoadError {
     Truncated(String),
     NoSegments,
     OutsideRam { start: u64, end: u64, ram_start: u64, ram_end: u64 },
-    /// A PT_INTERP names this dynamic linker; the bundled kernel has none.
+    /// A PT_INTERP names this dynamic linker, and no sysroot was given to
+    /// find it in.
     NeedsInterpreter(String),
 }
 
@@ -57,7 +58,11 @@ impl fmt::Display for LoadError {
                  link it for the virt board or raise --mem"
             ),
             LoadError::NeedsInterpreter(interp) => {
-                write!(f, "needs an interpreter ({interp}: dynamic linking), not supported yet; link with -static")
+                write!(
+                    f,
+                    "dynamically linked (its interpreter is {interp}): give the riscv64 sysroot with -L DIR \
+                     (or QEMU_LD_PREFIX), as qemu-riscv64 takes it, or link with -static"
+                )
             }
         }
     }
@@ -105,19 +110,23 @@ pub fn parse(bytes: &[u8]) -> Result<Image, LoadError> {
     Ok(Image { entry: elf.entry, segments, tohost: symbol("tohost"), fromhost: symbol("fromhost") })
 }
 
-/// Checks that a Linux program is one the bundled kernel can exec: an RV64
-/// little-endian RISC-V ELF without an interpreter. Its segments are the
-/// kernel's to judge (they go at virtual addresses, not into RAM as here).
-pub fn check_static_linux_program(bytes: &[u8]) -> Result<(), LoadError> {
+/// The interpreter a Linux RV64 program names in PT_INTERP (None for a
+/// static one); errors for what is no RV64 ELF.
+pub fn linux_program_interp(bytes: &[u8]) -> Result<Option<String>, LoadError> {
     let elf = parse_rv64(bytes)?;
-    match elf.program_headers.iter().find(|p| p.p_type == PT_INTERP) {
-        Some(ph) => {
-            let path = bytes.get(ph.file_range()).unwrap_or_default();
-            let path = path.split(|&b| b == 0).next().unwrap_or_default();
-            Err(LoadError::NeedsInterpreter(String::from_utf8_lossy(path).into_owned()))
-        }
-        None => Ok(()),
-    }
+    Ok(elf.program_headers.iter().find(|p| p.p_type == PT_INTERP).map(|ph| {
+        let path = bytes.get(ph.file_range()).unwrap_or_default();
+        let path = path.split(|&b| b == 0).next().unwrap_or_default();
+        String::from_utf8_lossy(path).into_owned()
+    }))
+}
+
+/// The shared libraries an RV64 ELF needs (DT_NEEDED), and its DT_RUNPATH
+/// and DT_RPATH directories.
+pub fn needed_libraries(bytes: &[u8]) -> Result<(Vec<String>, Vec<String>), LoadError> {
+    let elf = parse_rv64(bytes)?;
+    let paths = elf.runpaths.iter().chain(&elf.rpaths).flat_map(|p| p.split(':')).map(String::from).collect();
+    Ok((elf.libraries.iter().map(|l| l.to_string()).collect(), paths))
 }
 
 /// The headers of an RV64 little-endian RISC-V ELF file.
@@ -218,18 +227,18 @@ mod tests {
     }
 
     #[test]
-    fn a_linux_program_with_an_interpreter_is_refused() {
+    fn a_linux_program_names_its_interpreter() {
         let interp = b"/lib/ld-linux-riscv64-lp64d.so.1\0";
         let mut dynamic = elf(2, header::EM_RISCV);
         dynamic[64..68].copy_from_slice(&PT_INTERP.to_le_bytes());
         dynamic[64 + 32..64 + 40].copy_from_slice(&(interp.len() as u64).to_le_bytes()); // p_filesz
         dynamic.truncate(120);
         dynamic.extend_from_slice(interp);
-        let err = check_static_linux_program(&dynamic).unwrap_err();
-        assert!(matches!(&err, LoadError::NeedsInterpreter(p) if p == "/lib/ld-linux-riscv64-lp64d.so.1"));
-        assert!(err.to_string().contains("link with -static"), "{err}");
-        assert!(check_static_linux_program(&elf(2, header::EM_RISCV)).is_ok());
-        assert!(matches!(check_static_linux_program(&elf(1, header::EM_RISCV)), Err(LoadError::Not64Bit)));
-        assert!(matches!(check_static_linux_program(&elf(2, header::EM_AARCH64)), Err(LoadError::NotRiscv(183))));
+        assert_eq!(linux_program_interp(&dynamic).unwrap().as_deref(), Some("/lib/ld-linux-riscv64-lp64d.so.1"));
+        let err = LoadError::NeedsInterpreter("/lib/ld-linux-riscv64-lp64d.so.1".into());
+        assert!(err.to_string().contains("give the riscv64 sysroot with -L DIR"), "{err}");
+        assert_eq!(linux_program_interp(&elf(2, header::EM_RISCV)).unwrap(), None);
+        assert!(matches!(linux_program_interp(&elf(1, header::EM_RISCV)), Err(LoadError::Not64Bit)));
+        assert!(matches!(linux_program_interp(&elf(2, header::EM_AARCH64)), Err(LoadError::NotRiscv(183))));
     }
 }

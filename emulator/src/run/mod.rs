@@ -12,6 +12,7 @@
 //! user's archive replaces the bundled one and PROGRAM names a file in it.
 
 pub mod initramfs;
+pub mod sysroot;
 
 use crate::board;
 use crate::cli::{machine_config, run_machine, BoardArgs};
@@ -85,7 +86,13 @@ pub struct RunArgs {
     /// the kernel to swap to it (`swap=/dev/vdX` on its command line).
     #[arg(long, value_name = "SIZE", value_parser = parse_swap_size)]
     swap: Option<u64>,
-    /// A static riscv64 ELF on the host, or the name of a bundled program
+    /// The riscv64 sysroot a dynamically linked PROGRAM's interpreter and
+    /// libraries come from, as `qemu-riscv64 -L` (Debian's cross libc:
+    /// /usr/riscv64-linux-gnu). They are put into the initramfs at the paths
+    /// ld.so looks in.
+    #[arg(short = 'L', value_name = "SYSROOT", env = "QEMU_LD_PREFIX")]
+    ld_prefix: Option<PathBuf>,
+    /// A static riscv64 ELF on the host (dynamically linked with -L), or the name of a bundled program
     /// (init, sh, hello, echo, cat, ls, tour, exitcode, segv, efault,
     /// forkbomb, hog; and for virtual memory layout, lazy, pageedge, cow,
     /// mmapfile, shm, aslr, uvm, sharetext; vmcheck checks the kernel's
@@ -106,7 +113,7 @@ pub fn run(args: &RunArgs) -> Result<i32, String> {
             let archive = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
             (archive, args.program.iter().chain(&args.args).cloned().collect())
         }
-        None => bundled_initramfs(args.program.as_deref(), &args.args)?,
+        None => bundled_initramfs(args.program.as_deref(), &args.args, args.ld_prefix.as_deref())?,
     };
     let (image, what) = match &args.kernel {
         Some(path) => {
@@ -157,9 +164,14 @@ pub fn parse_seed(s: &str) -> Result<Seed, String> {
     Ok(Seed(n.to_le_bytes().to_vec()))
 }
 
-/// The bundled programs in /bin, plus PROGRAM when it is a host file; and
-/// the command init is to run.
-pub fn bundled_initramfs(program: Option<&str>, args: &[String]) -> Result<(Vec<u8>, Vec<String>), String> {
+/// The bundled programs in /bin, plus PROGRAM when it is a host file (with
+/// its interpreter and libraries from `sysroot` when it is dynamically
+/// linked); and the command init is to run.
+pub fn bundled_initramfs(
+    program: Option<&str>,
+    args: &[String],
+    sysroot: Option<&Path>,
+) -> Result<(Vec<u8>, Vec<String>), String> {
     let mut archive = Archive::new();
     let mut command = Vec::new();
     let host = program.map(Path::new).filter(|p| p.is_file());
@@ -169,7 +181,13 @@ pub fn bundled_initramfs(program: Option<&str>, args: &[String]) -> Result<(Vec<
     }
     if let (Some(path), Some(name)) = (host, &host_name) {
         let data = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        check_host_program(&data).map_err(|e| format!("{}: {e}", path.display()))?;
+        let interp = host_program_interp(&data).map_err(|e| format!("{}: {e}", path.display()))?;
+        if let Some(interp) = interp {
+            let sysroot = sysroot.ok_or_else(|| format!("{}: {}", path.display(), elf::LoadError::NeedsInterpreter(interp.clone())))?;
+            for (guest, lib) in sysroot::files(sysroot, &data, &interp)? {
+                archive.file(&guest, 0o755, &lib);
+            }
+        }
         archive.file(&format!("{BIN_DIR}/{name}"), 0o755, &data);
         command.push(format!("{BIN_DIR}/{name}"));
     } else if let Some(name) = program {
@@ -184,13 +202,14 @@ pub fn bundled_initramfs(program: Option<&str>, args: &[String]) -> Result<(Vec<
 }
 
 /// Refuses, with the loader's one-line message, an ELF the bundled kernel
-/// cannot exec: dynamically linked, 32-bit, or for another architecture.
-/// Other files (a script, say) are left for the kernel to accept or refuse.
-fn check_host_program(data: &[u8]) -> Result<(), elf::LoadError> {
-    if data.starts_with(goblin::elf::header::ELFMAG) {
-        elf::check_static_linux_program(data)?;
+/// cannot exec (32-bit, or for another architecture); the interpreter of
+/// a dynamically linked one. Other files (a script, say) are left for the
+/// kernel to accept or refuse.
+fn host_program_interp(data: &[u8]) -> Result<Option<String>, elf::LoadError> {
+    match data.starts_with(goblin::elf::header::ELFMAG) {
+        true => elf::linux_program_interp(data),
+        false => Ok(None),
     }
-    Ok(())
 }
 
 /// The kernel command line: `append`, then `--` and the quoted command.
@@ -236,15 +255,15 @@ mod tests {
 
     #[test]
     fn bundled_program_by_name() {
-        let (archive, cmd) = bundled_initramfs(Some("exitcode"), &["3".into()]).unwrap();
+        let (archive, cmd) = bundled_initramfs(Some("exitcode"), &["3".into()], None).unwrap();
         assert_eq!(cmd, ["/bin/exitcode", "3"]);
         let text = String::from_utf8_lossy(&archive);
         for (name, _) in PROGRAMS {
             assert!(text.contains(&format!("bin/{name}\0")), "{name} is in the archive");
         }
         assert!(text.ends_with("TRAILER!!!\0\0\0\0") || text.contains("TRAILER!!!"));
-        assert!(bundled_initramfs(Some("no-such-program"), &[]).unwrap_err().contains("hello"));
-        assert_eq!(bundled_initramfs(None, &[]).unwrap().1, Vec::<String>::new());
+        assert!(bundled_initramfs(Some("no-such-program"), &[], None).unwrap_err().contains("hello"));
+        assert_eq!(bundled_initramfs(None, &[], None).unwrap().1, Vec::<String>::new());
     }
 
     #[test]
@@ -253,7 +272,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("hello");
         std::fs::write(&path, b"my own hello").unwrap();
-        let (archive, cmd) = bundled_initramfs(path.to_str(), &["x".into()]).unwrap();
+        let (archive, cmd) = bundled_initramfs(path.to_str(), &["x".into()], None).unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(cmd, ["/bin/hello", "x"]);
         let text = String::from_utf8_lossy(&archive);

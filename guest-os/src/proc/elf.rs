@@ -1,5 +1,6 @@
-//! Checking a static RV64 ELF and planning its load: which bytes of the file
-//! go where, with which permissions. Anything malformed is an [`ElfError`]
+//! Checking an RV64 ELF and planning its load: which bytes of the file go
+//! where, with which permissions, and where its interpreter's name is (a
+//! dynamically linked program names one in PT_INTERP, loaded beside it). Anything malformed is an [`ElfError`]
 //! (ENOEXEC to the caller); nothing here can read past the bytes it is given.
 //!
 //! Parsing uses the `object` crate's ELF definitions. The header is read from
@@ -31,8 +32,9 @@ pub enum ElfError {
     WrongMachine(u16),
     /// Neither ET_EXEC nor ET_DYN.
     NotExecutable,
-    /// PT_INTERP: a dynamically linked program.
-    NeedsInterpreter,
+    /// A PT_INTERP that is not a NUL-terminated path inside the file, or
+    /// an interpreter that names one itself.
+    BadInterpreter,
     /// Program headers of the wrong size, too many, or outside the file.
     BadProgramHeaders,
     /// A PT_LOAD whose sizes, offsets or alignment make no sense.
@@ -53,7 +55,7 @@ impl ElfError {
             ElfError::WrongClass => "not a 64-bit little-endian ELF",
             ElfError::WrongMachine(_) => "not a RISC-V program",
             ElfError::NotExecutable => "not an executable (ET_EXEC or ET_DYN)",
-            ElfError::NeedsInterpreter => "dynamically linked (needs an interpreter): not supported",
+            ElfError::BadInterpreter => "bad program interpreter (PT_INTERP)",
             ElfError::BadProgramHeaders => "bad program headers",
             ElfError::BadSegment => "bad loadable segment",
             ElfError::OutOfRange => "segment outside the user address range",
@@ -107,7 +109,13 @@ pub struct LoadPlan {
     pub phnum: u16,
     /// The end of the highest segment: where the heap (brk) starts.
     pub end: u64,
+    /// PT_INTERP: the file bytes (offset, length) naming the interpreter,
+    /// with its NUL.
+    pub interp: Option<(u64, u64)>,
 }
+
+/// The longest interpreter path (PATH_MAX).
+pub const INTERP_MAX: u64 = 4096;
 
 /// Program-header entry size (AT_PHENT).
 pub const PHENT: u64 = PHDR_SIZE as u64;
@@ -148,9 +156,16 @@ pub fn plan(
 ) -> Result<LoadPlan, ElfError> {
     let (table, _) = object::pod::slice_from_bytes::<ProgramHeader64<LE>>(phdrs, header.phnum as usize)
         .map_err(|_| ElfError::BadProgramHeaders)?;
-    if table.iter().any(|p| p.p_type.get(LE) == PT_INTERP) {
-        return Err(ElfError::NeedsInterpreter);
-    }
+    let interp = match table.iter().find(|p| p.p_type.get(LE) == PT_INTERP) {
+        Some(p) => {
+            let (offset, len) = (p.p_offset.get(LE), p.p_filesz.get(LE));
+            if len < 2 || len > INTERP_MAX || offset.checked_add(len).is_none_or(|end| end > file_len) {
+                return Err(ElfError::BadInterpreter);
+            }
+            Some((offset, len))
+        }
+        None => None,
+    };
     let loads: Vec<&ProgramHeader64<LE>> = table.iter().filter(|p| p.p_type.get(LE) == PT_LOAD).collect();
     let lowest = loads.iter().map(|p| p.p_vaddr.get(LE)).min().ok_or(ElfError::NoSegments)?;
     let bias = if header.is_dyn { dyn_base.wrapping_sub(lowest & !(PAGE_SIZE - 1)) } else { 0 };
@@ -163,7 +178,24 @@ pub fn plan(
     check_disjoint(&segments)?;
     let end = segments.iter().map(|s| s.vaddr + s.memsz).max().ok_or(ElfError::NoSegments)?;
     let phdr = phdr_address(table, header, &segments, bias);
-    Ok(LoadPlan { entry: header.entry.wrapping_add(bias), segments, phdr, phnum: header.phnum, end })
+    Ok(LoadPlan { entry: header.entry.wrapping_add(bias), segments, phdr, phnum: header.phnum, end, interp })
+}
+
+/// The bytes a file's PT_LOADs span from their lowest page, page-aligned:
+/// the room an ET_DYN file (an interpreter) needs wherever it goes.
+pub fn span(header: &ElfHeader, phdrs: &[u8]) -> Result<u64, ElfError> {
+    let (table, _) = object::pod::slice_from_bytes::<ProgramHeader64<LE>>(phdrs, header.phnum as usize)
+        .map_err(|_| ElfError::BadProgramHeaders)?;
+    let loads = table.iter().filter(|p| p.p_type.get(LE) == PT_LOAD && p.p_memsz.get(LE) > 0);
+    let (lo, hi) = loads.fold((u64::MAX, 0u64), |(lo, hi), p| {
+        let end = p.p_vaddr.get(LE).saturating_add(p.p_memsz.get(LE));
+        (lo.min(p.p_vaddr.get(LE)), hi.max(end))
+    });
+    if lo > hi {
+        return Err(ElfError::NoSegments);
+    }
+    let span = hi - (lo & !(PAGE_SIZE - 1));
+    span.checked_next_multiple_of(PAGE_SIZE).ok_or(ElfError::OutOfRange)
 }
 
 /// One checked PT_LOAD (`None` for an empty one).
@@ -299,9 +331,25 @@ mod tests {
         assert_eq!(bad(phdr(1, 4, 0, TOP - 0x1000, 0x20, 0x2000), 0x100), ElfError::OutOfRange);
         assert_eq!(bad(phdr(1, 4, u64::MAX, 0x10000, 2, 2), 0x100), ElfError::BadSegment, "offset overflow");
         assert_eq!(bad(phdr(1, 4, 0, 0xffff_ffff_ffff_f000, 2, 0x2000), 0x100), ElfError::OutOfRange, "vaddr overflow");
-        assert_eq!(bad(phdr(3, 4, 0, 0x10000, 2, 2), 0x100), ElfError::NeedsInterpreter);
+        let mut interp = phdr(3, 4, 0x200, 0, 0x1000, 0x1000);
+        interp.extend(phdr(1, 4, 0, 0x10000, 2, 2));
+        let h2 = read_header(&ehdr(2, 2)).unwrap();
+        assert_eq!(plan(&h2, &interp, 0x1100, 0, TOP).unwrap_err(), ElfError::BadInterpreter, "its name past the file");
         assert_eq!(bad(phdr(6, 4, 0, 0x10000, 2, 2), 0x100), ElfError::NoSegments);
         assert_eq!(plan(&h, &[0u8; 10], 0x100, 0, TOP).unwrap_err(), ElfError::BadProgramHeaders);
+    }
+
+    #[test]
+    fn a_dynamic_program_names_its_interpreter() {
+        let h = read_header(&ehdr(3, 2)).unwrap();
+        let mut p = phdr(3, 4, 0x270, 0x270, 0x21, 0x21);
+        p.extend(phdr(1, 5, 0, 0, 0x2000, 0x2000));
+        let plan = plan(&h, &p, 0x2000, 0x2a_0000_0000, TOP).unwrap();
+        assert_eq!(plan.interp, Some((0x270, 0x21)));
+        assert_eq!(plan.segments.len(), 1);
+        let mut libs = phdr(1, 5, 0, 0, 0x1f7d0, 0x1f7d0);
+        libs.extend(phdr(1, 6, 0x1fb50, 0x20b50, 0x11b0, 0x1310));
+        assert_eq!(span(&read_header(&ehdr(3, 2)).unwrap(), &libs), Ok(0x22000), "from page 0 to past the bss");
     }
 
     #[test]

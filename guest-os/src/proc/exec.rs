@@ -1,7 +1,11 @@
-//! execve: replaces a process's program with a static RV64 ELF from the file
+//! execve: replaces a process's program with an RV64 ELF from the file
 //! system. The new address space is built completely (segments mapped from
 //! the file, heap placed, stack laid out as Linux does) before anything of
 //! the old program is touched, so a failed exec leaves the caller as it was.
+//! A dynamically linked program's interpreter (PT_INTERP, glibc's ld.so) is
+//! loaded too, where an mmap would put it, and runs first: AT_BASE says
+//! where it is, AT_ENTRY and AT_PHDR where the program is, as Linux's
+//! binfmt_elf does.
 //!
 //! Nothing is read or copied up front but the headers and the initial
 //! stack: each segment is a private mapping of the program file (its bss
@@ -118,8 +122,8 @@ fn read_file(inode: &Inode, offset: u64, len: usize) -> Result<Vec<u8>, LoadErro
     Ok(buf)
 }
 
-/// Reads and checks the headers, then builds the new address space.
-fn load(inode: &Inode, path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<Loaded, LoadError> {
+/// Reads and checks the ELF header and the program headers of `inode`.
+fn read_headers(inode: &Inode) -> Result<(elf::ElfHeader, Vec<u8>), LoadError> {
     let head = read_file(inode, 0, elf::EHDR_SIZE)?;
     if head.len() < elf::EHDR_SIZE {
         return Err(LoadError::Format(ElfError::NotElf));
@@ -130,17 +134,54 @@ fn load(inode: &Inode, path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result
     if phdrs.len() as u64 != range.end - range.start {
         return Err(LoadError::Format(ElfError::BadProgramHeaders));
     }
+    Ok((header, phdrs))
+}
+
+/// Reads and checks the headers, then builds the new address space.
+fn load(inode: &Inode, path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<Loaded, LoadError> {
+    let (header, phdrs) = read_headers(inode)?;
     let layout = Layout::for_exec();
     let plan = elf::plan(&header, &phdrs, inode.size(), layout.dyn_base, layout.mmap_base)?;
     let mut space = AddressSpace::new(layout).map_err(|_| Errno::ENOMEM)?;
-    let path_rc: Rc<str> = Rc::from(path);
-    for seg in &plan.segments {
-        map_segment(&mut space, inode, &path_rc, seg)?;
-    }
+    map_segments(&mut space, inode, path, &plan)?;
+    let (entry, base) = match plan.interp {
+        Some(name) => load_interpreter(&mut space, inode, name)?,
+        None => (plan.entry, 0),
+    };
     space.set_heap_start(plan.end);
     space.map_vdso()?;
-    let sp = build_stack(&mut space, &plan, path, argv, envp)?;
-    Ok(Loaded { space, entry: plan.entry, sp })
+    let sp = build_stack(&mut space, &plan, base, path, argv, envp)?;
+    Ok(Loaded { space, entry, sp })
+}
+
+fn map_segments(space: &mut AddressSpace, inode: &Inode, path: &str, plan: &LoadPlan) -> Result<(), LoadError> {
+    let path: Rc<str> = Rc::from(path);
+    plan.segments.iter().try_for_each(|seg| map_segment(space, inode, &path, seg))
+}
+
+/// Maps the interpreter that `name` (file bytes of the program) names,
+/// where an mmap of its size would go; its entry and base. ENOENT when it
+/// is not there, ENOEXEC when it is no interpreter (one naming another).
+fn load_interpreter(space: &mut AddressSpace, program: &Inode, name: (u64, u64)) -> Result<(u64, u64), LoadError> {
+    let bytes = read_file(program, name.0, name.1 as usize)?;
+    let path = match bytes.split_last() {
+        Some((0, path)) if !path.contains(&0) => core::str::from_utf8(path).map_err(|_| ElfError::BadInterpreter)?,
+        _ => return Err(LoadError::Format(ElfError::BadInterpreter)),
+    };
+    let parts = vfs::resolve("/", path)?;
+    let inode = ramfs::lookup(&parts)?;
+    if !matches!(inode.body, Body::File(_)) {
+        return Err(LoadError::Errno(Errno::EACCES));
+    }
+    let (header, phdrs) = read_headers(&inode)?;
+    let size = elf::span(&header, &phdrs)?;
+    let base = if header.is_dyn { space.find_free(size, 0).ok_or(Errno::ENOMEM)? } else { 0 };
+    let plan = elf::plan(&header, &phdrs, inode.size(), base, space.layout().mmap_base)?;
+    if plan.interp.is_some() {
+        return Err(LoadError::Format(ElfError::BadInterpreter));
+    }
+    map_segments(space, &inode, &vfs::join(&parts), &plan)?;
+    Ok((plan.entry, base))
 }
 
 /// Maps `seg`: its file bytes as a private mapping of the program (bytes
@@ -167,6 +208,7 @@ fn map_segment(space: &mut AddressSpace, inode: &Inode, path: &Rc<str>, seg: &Se
 fn build_stack(
     space: &mut AddressSpace,
     plan: &LoadPlan,
+    interp_base: u64,
     path: &str,
     argv: &[Vec<u8>],
     envp: &[Vec<u8>],
@@ -176,7 +218,7 @@ fn build_stack(
         (AT_PHENT, PHENT),
         (AT_PHNUM, plan.phnum as u64),
         (AT_PAGESZ, PAGE_SIZE),
-        (AT_BASE, 0),
+        (AT_BASE, interp_base),
         (AT_FLAGS, 0),
         (AT_ENTRY, plan.entry),
         (AT_UID, 0),
