@@ -288,6 +288,26 @@ fn a_dynamically_linked_program_runs_with_its_sysroot() {
     assert_eq!(run_with_limit(by_env, Duration::from_secs(60)).code, Some(0), "QEMU_LD_PREFIX as -L");
 }
 
+/// Programs of the static cases built dynamically linked (linux-programs/
+/// Makefile's DYNAMIC): threads, futexes, malloc, pipes, libm under ld.so.
+#[test]
+fn dynamically_linked_programs_do_as_under_qemu() {
+    let Some(dir) = programs() else { return };
+    for name in ["threads", "futex", "malloc", "pipe", "qsort", "doubles"] {
+        let program = dir.join(format!("c-{name}-dynamic"));
+        let mut qemu = Command::new("qemu-riscv64");
+        qemu.arg("-L").arg(SYSROOT).arg(&program);
+        let reference = run_with_limit(qemu, Duration::from_secs(120));
+        let mut cmd = Command::new(SV39);
+        cmd.arg("run").arg("-L").arg(SYSROOT).arg(&program);
+        let run = run_with_limit(cmd, Duration::from_secs(120));
+        let console = run.stdout.replace("\r\n", "\n");
+        let stdout: String = console.split_inclusive('\n').filter(|l| !l.starts_with("[kernel]")).collect();
+        let (ours, theirs) = ((status(&run), stdout), (status(&reference), reference.stdout + &reference.stderr));
+        assert_eq!(ours, theirs, "c-{name}-dynamic: sv39 run -L against qemu-riscv64 -L\n{console}{}", run.stderr);
+    }
+}
+
 /// The seeds' point about shared libraries: a process exec'd anew maps
 /// libc.so.6 through ld.so from the page cache, so its libc text is the
 /// frames its parent maps (Shared_Clean), and /proc/PID/maps names the
