@@ -256,3 +256,23 @@ fn thread_ids_are_masked() {
     );
     assert_eq!(mask_thread_id("thread 'x' (12a) panicked at"), "thread 'x' (12a) panicked at");
 }
+
+/// stdout and stderr into one pipe (`2>&1`) keep the order the program
+/// wrote them in, as under qemu-riscv64: each write is one host write.
+#[test]
+fn stdout_and_stderr_interleave_as_under_qemu_user() {
+    let Some(dir) = programs() else { return };
+    let program = dir.join("rs-panic");
+    let both = |tool: &[&str]| {
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c").arg("exec \"$@\" 2>&1").arg("sh").args(tool).arg(&program).arg("1");
+        cmd.current_dir(env!("CARGO_TARGET_TMPDIR")).env_clear();
+        cmd.env("PATH", std::env::var_os("PATH").unwrap_or_default());
+        run_with_limit(cmd, Duration::from_secs(120))
+    };
+    let reference = both(&["qemu-riscv64"]);
+    let ours = both(&[SV39, "run", "--quiet"]);
+    assert_eq!(status(&ours), status(&reference));
+    assert_eq!(masked(&ours.stdout), masked(&reference.stdout));
+    assert!(reference.stdout.contains("about to panic\n") && reference.stdout.contains("panicked at"));
+}
