@@ -136,3 +136,67 @@ fn the_same_kernel_on_qemu_splits_the_streams_on_virtio_serial_ports() {
     assert!(log.starts_with("[kernel] pid ") && log.contains("(segv): SIGSEGV"), "kernel log port: {log}");
     assert!(!r.stdout.contains("Hello"), "nothing of the program's on the UART: {}", r.stdout);
 }
+
+/// Reads what the terminal's master side has until `want` shows up or
+/// ten seconds pass; all it read.
+fn read_until(master: &mut std::fs::File, out: &mut Vec<u8>, want: &[u8]) {
+    let start = std::time::Instant::now();
+    let mut buf = [0u8; 4096];
+    while !out.windows(want.len()).any(|w| w == want) && start.elapsed() < Duration::from_secs(10) {
+        match master.read(&mut buf) {
+            Ok(n) if n > 0 => out.extend_from_slice(&buf[..n]),
+            _ => std::thread::sleep(Duration::from_millis(10)),
+        }
+    }
+}
+
+/// On a terminal (a pty here): raw mode, the guest's echo and `\r\n`, the
+/// shell's prompt; the terminal's settings come back at exit and after a
+/// SIGTERM.
+#[test]
+fn on_a_terminal_the_guest_serves_it_and_the_settings_come_back() {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let (mut master_fd, mut slave_fd) = (0, 0);
+    // SAFETY: two ints to fill; no name, settings or size asked for.
+    let made = unsafe {
+        libc::openpty(&mut master_fd, &mut slave_fd, std::ptr::null_mut(), std::ptr::null(), std::ptr::null())
+    };
+    assert_eq!(made, 0, "openpty");
+    // SAFETY: openpty gave us these two descriptors, each owned once here.
+    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master_fd), OwnedFd::from_raw_fd(slave_fd)) };
+    // SAFETY: the master side, made non-blocking so that reads time out.
+    unsafe { libc::fcntl(master_fd, libc::F_SETFL, libc::O_NONBLOCK) };
+    let settings = |fd: i32| {
+        // SAFETY: a termios to fill from an open terminal.
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        assert_eq!(unsafe { libc::tcgetattr(fd, &mut t) }, 0);
+        (t.c_iflag, t.c_oflag, t.c_lflag)
+    };
+    let before = settings(slave_fd);
+    let spawn = || {
+        let io = || Stdio::from(slave.try_clone().unwrap());
+        Command::new(SV39).args(["run", "--quiet"]).stdin(io()).stdout(io()).stderr(io()).spawn().unwrap()
+    };
+    let mut master = std::fs::File::from(master);
+    let mut shell = spawn();
+    let mut out = Vec::new();
+    read_until(&mut master, &mut out, b"$ ");
+    master.write_all(b"echo hi\r").unwrap();
+    read_until(&mut master, &mut out, b"hi\r\n$ ");
+    master.write_all(b"exit 3\r").unwrap();
+    let status = shell.wait().unwrap();
+    read_until(&mut master, &mut out, b"exit 3\r\n");
+    assert_eq!(String::from_utf8_lossy(&out), "$ echo hi\r\nhi\r\n$ exit 3\r\n");
+    assert_eq!(status.code(), Some(3));
+    assert_eq!(settings(slave_fd), before, "the terminal's settings are back");
+    let mut shell = spawn();
+    let mut out = Vec::new();
+    read_until(&mut master, &mut out, b"$ ");
+    assert_ne!(settings(slave_fd), before, "raw mode while the guest runs");
+    // SAFETY: a signal to our own child.
+    unsafe { libc::kill(shell.id() as i32, libc::SIGTERM) };
+    let status = shell.wait().unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(status.signal(), Some(libc::SIGTERM));
+    assert_eq!(settings(slave_fd), before, "back after SIGTERM too");
+}

@@ -303,12 +303,22 @@ fn exit_status(exit: Exit, machine: &Machine) -> i32 {
     }
 }
 
-/// Console input: a thread that forwards stdin bytes until end of file.
+/// Console input: stdin's bytes until end of file. A regular file or
+/// /dev/null is read whole before the machine starts, so a run with it is
+/// repeatable to the instruction (its end of file included); a pipe or a
+/// terminal is forwarded by a thread as bytes come.
 fn stdin_reader() -> std::sync::mpsc::Receiver<u8> {
     let (tx, rx) = std::sync::mpsc::channel();
+    let mut stdin = std::io::stdin();
+    if stdin_is_a_file() {
+        let mut data = Vec::new();
+        // What cannot be read is the end of the input, as for a pipe.
+        let _ = stdin.read_to_end(&mut data);
+        data.into_iter().for_each(|b| tx.send(b).expect("the receiver is alive"));
+        return rx;
+    }
     std::thread::spawn(move || {
         let mut buf = [0u8; 256];
-        let mut stdin = std::io::stdin();
         while let Ok(n) = stdin.read(&mut buf) {
             if n == 0 || buf[..n].iter().any(|&b| tx.send(b).is_err()) {
                 break;
@@ -316,6 +326,16 @@ fn stdin_reader() -> std::sync::mpsc::Receiver<u8> {
         }
     });
     rx
+}
+
+/// Whether stdin is a regular file or /dev/null (all there is, at once).
+fn stdin_is_a_file() -> bool {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    let Ok(fd) = std::io::stdin().as_fd().try_clone_to_owned() else { return false };
+    let Ok(meta) = std::fs::File::from(fd).metadata() else { return false };
+    let null = std::fs::metadata("/dev/null").ok();
+    meta.is_file() || null.is_some_and(|n| n.rdev() == meta.rdev() && meta.file_type() == n.file_type())
 }
 
 #[cfg(test)]
