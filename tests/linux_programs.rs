@@ -11,9 +11,9 @@
 //! the cases are skipped with a message, except in CI (`CI` set), where that
 //! is a failure: `make` installs them all.
 //!
-//! Under `sv39 run`, stdout and stderr share the console, with the tty's
-//! `\r\n` and the kernel's own `[kernel]` lines; the console is split with
-//! the help of the stderr qemu-riscv64 shows apart. Both runs get the
+//! `sv39 run --kernel-log FILE` gives the program's stdout and stderr as
+//! they are (the kernel's own lines go to FILE, for failure reports), so each is compared byte for byte with
+//! qemu-riscv64's, a Rust panic's thread id masked. Both runs get the
 //! environment init gives a program (`INIT_ENVP`); no program depends on its
 //! working directory, which under qemu-riscv64 is a scratch folder (where a
 //! core file of the SIGSEGV case may land).
@@ -100,16 +100,18 @@ fn qemu_user(program: &Path, args: &[&str]) -> Run {
     run_with_limit(cmd, Duration::from_secs(120))
 }
 
-/// `sv39 run PROGRAM ARGS`: the run, its stdout the console with the host's
-/// line ends and without the kernel's lines; and the whole console, for
+/// `sv39 run PROGRAM ARGS`, and the kernel's messages of the run, for
 /// failure reports (the kernel names there each system call it lacks).
 fn sv39_run(program: &Path, args: &[&str]) -> (Run, String) {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let log = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("linux-programs-{}-{n}.log", std::process::id()));
     let mut cmd = Command::new(SV39);
-    cmd.arg("run").arg(program).args(args);
-    let mut run = run_with_limit(cmd, Duration::from_secs(300));
-    let console = run.stdout.replace("\r\n", "\n");
-    run.stdout = console.split_inclusive('\n').filter(|l| !l.starts_with("[kernel]")).collect();
-    (run, console)
+    cmd.arg("run").arg("--kernel-log").arg(&log).arg(program).args(args);
+    let run = run_with_limit(cmd, Duration::from_secs(300));
+    let messages = std::fs::read_to_string(&log).unwrap_or_default();
+    let _ = std::fs::remove_file(&log);
+    (run, messages)
 }
 
 /// Rust std names a panicking thread with its id ("thread 'main' (1234)
@@ -123,23 +125,9 @@ fn mask_thread_id(line: &str) -> String {
     line.to_string()
 }
 
-/// Splits a console as qemu-riscv64 splits the streams: the lines of
-/// `stderr` (each taken once, in console order) and the rest.
-fn split_console(console: &str, stderr: &str) -> (String, String) {
-    let mut pending: Vec<String> = stderr.lines().map(mask_thread_id).collect();
-    let (mut out, mut err) = (String::new(), String::new());
-    for line in console.split_inclusive('\n') {
-        let text = mask_thread_id(line.trim_end_matches('\n'));
-        match pending.iter().position(|p| *p == text) {
-            Some(i) => {
-                pending.remove(i);
-                err.push_str(&text);
-                err.push('\n');
-            }
-            None => out.push_str(line),
-        }
-    }
-    (out, err)
+/// `text` with each line's thread id masked.
+fn masked(text: &str) -> String {
+    text.lines().map(|l| mask_thread_id(l) + "\n").collect()
 }
 
 /// Runs `program ARGS` on both; it must end with `want_status` and print
@@ -157,19 +145,18 @@ fn compare(program: &str, args: &[&str], want_status: i32, want_stdout: &str) {
         reference.stdout,
         reference.stderr
     );
-    let (run, console) = sv39_run(&path, args);
-    let (stdout, stderr) = split_console(&run.stdout, &reference.stderr);
-    let want_stderr: String = reference.stderr.lines().map(|l| mask_thread_id(l) + "\n").collect();
+    let (run, kernel_log) = sv39_run(&path, args);
+    let (stdout, stderr) = (run.stdout.clone(), masked(&run.stderr));
+    let want_stderr = masked(&reference.stderr);
     assert!(
         (status(&run), &stdout, &stderr) == (status(&reference), &reference.stdout, &want_stderr),
         "{program} {args:?}: sv39 run gave status {}, qemu-riscv64 {}\n--- sv39 stdout\n{stdout}\
          --- qemu-riscv64 stdout\n{}--- sv39 stderr\n{stderr}--- qemu-riscv64 stderr\n{want_stderr}\
-         --- sv39's console\n{console}--- sv39's own stderr\n{}\
+         --- the kernel's messages\n{kernel_log}\
          (`sv39 run --trace syscall {}` shows each system call)",
         status(&run),
         status(&reference),
         reference.stdout,
-        run.stderr,
         path.display()
     );
 }
@@ -237,7 +224,7 @@ fn every_frame_is_free_again_after_the_threaded_programs() {
     let mut cmd = Command::new(SV39);
     cmd.arg("run").arg("--initrd").arg(&initrd).args(["sh", "-c", &line]);
     let run = run_with_limit(cmd, Duration::from_secs(300));
-    let console = run.stdout.replace("\r\n", "\n");
+    let console = &run.stdout;
     for (program, want) in THREADED.iter().zip([3, 0, 0, 0]) {
         assert!(console.contains(&format!("{program} status {want}\n")), "{program} status {want} in\n{console}");
     }
@@ -282,7 +269,7 @@ fn a_dynamically_linked_program_runs_with_its_sysroot() {
     let mut cmd = Command::new(SV39);
     cmd.arg("run").arg("-L").arg(SYSROOT).arg(&program);
     let run = run_with_limit(cmd, Duration::from_secs(60));
-    assert_eq!((run.code, run.stdout.replace("\r\n", "\n")), (Some(0), reference.stdout), "{}", run.stderr);
+    assert_eq!((run.code, run.stdout), (Some(0), reference.stdout), "{}", run.stderr);
     let mut by_env = Command::new(SV39);
     by_env.arg("run").arg(&program).env("QEMU_LD_PREFIX", SYSROOT);
     assert_eq!(run_with_limit(by_env, Duration::from_secs(60)).code, Some(0), "QEMU_LD_PREFIX as -L");
@@ -301,10 +288,10 @@ fn dynamically_linked_programs_do_as_under_qemu() {
         let mut cmd = Command::new(SV39);
         cmd.arg("run").arg("-L").arg(SYSROOT).arg(&program);
         let run = run_with_limit(cmd, Duration::from_secs(120));
-        let console = run.stdout.replace("\r\n", "\n");
-        let stdout: String = console.split_inclusive('\n').filter(|l| !l.starts_with("[kernel]")).collect();
-        let (ours, theirs) = ((status(&run), stdout), (status(&reference), reference.stdout + &reference.stderr));
-        assert_eq!(ours, theirs, "c-{name}-dynamic: sv39 run -L against qemu-riscv64 -L\n{console}{}", run.stderr);
+        let stderr: String = run.stderr.split_inclusive('\n').filter(|l| !l.starts_with("[kernel]")).collect();
+        let ours = (status(&run), run.stdout.as_str(), stderr.as_str());
+        let theirs = (status(&reference), reference.stdout.as_str(), reference.stderr.as_str());
+        assert_eq!(ours, theirs, "c-{name}-dynamic: sv39 run -L against qemu-riscv64 -L\n{}", run.stderr);
     }
 }
 
@@ -319,7 +306,7 @@ fn two_processes_share_the_text_of_libc() {
     let mut cmd = Command::new(SV39);
     cmd.arg("run").arg("-L").arg(SYSROOT).arg(dir.join("c-libshare-dynamic")).arg("-v");
     let run = run_with_limit(cmd, Duration::from_secs(60));
-    let out = run.stdout.replace("\r\n", "\n");
+    let out = run.stdout;
     assert_eq!(run.code, Some(0), "{out}{}", run.stderr);
     assert!(out.contains("child: libc text (r-xp) mapped from libc.so.6\n"), "{out}");
     let kb: u64 = out
@@ -330,11 +317,30 @@ fn two_processes_share_the_text_of_libc() {
 }
 
 #[test]
-fn console_splitting_follows_the_reference_stderr() {
-    let console = "out 1\nthread 'main' (7) panicked at a.rs:1:1:\nboom\nout 2\n";
-    let stderr = "thread 'main' (31337) panicked at a.rs:1:1:\nboom\n";
-    let (out, err) = split_console(console, stderr);
-    assert_eq!(out, "out 1\nout 2\n");
-    assert_eq!(err, "thread 'main' (N) panicked at a.rs:1:1:\nboom\n");
+fn thread_ids_are_masked() {
+    assert_eq!(
+        masked("thread 'main' (31337) panicked at a.rs:1:1:\nboom\n"),
+        "thread 'main' (N) panicked at a.rs:1:1:\nboom\n"
+    );
     assert_eq!(mask_thread_id("thread 'x' (12a) panicked at"), "thread 'x' (12a) panicked at");
+}
+
+/// stdout and stderr into one pipe (`2>&1`) keep the order the program
+/// wrote them in, as under qemu-riscv64: each write is one host write.
+#[test]
+fn stdout_and_stderr_interleave_as_under_qemu_user() {
+    let Some(dir) = programs() else { return };
+    let program = dir.join("rs-panic");
+    let both = |tool: &[&str]| {
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c").arg("exec \"$@\" 2>&1").arg("sh").args(tool).arg(&program).arg("1");
+        cmd.current_dir(env!("CARGO_TARGET_TMPDIR")).env_clear();
+        cmd.env("PATH", std::env::var_os("PATH").unwrap_or_default());
+        run_with_limit(cmd, Duration::from_secs(120))
+    };
+    let reference = both(&["qemu-riscv64"]);
+    let ours = both(&[SV39, "run", "--quiet"]);
+    assert_eq!(status(&ours), status(&reference));
+    assert_eq!(masked(&ours.stdout), masked(&reference.stdout));
+    assert!(reference.stdout.contains("about to panic\n") && reference.stdout.contains("panicked at"));
 }

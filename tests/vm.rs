@@ -39,7 +39,7 @@ fn check_vmcheck_on_sv39(options: &[&str]) {
     assert_eq!(r.code, Some(0), "{out}");
     assert!(r.stdout.contains(ALL_HELD) && !r.stdout.contains("FAILED"), "{out}");
     assert!(!r.stderr.contains("stale TLB entry"), "{out}");
-    let reports: Vec<&str> = r.stdout.lines().filter(|l| l.starts_with("[kernel]")).collect();
+    let reports: Vec<&str> = r.stderr.lines().filter(|l| l.starts_with("[kernel]")).collect();
     assert_eq!(reports.len(), 1, "one fault report, the unhandled stack overflow's:\n{out}");
     check_report(reports[0], "vmcheck", "stack guard page");
 }

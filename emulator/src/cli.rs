@@ -7,17 +7,18 @@
 //! (`--gdb`) kills the machine.
 
 use crate::board;
+use crate::devices::virtio::console::Console;
 use crate::gdb;
 use crate::loader::elf::{self, Image};
 use crate::machine::{Config, Exit, Machine};
 use crate::mmu::walk::AdPolicy;
 use crate::stats;
 use crate::trace::{self, config::TraceConfig, Tracer};
-use sv39_arch::csr::Priv;
 use clap::{Args, Parser, Subcommand};
 use std::io::Read;
 use std::path::PathBuf;
 use std::time::Instant;
+use sv39_arch::csr::Priv;
 
 pub const EXIT_TOOL_ERROR: i32 = 2;
 pub const EXIT_INSN_LIMIT: i32 = 124;
@@ -141,9 +142,9 @@ impl TraceArgs {
     fn tracer(&self) -> Result<Option<Tracer>, String> {
         let Some(Kinds(kinds)) = self.trace.clone() else { return Ok(None) };
         let out: Box<dyn std::io::Write + Send> = match &self.trace_file {
-            Some(path) => Box::new(
-                std::fs::File::create(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?,
-            ),
+            Some(path) => {
+                Box::new(std::fs::File::create(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?)
+            }
             None => Box::new(std::io::stderr()),
         };
         let cfg = TraceConfig {
@@ -216,7 +217,7 @@ pub fn main() -> i32 {
 
 fn boot(args: &BoardArgs, path: &std::path::Path) -> Result<i32, String> {
     let image = elf::load_file(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    run_machine(args, &machine_config(args), image, &path.display().to_string()).map(|(_, status)| status)
+    run_machine(args, &machine_config(args), image, &path.display().to_string(), None).map(|(_, status)| status)
 }
 
 /// The machine `args` describe, with `--append` as its command line.
@@ -236,11 +237,21 @@ pub(crate) fn machine_config(args: &BoardArgs) -> Config {
 }
 
 /// Runs `image` (named `what` in errors) on a machine built as `cfg`, with
-/// the terminal as its console; returns how it ended and the exit status.
-pub(crate) fn run_machine(args: &BoardArgs, cfg: &Config, image: Image, what: &str) -> Result<(Exit, i32), String> {
+/// stdout as the UART's output and stdin as its input, or the virtio
+/// `console`'s; returns how it ended and the exit status.
+pub(crate) fn run_machine(
+    args: &BoardArgs,
+    cfg: &Config,
+    image: Image,
+    what: &str,
+    console: Option<Console>,
+) -> Result<(Exit, i32), String> {
     let tracer = args.trace.tracer()?;
     let inspector = args.inspect.inspector()?;
     let mut machine = Machine::new(cfg, image, Box::new(std::io::stdout())).map_err(|e| format!("{what}: {e}"))?;
+    if let Some(c) = console {
+        machine.attach_console(c, cfg.virtio_legacy)?;
+    }
     machine.connect_input(stdin_reader());
     if let Some(t) = tracer {
         machine.set_tracer(t);
@@ -275,7 +286,10 @@ fn exit_status(exit: Exit, machine: &Machine) -> i32 {
         Exit::Fail(code) => code.clamp(1, 255) as i32,
         Exit::InstructionLimit => {
             let h = &machine.harts[0];
-            eprintln!("sv39: stopped at the instruction limit (--max-insns) after {} instructions, pc {:#x}", h.cycle, h.pc);
+            eprintln!(
+                "sv39: stopped at the instruction limit (--max-insns) after {} instructions, pc {:#x}",
+                h.cycle, h.pc
+            );
             EXIT_INSN_LIMIT
         }
         Exit::Deadlock => {
@@ -289,12 +303,22 @@ fn exit_status(exit: Exit, machine: &Machine) -> i32 {
     }
 }
 
-/// Console input: a thread that forwards stdin bytes until end of file.
+/// Console input: stdin's bytes until end of file. A regular file or
+/// /dev/null is read whole before the machine starts, so a run with it is
+/// repeatable to the instruction (its end of file included); a pipe or a
+/// terminal is forwarded by a thread as bytes come.
 fn stdin_reader() -> std::sync::mpsc::Receiver<u8> {
     let (tx, rx) = std::sync::mpsc::channel();
+    let mut stdin = std::io::stdin();
+    if stdin_is_a_file() {
+        let mut data = Vec::new();
+        // What cannot be read is the end of the input, as for a pipe.
+        let _ = stdin.read_to_end(&mut data);
+        data.into_iter().for_each(|b| tx.send(b).expect("the receiver is alive"));
+        return rx;
+    }
     std::thread::spawn(move || {
         let mut buf = [0u8; 256];
-        let mut stdin = std::io::stdin();
         while let Ok(n) = stdin.read(&mut buf) {
             if n == 0 || buf[..n].iter().any(|&b| tx.send(b).is_err()) {
                 break;
@@ -302,6 +326,16 @@ fn stdin_reader() -> std::sync::mpsc::Receiver<u8> {
         }
     });
     rx
+}
+
+/// Whether stdin is a regular file or /dev/null (all there is, at once).
+fn stdin_is_a_file() -> bool {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    let Ok(fd) = std::io::stdin().as_fd().try_clone_to_owned() else { return false };
+    let Ok(meta) = std::fs::File::from(fd).metadata() else { return false };
+    let null = std::fs::metadata("/dev/null").ok();
+    meta.is_file() || null.is_some_and(|n| n.rdev() == meta.rdev() && meta.file_type() == n.file_type())
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 use crate::board::{self, dtb};
 use crate::bus::{Bus, Clock};
 use crate::devices::test_finisher::Finish;
+use crate::devices::virtio::{console::Console, mmio::VirtioMmio};
 use crate::gdb::Stops;
 use crate::hart::Hart;
 use crate::inspect::Inspector;
@@ -67,6 +68,8 @@ pub struct Machine {
     /// The initrd and its address.
     initrd: Option<(u64, Vec<u8>)>,
     input: Option<Receiver<u8>>,
+    /// The virtio-mmio slot of the console that takes host input instead of the UART.
+    console: Option<usize>,
     tracer: Option<Tracer>,
     /// Reads page tables for `--dump-pagetable` and `--dump-vm`.
     inspector: Option<Inspector>,
@@ -127,6 +130,7 @@ impl Machine {
             dtb_addr,
             initrd,
             input: None,
+            console: None,
             tracer: None,
             stops: None,
             inspector: None,
@@ -153,7 +157,19 @@ impl Machine {
         }
     }
 
-    /// Feeds console input from `input` to the UART.
+    /// Puts `console` on the last virtio-mmio slot, where QEMU puts its
+    /// first `-device`; host input goes to its port 0 from then on.
+    pub fn attach_console(&mut self, console: Console, legacy: bool) -> Result<(), String> {
+        let slot = self.bus.virtio.len() - 1;
+        if self.bus.virtio[slot].has_device() {
+            return Err(format!("the console needs the last virtio-mmio slot: at most {slot} drives"));
+        }
+        self.bus.virtio[slot] = VirtioMmio::new(Box::new(console), legacy);
+        self.console = Some(slot);
+        Ok(())
+    }
+
+    /// Feeds console input from `input` to the UART, or the virtio console.
     pub fn connect_input(&mut self, input: Receiver<u8>) {
         self.input = Some(input);
     }
@@ -311,7 +327,9 @@ impl Machine {
                 self.harts.iter_mut().for_each(|h| h.idle_until(d));
                 return None;
             }
-            (_, Clock::Realtime { .. }) if next.is_some() || self.input.is_some() || self.bus.device_due().is_some() => {
+            (_, Clock::Realtime { .. })
+                if next.is_some() || self.input.is_some() || self.bus.device_due().is_some() =>
+            {
                 std::thread::sleep(Duration::from_millis(1));
                 return None;
             }
@@ -321,30 +339,46 @@ impl Machine {
         let Some(input) = self.input.as_ref() else { return Some(Exit::Deadlock) };
         match input.recv_timeout(Duration::from_millis(50)) {
             Ok(byte) => {
-                self.bus.uart.push_input(byte);
+                self.push_input(byte);
                 self.bus.forward_uart_irq();
                 None
             }
             Err(RecvTimeoutError::Timeout) => None,
             Err(RecvTimeoutError::Disconnected) => {
-                self.input = None;
-                Some(Exit::Deadlock)
+                self.end_input();
+                // The console has the end of input to tell.
+                self.bus.device_due().is_none().then_some(Exit::Deadlock)
             }
         }
+    }
+
+    /// One byte of host input to the UART or the console's port 0.
+    fn push_input(&mut self, byte: u8) {
+        let Some(slot) = self.console else { return self.bus.uart.push_input(byte) };
+        if let Some(c) = self.bus.virtio[slot].device_mut::<Console>() {
+            c.push_input(0, &[byte]);
+        }
+        self.bus.virtio[slot].wake();
+    }
+
+    /// Host input has ended: the console tells the guest (the UART cannot).
+    fn end_input(&mut self) {
+        self.input = None;
+        let Some(slot) = self.console else { return };
+        if let Some(c) = self.bus.virtio[slot].device_mut::<Console>() {
+            c.close_input(0);
+        }
+        self.bus.virtio[slot].wake();
     }
 
     /// Hands waiting console input to the UART (which queues what its FIFO
     /// cannot take yet).
     fn serve_input(&mut self) {
-        let Some(input) = &self.input else { return };
-        loop {
+        while let Some(input) = &self.input {
             match input.try_recv() {
-                Ok(byte) => self.bus.uart.push_input(byte),
+                Ok(byte) => self.push_input(byte),
                 Err(TryRecvError::Empty) => break,
-                Err(TryRecvError::Disconnected) => {
-                    self.input = None;
-                    break;
-                }
+                Err(TryRecvError::Disconnected) => self.end_input(),
             }
         }
         self.bus.forward_uart_irq();
@@ -374,6 +408,9 @@ impl Machine {
             t.flush();
         }
         self.bus.uart.flush();
+        if let Some(c) = self.console.and_then(|slot| self.bus.virtio[slot].device_mut::<Console>()) {
+            c.flush();
+        }
     }
 }
 

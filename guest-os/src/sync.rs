@@ -30,6 +30,12 @@ impl<T> Global<T> {
         }
     }
 
+    /// Exclusive access, or None while the kernel holds a borrow (a panic
+    /// report that must not panic again).
+    pub fn try_borrow_mut(&self) -> Option<RefMut<'_, T>> {
+        self.cell.try_borrow_mut().ok()
+    }
+
     /// Shared access; panics if the kernel holds an exclusive borrow.
     #[track_caller]
     pub fn borrow(&self) -> Ref<'_, T> {

@@ -10,12 +10,23 @@
 //! (see `sv39_abi::bootargs`); init powers off with the program's status
 //! (`sv39_abi::reboot`), so that status is `sv39 run`'s. With `--initrd`, the
 //! user's archive replaces the bundled one and PROGRAM names a file in it.
+//!
+//! The guest's stdio is the host's, byte for byte, through a virtio console
+//! (`devices::virtio::console`, QEMU's `virtio-serial-device`) on the last
+//! virtio-mmio slot: port 0 carries stdin and stdout, port 1 stderr, port 2
+//! the kernel's messages (to stderr, `--kernel-log FILE`, or nowhere with
+//! `--quiet`). When stdin and stdout are a terminal, it is put in raw mode
+//! (`terminal`) and `tty=` on the command line names the ports the guest is
+//! to serve as a terminal (echo, line editing, `\n` as `\r\n`); other ports
+//! carry bytes as they are.
 
 pub mod initramfs;
 pub mod sysroot;
+pub mod terminal;
 
 use crate::board;
 use crate::cli::{machine_config, run_machine, BoardArgs};
+use crate::devices::virtio::console::{Console, Port};
 use crate::loader::elf;
 use crate::machine::Exit;
 use initramfs::Archive;
@@ -92,6 +103,12 @@ pub struct RunArgs {
     /// ld.so looks in.
     #[arg(short = 'L', value_name = "SYSROOT", env = "QEMU_LD_PREFIX")]
     ld_prefix: Option<PathBuf>,
+    /// Write the kernel's own messages (`[kernel] ...`) to FILE instead of stderr.
+    #[arg(long, value_name = "FILE", conflicts_with = "quiet")]
+    kernel_log: Option<PathBuf>,
+    /// Drop the kernel's own messages.
+    #[arg(long)]
+    quiet: bool,
     /// A static riscv64 ELF on the host (dynamically linked with -L), or the name of a bundled program
     /// (init, sh, hello, echo, cat, ls, tour, exitcode, segv, efault,
     /// forkbomb, hog; and for virtual memory layout, lazy, pageedge, cow,
@@ -127,10 +144,24 @@ pub fn run(args: &RunArgs) -> Result<i32, String> {
         cfg.disks.push(board::Disk::Swap { size });
         append = format!("swap=/dev/vd{} {append}", char::from(b'a' + (cfg.disks.len() - 1) as u8));
     }
+    let log = kernel_log(args)?;
+    let log_to_stderr = args.kernel_log.is_none() && !args.quiet;
+    let host = terminal::Terminals::of_this_process();
+    let raw = if host.interactive() { terminal::RawMode::enter() } else { None };
+    if raw.is_some() {
+        append = format!("tty={} {append}", tty_ports(host, log_to_stderr));
+    }
     cfg.bootargs = Some(bootargs(Some(&append), &command));
     cfg.initrd = Some(initrd);
     cfg.rng_seed = Some(args.seed.0.clone());
-    let (exit, status) = run_machine(&args.board, &cfg, image, &what)?;
+    let console = Console::new(vec![
+        Port::new("sv39.stdio", Box::new(std::io::stdout())),
+        Port::new("sv39.stderr", Box::new(std::io::stderr())),
+        Port::new("sv39.kmsg", log),
+    ]);
+    let ran = run_machine(&args.board, &cfg, image, &what, Some(console));
+    drop(raw);
+    let (exit, status) = ran?;
     if let Some(why) = match exit {
         Exit::Fail(code) => explain(code),
         _ => None,
@@ -138,6 +169,30 @@ pub fn run(args: &RunArgs) -> Result<i32, String> {
         eprintln!("sv39: {why}");
     }
     Ok(status)
+}
+
+/// Where the kernel's messages go: stderr, `--kernel-log FILE`, or nowhere (`--quiet`).
+fn kernel_log(args: &RunArgs) -> Result<Box<dyn std::io::Write + Send>, String> {
+    Ok(match &args.kernel_log {
+        Some(path) => {
+            Box::new(std::fs::File::create(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?)
+        }
+        None if args.quiet => Box::new(std::io::sink()),
+        None => Box::new(std::io::stderr()),
+    })
+}
+
+/// `tty=`'s value while the terminal is in raw mode: the console ports the
+/// guest serves as a terminal (0, stdio; 1, stderr; 2, the kernel log).
+fn tty_ports(host: terminal::Terminals, log_to_stderr: bool) -> String {
+    let mut ports = vec!["0"];
+    if host.stderr {
+        ports.push("1");
+        if log_to_stderr {
+            ports.push("2");
+        }
+    }
+    ports.join(",")
 }
 
 /// `--swap SIZE`: a size `mkswap` can format.

@@ -28,7 +28,7 @@ pub fn drain(bus: &mut Bus) -> Vec<Record> {
     for (i, slot) in bus.virtio.iter_mut().enumerate() {
         let Some(events) = &mut slot.events else { continue };
         for (done, e) in events.drain(..) {
-            let DeviceEvent::Blk(b) = e;
+            let DeviceEvent::Blk(b) = e else { continue };
             records.push(blk(&b, disk, VIRTIO_BASE + i as u64 * VIRTIO_SIZE, done, per_tick));
         }
         disk += 1;

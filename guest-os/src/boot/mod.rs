@@ -49,14 +49,17 @@ extern "C" fn kmain(hartid: u64, dtb_pa: u64) -> ! {
     let board = unsafe { dtb::parse(phys_to_virt(PhysAddr(dtb_pa)).as_u64(), dtb_pa, hartid) };
     drivers::init(&board);
     VERBOSE.store(bootargs::flag(board.bootargs, "verbose"), core::sync::atomic::Ordering::Relaxed);
+    // The log waits for the devices: a virtio console may carry it.
+    let memory = init_memory(&board);
+    let devices = drivers::init_virtio(&board);
     log!(
         "sv39 guest-os on hart {hartid}: {} MiB RAM at {:#x}, isa {}",
         board.ram.size >> 20,
         board.ram.base,
         board.isa
     );
-    init_memory(&board);
-    for line in drivers::init_virtio(&board) {
+    log!("{memory}");
+    for line in devices {
         log!("{line}");
     }
     trap::init();
@@ -77,8 +80,8 @@ extern "C" fn kmain(hartid: u64, dtb_pa: u64) -> ! {
 
 /// The heap right after the kernel image, frames for the rest of RAM
 /// (except the initrd and the DTB), the zero page, then the kernel page
-/// table.
-fn init_memory(board: &Board) {
+/// table; a line for the boot log.
+fn init_memory(board: &Board) -> String {
     let ram_end = board.ram.base + board.ram.size;
     let image_end = virt_to_phys(memlayout::kernel_sections().end).as_u64();
     let heap_len = heap_size(board.ram.size);
@@ -109,7 +112,7 @@ fn init_memory(board: &Board) {
         panic!("cannot build the kernel page table: {e:?}");
     }
     let (free, total) = frame::counts();
-    log!("memory: heap {} KiB, {free} of {total} frames free", heap_len / 1024);
+    alloc::format!("memory: heap {} KiB, {free} of {total} frames free", heap_len / 1024)
 }
 
 /// Ticks through Sstc, or the CLINT when Sstc is missing or `nosstc` is
@@ -161,12 +164,7 @@ fn start_swap(board: &Board) {
 
 /// Makes pid 1 and execs init with the bootargs' words after `--`.
 fn start_init(board: &Board) {
-    let console = || vfs::open(&["dev", "console"], sv39_abi::fcntl::O_RDWR, 0);
-    let mut files = vfs::FdTable::default();
-    for _ in 0..3 {
-        let f = console().unwrap_or_else(|e| panic!("no /dev/console: {e:?}"));
-        files.insert(vfs::Fd { file: f, cloexec: false }).unwrap_or_else(|e| panic!("{e:?}"));
-    }
+    let files = stdio().unwrap_or_else(|e| panic!("no /dev/console: {e:?}"));
     let init_path = bootargs::param(board.bootargs, "init").map_or(String::from(bootargs::INIT_PATH), |w| word(w));
     let mut argv: Vec<Vec<u8>> = alloc::vec![b"init".to_vec()];
     argv.extend(bootargs::init_args(board.bootargs).map(|w| w.bytes().collect()));
@@ -180,6 +178,22 @@ fn start_init(board: &Board) {
         drivers::finisher::power_off(1);
     }
     log!("init: {init_path} with {} arguments", argv.len() - 1);
+}
+
+/// Init's fds 0, 1 and 2: /dev/console, read-write, on a terminal; with
+/// the streams on virtio console ports, stdin read-only, stdout and stderr
+/// (/dev/vport0p1 when it has a port) write-only, as shells redirect them.
+fn stdio() -> Result<vfs::FdTable, sv39_abi::Errno> {
+    use sv39_abi::fcntl::{O_RDONLY, O_RDWR, O_WRONLY};
+    let on_port = crate::console::stdio_on_port();
+    let stderr: &[&str] = if crate::console::has_stderr_port() { &["dev", "vport0p1"] } else { &["dev", "console"] };
+    let mut files = vfs::FdTable::default();
+    for (path, flags) in [(&["dev", "console"][..], O_RDONLY), (&["dev", "console"][..], O_WRONLY), (stderr, O_WRONLY)]
+    {
+        let file = vfs::open(path, if on_port { flags } else { O_RDWR }, 0)?;
+        files.insert(vfs::Fd { file, cloexec: false })?;
+    }
+    Ok(files)
 }
 
 /// A bootargs word as a string.

@@ -50,9 +50,12 @@ pub fn init(board: &Board) {
 }
 
 /// Brings up the devices in the virtio-mmio slots (after memory, as their
-/// queues live in frames); a line for the boot log about each.
+/// queues live in frames), the first console among them taking over the
+/// streams (`console::use_ports`, with the command line's `tty=`); a line
+/// for the boot log about each.
 pub fn init_virtio(board: &Board) -> Vec<String> {
     let mut log = Vec::new();
+    let mut console = false;
     for &(m, irq) in board.virtio.iter().flatten() {
         let Some(t) = virtio::Transport::probe(kva(m.base), irq) else { continue };
         let line = match t.device_id {
@@ -70,9 +73,24 @@ pub fn init_virtio(board: &Board) -> Vec<String> {
                 }
                 Err(e) => format!("virtio-blk at {:#x}: not usable ({e:?})", m.base),
             },
+            virtio::DEVICE_ID_CONSOLE if !console => match virtio::console::attach(t) {
+                Ok(()) => {
+                    console = true;
+                    plic::enable(irq);
+                    let ports: Vec<String> = (0..virtio::console::PORTS)
+                        .filter(|&p| virtio::console::has_port(p))
+                        .map(|p| format!("{p}"))
+                        .collect();
+                    format!("virtio-console at {:#x}, irq {irq}, ports {}", m.base, ports.join(","))
+                }
+                Err(e) => format!("virtio-console at {:#x}: not usable ({e:?})", m.base),
+            },
             id => format!("virtio device {id} at {:#x}: no driver", m.base),
         };
         log.push(line);
+    }
+    if console {
+        crate::console::use_ports(sv39_abi::bootargs::param(board.bootargs, "tty").map(|w| w.raw()));
     }
     log
 }
@@ -91,6 +109,8 @@ pub fn serve_external() {
         }
         if irq == UART_IRQ.load(Ordering::Relaxed) {
             crate::console::handle_input();
+        } else if virtio::console::irq() == Some(irq) {
+            crate::console::handle_port_input();
         } else {
             virtio::blk::interrupt(irq);
         }

@@ -1,9 +1,10 @@
-//! Device files: the character devices /dev/console (the UART through the
-//! line discipline), /dev/null and /dev/zero, and the disks /dev/vdX
+//! Device files: the character devices /dev/console (stdin and stdout,
+//! see `console`), /dev/vport0p1 (stderr, when the virtio console has a
+//! port for it), /dev/null and /dev/zero, and the disks /dev/vdX
 //! (`blockdev`), which are read and written at the file offset.
 
 use super::blockdev;
-use crate::console;
+use crate::console::{self, Stream};
 use crate::proc::scheduler::{self, Channel};
 use sv39_abi::stat::{S_IFBLK, S_IFCHR};
 use sv39_abi::Errno;
@@ -11,6 +12,8 @@ use sv39_abi::Errno;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Device {
     Console,
+    /// The virtio console's stderr port (Linux's /dev/vport0p1).
+    Stderr,
     Null,
     Zero,
     /// virtio disk N.
@@ -22,6 +25,8 @@ impl Device {
     pub fn rdev(self) -> u64 {
         match self {
             Device::Console => (5 << 8) | 1,
+            // Linux gives virtio ports a dynamic major; this is its first.
+            Device::Stderr => (250 << 8) | 1,
             Device::Null => (1 << 8) | 3,
             Device::Zero => (1 << 8) | 5,
             Device::Disk(n) => blockdev::rdev(n),
@@ -46,7 +51,7 @@ impl Device {
     pub fn read(self, off: u64, buf: &mut [u8], nonblock: bool) -> Result<usize, Errno> {
         match self {
             Device::Disk(n) => blockdev::read_at(n, off, buf),
-            Device::Null => Ok(0),
+            Device::Null | Device::Stderr => Ok(0),
             Device::Zero => {
                 buf.fill(0);
                 Ok(buf.len())
@@ -65,11 +70,21 @@ impl Device {
 
     pub fn write(self, off: u64, data: &[u8]) -> Result<usize, Errno> {
         match self {
-            Device::Console => console::write_bytes(data),
+            Device::Console => console::write(Stream::Stdio, data),
+            Device::Stderr => console::write(Stream::Stderr, data),
             Device::Disk(n) => return blockdev::write_at(n, off, data),
             Device::Null | Device::Zero => {}
         }
         Ok(data.len())
+    }
+
+    /// Whether the device is a terminal (for the terminal ioctls).
+    pub fn is_terminal(self) -> bool {
+        match self {
+            Device::Console => console::is_terminal(Stream::Stdio),
+            Device::Stderr => console::is_terminal(Stream::Stderr),
+            _ => false,
+        }
     }
 
     /// Whether a read would return at once.

@@ -72,7 +72,8 @@ pub fn sync_all() {
     }
 }
 
-/// Adds /dev (console, null, zero, the disks vdX, shm), /tmp and /proc where missing.
+/// Adds /dev (console, vport0p1 for stderr, null, zero, the disks vdX,
+/// shm), /tmp and /proc where missing.
 pub fn add_standard_nodes() -> Result<(), Errno> {
     for dir in ["/dev", "/dev/shm", "/tmp", "/proc"] {
         let parts = vfs::resolve("/", dir)?;
@@ -86,6 +87,9 @@ pub fn add_standard_nodes() -> Result<(), Errno> {
         if dev.child(name).is_err() {
             dev.link(name, ramfs::new_device(d)?)?;
         }
+    }
+    if crate::console::has_stderr_port() && dev.child("vport0p1").is_err() {
+        dev.link("vport0p1", ramfs::new_device(Device::Stderr)?)?;
     }
     for n in 0..crate::drivers::virtio::blk::count() {
         let name = alloc::format!("vd{}", crate::drivers::disk_letter(n));

@@ -326,9 +326,9 @@ impl OpenFile {
         }
     }
 
-    /// Whether this is the console (for the terminal ioctls).
-    pub fn is_console(&self) -> bool {
-        matches!(&self.kind, FileKind::Inode(i) if matches!(i.body, Body::Device(super::dev::Device::Console)))
+    /// Whether this is a terminal (for the terminal ioctls).
+    pub fn is_terminal(&self) -> bool {
+        matches!(&self.kind, FileKind::Inode(i) if matches!(i.body, Body::Device(d) if d.is_terminal()))
     }
 }
 

@@ -312,7 +312,7 @@ pub fn ftruncate(fd: i32, len: i64) -> SysResult {
     }
 }
 
-/// ioctl: the console's window size; nothing else is a terminal.
+/// ioctl: a terminal's window size; FIONBIO, FIONREAD of a pipe.
 pub fn ioctl(fd: i32, request: u32, arg: u64) -> SysResult {
     let f = file(fd)?;
     match request {
@@ -325,7 +325,7 @@ pub fn ioctl(fd: i32, request: u32, arg: u64) -> SysResult {
             FileKind::Pipe(end) if !end.is_write_end() => write_value(arg, &(end.len() as i32))?,
             _ => return Err(Errno::ENOTTY),
         },
-        TIOCGWINSZ if f.is_console() => {
+        TIOCGWINSZ if f.is_terminal() => {
             write_value(arg, &Winsize { ws_row: 24, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0 })?
         }
         _ => return Err(Errno::ENOTTY),

@@ -128,6 +128,19 @@ impl VirtioMmio {
         }
     }
 
+    /// The device behind the slot, if it is a `T`.
+    pub fn device_mut<T: Device>(&mut self) -> Option<&mut T> {
+        let d: &mut dyn std::any::Any = self.device.as_deref_mut()?;
+        d.downcast_mut::<T>()
+    }
+
+    /// The device has new data for its receive queues: serve their chains.
+    pub fn wake(&mut self) {
+        if let Some(d) = &self.device {
+            self.kicked |= d.ready_queues();
+        }
+    }
+
     pub fn has_device(&self) -> bool {
         self.device.is_some()
     }
@@ -198,14 +211,16 @@ impl VirtioMmio {
             events.push((f.due, event));
         }
         self.spare = f.chain;
+        self.wake();
         Ok(())
     }
 
     /// Takes the next chain of a notified queue; false when none is left.
     fn start(&mut self, now: u64, mem: &mut Dma) -> Result<bool, QueueError> {
         let event_idx = self.driver_features & feature::RING_EVENT_IDX != 0;
-        while self.kicked != 0 {
-            let queue = self.kicked.trailing_zeros() as usize;
+        let held = self.device.as_ref().map_or(0, |d| d.receive_queues() & !d.ready_queues());
+        while self.kicked & !held != 0 {
+            let queue = (self.kicked & !held).trailing_zeros() as usize;
             let mut chain = std::mem::take(&mut self.spare);
             if self.queues[queue].pop(mem, event_idx, &mut chain)? {
                 let cost = self.device.as_ref().map_or(0, |d| d.cost(&chain));
@@ -215,6 +230,8 @@ impl VirtioMmio {
             self.spare = chain;
             self.kicked &= !(1 << queue);
         }
+        // Receive queues stay unkicked until `wake` finds something for them.
+        self.kicked = 0;
         Ok(false)
     }
 
@@ -299,7 +316,13 @@ impl VirtioMmio {
         };
         match offset {
             MAGIC_VALUE => MAGIC,
-            VERSION => if self.legacy { 1 } else { 2 },
+            VERSION => {
+                if self.legacy {
+                    1
+                } else {
+                    2
+                }
+            }
             DEVICE_ID => device.device_id(),
             VENDOR_ID => VENDOR_QEMU,
             DEVICE_FEATURES => match self.device_features_sel {

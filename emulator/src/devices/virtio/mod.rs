@@ -1,5 +1,5 @@
 //! virtio over MMIO (virtio spec 1.1): the transport (`mmio`), the split
-//! virtqueue (`queue`) and the devices behind a transport (`blk`).
+//! virtqueue (`queue`) and the devices behind a transport (`blk`, `console`).
 //!
 //! A device serves one descriptor chain at a time per transport, taking a
 //! modelled time in `mtime` ticks (`Device::cost`), so completions arrive as
@@ -7,6 +7,7 @@
 //! instruction on every run.
 
 pub mod blk;
+pub mod console;
 pub mod mmio;
 pub mod queue;
 
@@ -33,22 +34,35 @@ pub mod feature {
 }
 
 /// Device IDs (5).
+pub const DEVICE_ID_CONSOLE: u32 = 3;
 pub const DEVICE_ID_BLOCK: u32 = 2;
 
 /// What a device did, for `--trace blk`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DeviceEvent {
     Blk(blk::BlkEvent),
+    /// A console chain (not traced).
+    Console,
 }
 
 /// A device behind a virtio-mmio transport.
-pub trait Device: Send {
+pub trait Device: Send + std::any::Any {
     fn device_id(&self) -> u32;
     /// Device-specific feature bits; the transport adds the ring features.
     fn features(&self) -> u64;
     fn queue_count(&self) -> usize;
     /// The device configuration space (at transport offset 0x100).
     fn config(&self) -> &[u8];
+    /// The queues whose chains the device fills from its own side (receive
+    /// queues), one bit each: their chains wait in the ring until the device
+    /// has something to put in them.
+    fn receive_queues(&self) -> u64 {
+        0
+    }
+    /// The receive queues the device has something for now.
+    fn ready_queues(&self) -> u64 {
+        0
+    }
     /// The modelled time, in `mtime` ticks, of serving `chain`.
     fn cost(&self, chain: &Chain) -> u64;
     /// Serves `chain` of queue `queue`: the bytes written into its

@@ -1,9 +1,10 @@
 //! virtio over MMIO (virtio 1.1, 4.2.2), driver side: finding the devices in
 //! the device tree, the transport's registers in both layouts (version 2,
 //! and legacy version 1 as QEMU gives by default), feature negotiation
-//! (3.1.1), and placing split virtqueues (`queue`). Devices: `blk`.
+//! (3.1.1), and placing split virtqueues (`queue`). Devices: `blk`, `console`.
 
 pub mod blk;
+pub mod console;
 pub mod queue;
 
 use super::{read32, write32};
@@ -41,6 +42,7 @@ const STATUS_FAILED: u32 = 128;
 pub const F_VERSION_1: u64 = 1 << 32;
 
 pub const DEVICE_ID_BLOCK: u32 = 2;
+pub const DEVICE_ID_CONSOLE: u32 = 3;
 
 /// Why a device could not be brought up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -141,6 +143,16 @@ impl Transport {
             self.write(QUEUE_READY, 1);
         }
         Ok(q)
+    }
+
+    /// Gives up on the device (FAILED): it lacks what the driver needs.
+    pub fn fail(&self) {
+        self.write(STATUS, self.read(STATUS) | STATUS_FAILED);
+    }
+
+    /// A 32-bit field of the configuration space.
+    pub fn config_u32(&self, offset: u64) -> u32 {
+        self.read(CONFIG + offset)
     }
 
     /// The driver is ready: the device may use its queues.

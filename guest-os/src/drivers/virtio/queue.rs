@@ -145,6 +145,11 @@ impl Virtqueue {
         Some((head, len))
     }
 
+    /// The address of the first buffer of the chain at `head`.
+    pub fn buffer_pa(&self, head: u16) -> Option<u64> {
+        (head < self.size).then(|| self.read(self.desc(head)))
+    }
+
     /// Returns a used chain's descriptors to the free list. The driver calls
     /// it once it has read the request's result: until then the head names
     /// the request and must not be reused.
