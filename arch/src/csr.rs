@@ -169,6 +169,13 @@ pub mod satp {
 /// `menvcfg` fields (privileged spec 3.1.18, Sstc).
 pub mod menvcfg {
     pub const FIOM: u64 = 1 << 0;
+    /// Zicbom: CBO.INVAL enable (2 bits), CBO.CLEAN/FLUSH enable; Zicboz:
+    /// CBO.ZERO enable. Read-only zero here (neither extension is implemented).
+    pub const CBIE: u64 = 0b11 << 4;
+    pub const CBCFE: u64 = 1 << 6;
+    pub const CBZE: u64 = 1 << 7;
+    /// Svpbmt enable; read-only zero here (Svpbmt is not implemented).
+    pub const PBMTE: u64 = 1 << 62;
     pub const STCE: u64 = 1 << 63;
 }
 

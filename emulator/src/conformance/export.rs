@@ -47,6 +47,10 @@ chapter 4, with MPRV/SUM/MXR of 3.1.6.3, TVM of 3.1.6.5 and PMP of 3.7). A
 case builds its own page tables, provokes one behaviour from S-mode, U-mode
 or M-mode with MPRV, and checks the trap cause, trap value and trap PC, the
 value returned, memory and the PTEs against what the specification allows.
+Further cases check the CSRs and PMP rules firmware relies on: the counters
+and their enables (`hpm_*`, `counteren_*`, `mcountinhibit_*`), `mconfigptr`,
+`menvcfg`/`senvcfg` (`envcfg_*`), Sstc's `stimecmp` and STIP (`sstc_*`), and
+PMP address matching, priority and locking (`pmp_*`, `pmpcfg_*`).
 Where the specification leaves a choice (misaligned accesses, the priority
 of a misaligned exception, stale translations without SFENCE.VMA, optional
 Sv48/Sv57, ASID width) the case accepts every allowed outcome. Each case's
@@ -56,7 +60,9 @@ quotes the specification text it checks.
 ## What a case needs
 
 - An RV64IMAC hart with M, S and U modes, Sv39, and PMP (the case programs
-  `pmpaddr0/1` and `pmpcfg0` itself; NAPOT granularity of 4 KiB).
+  `pmpaddr0-3` and `pmpcfg0` itself; the `pmp_*` cases use NA4 regions, so a
+  grain of 4 bytes, and may lock entries until reset), Zicntr, Sstc, and no
+  Svpbmt, Zicbom or Zicboz (the `envcfg_*` cases check their fields read 0).
 - RAM at physical 0x8000_0000 (a case uses a few MiB of the first 128 MiB).
   The ELF is linked and loaded there; execution starts at its entry point,
   0x8000_0000, in M-mode (other harts park in WFI).
@@ -80,8 +86,8 @@ Check numbers of the access cases: 1 completed or trapped, 2 cause
 (`mcause`, or `scause` when delegated), 3 trap value, 4 trap PC, 5 the mode
 that took the trap, 6 the value returned, 7 memory at the address, 8 the
 leaf PTE, 9 the pointer PTEs, 10 an access that first caches the
-translation. Cases about satp, SFENCE.VMA, TVM and the permission matrix
-number their checks from 10. Exit statuses above 250 come from the support
+translation. Cases about satp, SFENCE.VMA, TVM, the permission matrix, CSRs
+and PMP number their checks from 10. Exit statuses above 250 come from the support
 code: 254 an unexpected trap, 255 a panic.
 
 ## Running them

@@ -19,7 +19,7 @@ use crate::mmu::Mmu;
 use crate::stats::HartStats;
 use crate::trace::event::{Ctx, HartEvent};
 use csr::Csrs;
-use exception::Exception;
+use exception::{Access, Exception};
 use op::{Decoded, Op};
 use sv39_arch::csr::{mcountinhibit, mip, Priv};
 
@@ -189,8 +189,13 @@ impl Hart {
         let slots = bus.code.code_page(page);
         // SAFETY: `slots` has 2048 entries; the index is below 2048.
         unsafe { *slots.add((pc as usize & 0xfff) >> 1) = d };
-        self.fetch_page_va = pc & !0xfff;
-        self.fetch_page = slots;
+        // The fast path skips PMP: only a page PMP lets this privilege fetch
+        // from as a whole becomes the fetch page (a region smaller than a page
+        // is checked on every fetch, 3.7.1).
+        if self.csr.pmp.allows(pa & !0xfff, 0x1000, Access::Fetch, self.prv) {
+            self.fetch_page_va = pc & !0xfff;
+            self.fetch_page = slots;
+        }
         self.sync_store_tlb(bus);
         d
     }

@@ -1,6 +1,8 @@
 //! The MMU conformance suite: one bare-metal ELF per case (`src/bin/*.rs`),
 //! each checking one rule of Sv39 translation and protection (privileged spec
-//! 1.12, chapter 4, with 3.1.6.3 MPRV/SUM/MXR, 3.1.6.5 TVM and 3.7 PMP).
+//! 1.12, chapter 4, with 3.1.6.3 MPRV/SUM/MXR, 3.1.6.5 TVM and 3.7 PMP), and
+//! the CSR and PMP rules firmware relies on (`csr`: counters and their
+//! enables, `mconfigptr`, `menvcfg`/`senvcfg`, Sstc, PMP matching and locking).
 //!
 //! A case is data: the spec rule it checks and a [`Scenario`], usually a
 //! [`Case`] (who accesses, how the address is mapped, what access, what the
@@ -29,6 +31,7 @@
 #![no_std]
 
 mod case;
+pub mod csr;
 mod expect;
 mod matrix;
 mod satp;
