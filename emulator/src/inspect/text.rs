@@ -107,10 +107,10 @@ fn soft(space: &Space) -> String {
         return String::new();
     }
     let mut out = format!(
-        "   not present, PTE kept by software (V=0, other bits set; the MMU ignores them, 4.3.1): {} entries\n\
-        \x20  (under the bundled kernel, swapped-out pages: RSW bit 9 and the swap slot from bit 10)\n",
+        "   not present, PTE kept by software (V=0, other bits set; the MMU ignores them, 4.3.1): {} entries\n",
         space.soft_entries()
     );
+    out += "   (under the bundled kernel, swapped-out pages: RSW bit 9 and the swap slot from bit 10)\n";
     for r in &space.soft {
         let _ = writeln!(
             out,

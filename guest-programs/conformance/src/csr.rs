@@ -16,7 +16,7 @@ use bare::check::{fail, Hex, Outcome, Shown};
 use bare::paging::{alloc_page, sfence_vma_all};
 use bare::trap::{run_in, Trap};
 use sv39_arch::cause::exc::ILLEGAL_INSTRUCTION;
-use sv39_arch::csr::Priv;
+use sv39_arch::csr::{pmpcfg, Priv};
 
 /// `lw a0, 0(a0)`.
 pub const LW: u32 = 0x0005_2503;
@@ -152,6 +152,12 @@ pub const fn napot(base: u64, size: u64) -> u64 {
 
 /// pmpaddr covering every address (NAPOT).
 pub const ALL: u64 = u64::MAX;
+
+/// pmpcfg bytes: the address-matching modes in place, and all permissions.
+pub const TOR: u8 = pmpcfg::A_TOR << pmpcfg::A_SHIFT;
+pub const NA4: u8 = pmpcfg::A_NA4 << pmpcfg::A_SHIFT;
+pub const NAPOT: u8 = pmpcfg::A_NAPOT << pmpcfg::A_SHIFT;
+pub const RWX: u8 = pmpcfg::R | pmpcfg::W | pmpcfg::X;
 
 impl Routine {
     /// Check `n`: in `mode` with `a0` = `addr` the instruction raises `cause`

@@ -7,10 +7,7 @@
 #![no_main]
 
 use conformance::csr::*;
-use sv39_arch::csr::pmpcfg::{A_NA4, A_SHIFT};
 use sv39_arch::csr::Priv;
-
-const NA4: u8 = A_NA4 << A_SHIFT;
 
 struct Rule;
 

@@ -8,11 +8,8 @@
 
 use bare::paging::alloc_page;
 use conformance::csr::*;
-use sv39_arch::csr::pmpcfg::{A_NAPOT, A_SHIFT, L, R, W, X};
+use sv39_arch::csr::pmpcfg::{L, R};
 use sv39_arch::csr::Priv;
-
-const NAPOT: u8 = A_NAPOT << A_SHIFT;
-const RWX: u8 = R | W | X;
 
 struct Rule;
 

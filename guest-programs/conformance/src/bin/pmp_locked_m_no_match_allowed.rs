@@ -8,10 +8,8 @@
 
 use bare::paging::alloc_page;
 use conformance::csr::*;
-use sv39_arch::csr::pmpcfg::{A_NAPOT, A_SHIFT, L};
+use sv39_arch::csr::pmpcfg::L;
 use sv39_arch::csr::Priv;
-
-const NAPOT: u8 = A_NAPOT << A_SHIFT;
 
 struct Rule;
 

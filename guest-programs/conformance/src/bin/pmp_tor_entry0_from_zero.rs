@@ -9,11 +9,8 @@
 use bare::paging::alloc_page;
 use conformance::csr::*;
 use sv39_arch::cause::exc;
-use sv39_arch::csr::pmpcfg::{A_SHIFT, A_TOR, R, W, X};
+use sv39_arch::csr::pmpcfg::{R, X};
 use sv39_arch::csr::Priv;
-
-const TOR: u8 = A_TOR << A_SHIFT;
-const RWX: u8 = R | W | X;
 
 struct Rule;
 

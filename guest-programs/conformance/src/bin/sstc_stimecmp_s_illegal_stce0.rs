@@ -8,7 +8,7 @@
 #![no_main]
 
 use conformance::csr::{counteren, prepare_hart, read_illegal, set, write_illegal};
-use sv39_arch::csr::{self as c, menvcfg, Priv};
+use sv39_arch::csr::{self as c, Priv};
 
 struct Rule;
 

@@ -8,7 +8,7 @@
 
 use bare::check::ensure_eq;
 use conformance::csr::{read_ok, set};
-use sv39_arch::csr::{self as c, menvcfg, mip, Priv};
+use sv39_arch::csr::{self as c, mip, Priv};
 
 struct Rule;
 
