@@ -7,7 +7,7 @@
 pub const NCCS: usize = 19;
 
 /// `struct termios` (36 bytes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[repr(C)]
 pub struct Termios {
     pub c_iflag: u32,

@@ -131,7 +131,7 @@ impl LineReader {
     }
 }
 
-/// Whether `fd` is a terminal (it answers `TIOCGWINSZ`).
+/// Whether `fd` is a terminal (it answers `TCGETS`, as glibc's isatty asks).
 pub fn isatty(fd: i32) -> bool {
-    sys::tiocgwinsz(fd).is_ok()
+    sys::tcgets(fd).is_ok()
 }
