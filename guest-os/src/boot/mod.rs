@@ -188,9 +188,11 @@ fn stdio() -> Result<vfs::FdTable, sv39_abi::Errno> {
     use sv39_abi::fcntl::{O_RDONLY, O_RDWR, O_WRONLY};
     let stderr = if has_stderr_port() { "vport0p1" } else { "vport0p0" };
     let mut files = vfs::FdTable::default();
-    for (s, port, flags) in
-        [(Stream::Stdin, "vport0p0", O_RDONLY), (Stream::Stdout, "vport0p0", O_WRONLY), (Stream::Stderr, stderr, O_WRONLY)]
-    {
+    for (s, port, flags) in [
+        (Stream::Stdin, "vport0p0", O_RDONLY),
+        (Stream::Stdout, "vport0p0", O_WRONLY),
+        (Stream::Stderr, stderr, O_WRONLY),
+    ] {
         let (name, flags) = if is_terminal(s) { ("console", O_RDWR) } else { (port, flags) };
         let file = vfs::open(&["dev", name], flags, 0)?;
         files.insert(vfs::Fd { file, cloexec: false })?;

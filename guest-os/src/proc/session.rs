@@ -38,10 +38,7 @@ fn set_job(p: &Process, job: Job) {
 
 /// The live processes (thread-group leaders) whose `job` satisfies `f`.
 fn processes(f: impl Fn(&Job) -> bool) -> Vec<Rc<Process>> {
-    scheduler::all()
-        .into_iter()
-        .filter(|p| p.is_leader() && scheduler::group_alive(p.tgid) && f(&job(p)))
-        .collect()
+    scheduler::all().into_iter().filter(|p| p.is_leader() && scheduler::group_alive(p.tgid) && f(&job(p))).collect()
 }
 
 /// The process `pid` (0: the caller), alive.
