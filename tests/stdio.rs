@@ -232,8 +232,8 @@ fn on_a_terminal_the_guest_serves_it_and_the_settings_come_back() {
 }
 
 /// ^C is the guest's: the line discipline echoes it and sends SIGINT to
-/// the foreground process group, the program's; the shell, which ignores
-/// it, reports the death and prompts again.
+/// the foreground process group: at the prompt the shell's, which drops
+/// the line; then the program's, whose death the shell reports.
 #[test]
 fn ctrl_c_ends_the_foreground_program_and_the_shell_prompts_again() {
     let mut pty = Pty::open();
@@ -243,6 +243,8 @@ fn ctrl_c_ends_the_foreground_program_and_the_shell_prompts_again() {
     let started = std::time::Instant::now();
     let mut out = Vec::new();
     pty.read_until(&mut out, 0, b"$ ");
+    pty.type_in(b"half a line\x03");
+    assert!(pty.read_until(&mut out, 0, b"half a line^C\r\n[130] $ "), "{:?}", String::from_utf8_lossy(&out));
     pty.type_in(b"sleep 30\r");
     pty.read_until(&mut out, 0, b"sleep 30\r\n");
     let mark = out.len();

@@ -11,10 +11,10 @@
 //! a non-zero status: `[139] $ `.
 //!
 //! Reading commands from its controlling terminal, sh is interactive as a
-//! Unix shell is: it ignores the terminal's signals (^C, ^\, ^Z) and runs
-//! each program in a process group of its own, in the terminal's
-//! foreground, taking the terminal back when the program ends; so ^C ends
-//! the program and not the shell.
+//! Unix shell is: it ignores the terminal's signals but ^C, which drops
+//! the line being typed, and runs each program in a process group of its
+//! own, in the terminal's foreground, taking the terminal back when the
+//! program ends; so ^C ends the program and not the shell.
 #![no_std]
 #![no_main]
 
@@ -22,12 +22,12 @@ extern crate alloc;
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use sv39_rt::abi::signal::{signal_description, signal_name};
+use sv39_rt::abi::signal::{signal_description, signal_name, SigInfo, UContext, SIGINT};
 use sv39_rt::abi::wait::{shell_status, WIFSIGNALED, WTERMSIG};
 use sv39_rt::io::{isatty, LineReader, STDIN};
 use sv39_rt::job;
 use sv39_rt::process::{self, EXIT_CANNOT_RUN, EXIT_NOT_FOUND};
-use sv39_rt::{env, eprint, eprintln, fs, println, sys, Args, Errno};
+use sv39_rt::{env, eprint, eprintln, fs, println, signal, sys, Args, Errno};
 
 sv39_rt::entry!(main);
 
@@ -234,6 +234,14 @@ impl Shell {
             match lines.read_line() {
                 Ok(Some(line)) => self.run_line(&line),
                 Ok(None) => break,
+                // ^C at the prompt (the handler of `start_job_control`): the
+                // line is dropped and a new prompt shows the status, 130.
+                Err(Errno::EINTR) if self.terminal.is_some() => {
+                    lines.discard();
+                    eprintln!();
+                    self.status = 128 + SIGINT as i32;
+                }
+                Err(Errno::EINTR) => {}
                 Err(e) => {
                     eprintln!("sh: read: {e}");
                     self.status = 2;
@@ -321,8 +329,13 @@ fn external(words: &[Vec<u8>], terminal: Option<i32>) -> i32 {
     }
 }
 
+/// SIGINT's handler in an interactive sh: it only makes the read of the
+/// prompt's line return EINTR.
+extern "C" fn on_interrupt(_sig: i32, _info: &SigInfo, _ctx: &mut UContext) {}
+
 /// Makes sh interactive on its controlling terminal at `fd`: its own
-/// process group in the foreground, the terminal's signals ignored.
+/// process group in the foreground, the terminal's signals ignored but
+/// SIGINT, which interrupts the line being typed.
 fn start_job_control(fd: i32) -> Option<i32> {
     if !job::controls(fd) {
         return None;
@@ -331,6 +344,8 @@ fn start_job_control(fd: i32) -> Option<i32> {
     let _ = sys::setpgid(0, 0);
     job::reclaim_terminal(fd).ok()?;
     job::ignore_terminal_signals().ok()?;
+    // SAFETY: the handler does nothing. No SA_RESTART: the read is interrupted.
+    unsafe { signal::on_signal(SIGINT, on_interrupt, 0) }.ok()?;
     Some(fd)
 }
 
