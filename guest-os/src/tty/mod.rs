@@ -111,8 +111,8 @@ pub fn ioctl(request: u32, arg: u64) -> Result<usize, Errno> {
         TIOCGPGRP => {
             let pgrp = TERMINAL.borrow().pgrp;
             match is_controlling() {
-                // No foreground group: Linux answers a pid no process has.
-                true => write_value(arg, &(pgrp.unwrap_or(i32::MAX as Pid) as i32))?,
+                // No foreground group: 0, as Linux's pid_vnr(NULL).
+                true => write_value(arg, &(pgrp.unwrap_or(0) as i32))?,
                 false => return Err(Errno::ENOTTY),
             }
         }

@@ -113,20 +113,30 @@ impl LineDiscipline {
     }
 
     /// VERASE, VWERASE or VKILL (n_tty's eraser): characters off the end
-    /// of the line being edited, and off the screen with ECHOE / ECHOKE.
+    /// of the line being edited, and off the screen (ERASE with ECHOE,
+    /// WERASE, KILL with ECHOK, ECHOKE and ECHOE); else the character is
+    /// echoed, and a newline after KILL with ECHOK.
     fn erase(&mut self, c: u8, echo: &mut Vec<u8>) {
         let t = self.termios;
+        if self.editing.is_empty() {
+            return;
+        }
+        let kill = t.is(VKILL, c);
         let count = if t.is(VERASE, c) {
-            self.editing.len().min(1)
-        } else if t.is(VKILL, c) {
+            1
+        } else if kill {
             self.editing.len()
         } else {
             let end = self.editing.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(0, |i| i + 1);
             let start = self.editing[..end].iter().rposition(|b| b.is_ascii_whitespace()).map_or(0, |i| i + 1);
             self.editing.len() - start
         };
-        let kill = t.is(VKILL, c);
-        let visual = t.lflag(ECHO) && if kill { t.lflag(ECHOKE) } else { t.lflag(ECHOE) };
+        let visual = t.lflag(ECHO)
+            && match (t.is(VERASE, c), kill) {
+                (true, _) => t.lflag(ECHOE),
+                (_, true) => t.lflag(ECHOK) && t.lflag(ECHOKE) && t.lflag(ECHOE),
+                _ => true,
+            };
         for _ in 0..count {
             let gone = self.editing.pop().unwrap_or(b' ');
             if visual {
@@ -354,6 +364,15 @@ mod tests {
         let (echo, _) = type_in(&mut l, b"one two \x17\x01\x7f\n");
         assert_eq!(echo, b"one two \x08 \x08\x08 \x08\x08 \x08\x08 \x08^A\x08 \x08\x08 \x08\r\n");
         assert_eq!(read_all(&mut l), [b"one \n".to_vec()]);
+    }
+
+    #[test]
+    fn without_echoke_kill_echoes_the_character_and_a_newline() {
+        let mut l = LineDiscipline::default();
+        l.termios.c_lflag &= !ECHOKE;
+        let (echo, _) = type_in(&mut l, b"\x15ab\x15c\r");
+        assert_eq!(echo, b"ab^U\r\nc\r\n", "nothing to kill: no echo");
+        assert_eq!(read_all(&mut l), [b"c\n".to_vec()]);
     }
 
     #[test]
