@@ -261,9 +261,14 @@ fn ctrl_c_ends_the_foreground_program_and_the_shell_prompts_again() {
     assert_eq!(pty.settings(), before);
 }
 
-/// `c-tty` from linux-programs/c/tty.c (static glibc), built here; None
-/// without the cross compiler (a failure in CI).
+/// `c-tty` from linux-programs/c/tty.c (static glibc), built here once;
+/// None without the cross compiler (a failure in CI).
 fn c_tty() -> Option<std::path::PathBuf> {
+    static BUILT: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+    BUILT.get_or_init(build_c_tty).clone()
+}
+
+fn build_c_tty() -> Option<std::path::PathBuf> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let out = root.join("target/linux-programs");
     let program = out.join("c-tty");
