@@ -40,7 +40,12 @@ fn run_bytes(args: &[&str], input: &[u8]) -> (Option<i32>, Vec<u8>, Vec<u8>) {
 fn stdout_redirected_to_a_file_has_no_carriage_returns() {
     let path = std::env::temp_dir().join(format!("sv39-stdout-{}.txt", std::process::id()));
     let file = std::fs::File::create(&path).unwrap();
-    let status = Command::new(SV39).args(["run", "sh", "-c", "hello; echo two lines"]).stdout(file).status().unwrap();
+    let status = Command::new(SV39)
+        .args(["run", "sh", "-c", "hello; echo two lines"])
+        .stdin(Stdio::null())
+        .stdout(file)
+        .status()
+        .unwrap();
     let text = std::fs::read(&path).unwrap();
     std::fs::remove_file(&path).unwrap();
     assert_eq!(status.code(), Some(0));
