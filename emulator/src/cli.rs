@@ -319,8 +319,9 @@ fn stdin_reader() -> std::sync::mpsc::Receiver<u8> {
     }
     std::thread::spawn(move || {
         let mut buf = [0u8; 256];
+        let mut escapes = crate::run::terminal::Escapes::default();
         while let Ok(n) = stdin.read(&mut buf) {
-            if n == 0 || buf[..n].iter().any(|&b| tx.send(b).is_err()) {
+            if n == 0 || escapes.filter(&buf[..n]).into_iter().any(|b| tx.send(b).is_err()) {
                 break;
             }
         }

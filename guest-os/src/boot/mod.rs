@@ -180,17 +180,21 @@ fn start_init(board: &Board) {
     log!("init: {init_path} with {} arguments", argv.len() - 1);
 }
 
-/// Init's fds 0, 1 and 2: /dev/console, read-write, on a terminal; with
-/// the streams on virtio console ports, stdin read-only, stdout and stderr
-/// (/dev/vport0p1 when it has a port) write-only, as shells redirect them.
+/// Init's fds 0, 1 and 2: /dev/console, read-write, where the stream is
+/// the terminal; else the stream's virtio console port as bytes (stdin
+/// read-only, stdout and stderr write-only, as shells redirect them).
 fn stdio() -> Result<vfs::FdTable, sv39_abi::Errno> {
+    use crate::console::{has_stderr_port, is_terminal, Stream};
     use sv39_abi::fcntl::{O_RDONLY, O_RDWR, O_WRONLY};
-    let on_port = crate::console::stdio_on_port();
-    let stderr: &[&str] = if crate::console::has_stderr_port() { &["dev", "vport0p1"] } else { &["dev", "console"] };
+    let stderr = if has_stderr_port() { "vport0p1" } else { "vport0p0" };
     let mut files = vfs::FdTable::default();
-    for (path, flags) in [(&["dev", "console"][..], O_RDONLY), (&["dev", "console"][..], O_WRONLY), (stderr, O_WRONLY)]
-    {
-        let file = vfs::open(path, if on_port { flags } else { O_RDWR }, 0)?;
+    for (s, port, flags) in [
+        (Stream::Stdin, "vport0p0", O_RDONLY),
+        (Stream::Stdout, "vport0p0", O_WRONLY),
+        (Stream::Stderr, stderr, O_WRONLY),
+    ] {
+        let (name, flags) = if is_terminal(s) { ("console", O_RDWR) } else { (port, flags) };
+        let file = vfs::open(&["dev", name], flags, 0)?;
         files.insert(vfs::Fd { file, cloexec: false })?;
     }
     Ok(files)

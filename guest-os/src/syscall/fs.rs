@@ -12,7 +12,7 @@ use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 use sv39_abi::fcntl::*;
-use sv39_abi::ioctl::{Winsize, FIONBIO, FIONREAD, TIOCGWINSZ};
+use sv39_abi::ioctl::{FIONBIO, FIONREAD};
 use sv39_abi::poll::{PollFd, POLLIN, POLLNVAL, POLLOUT};
 use sv39_abi::time::Timespec;
 use sv39_abi::uio::{IoVec, UIO_MAXIOV};
@@ -312,9 +312,14 @@ pub fn ftruncate(fd: i32, len: i64) -> SysResult {
     }
 }
 
-/// ioctl: a terminal's window size; FIONBIO, FIONREAD of a pipe.
+/// ioctl: FIONBIO; FIONREAD of a pipe; the terminal's (`tty::ioctl`).
 pub fn ioctl(fd: i32, request: u32, arg: u64) -> SysResult {
     let f = file(fd)?;
+    match request {
+        FIONBIO | FIONREAD => {}
+        _ if f.is_terminal() => return crate::tty::ioctl(request, arg),
+        _ => return Err(Errno::ENOTTY),
+    }
     match request {
         FIONBIO => {
             let on = read_value::<i32>(arg)? != 0;
@@ -325,9 +330,6 @@ pub fn ioctl(fd: i32, request: u32, arg: u64) -> SysResult {
             FileKind::Pipe(end) if !end.is_write_end() => write_value(arg, &(end.len() as i32))?,
             _ => return Err(Errno::ENOTTY),
         },
-        TIOCGWINSZ if f.is_terminal() => {
-            write_value(arg, &Winsize { ws_row: 24, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0 })?
-        }
         _ => return Err(Errno::ENOTTY),
     }
     Ok(0)
