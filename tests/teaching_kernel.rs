@@ -35,8 +35,12 @@ fn built() -> Option<&'static Path> {
                 .arg(format!("BUILD={}", dir.display()))
                 .output()
                 .expect("make");
-            assert!(out.status.success(), "make -C teaching-kernel:\n{}{}",
-                String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "make -C teaching-kernel:\n{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
             Some(dir)
         })
         .as_deref()
