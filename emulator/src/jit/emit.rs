@@ -1,0 +1,513 @@
+//! x86-64 code for one guest block, emitted with dynasm-rs.
+//!
+//! Registers: rbx = `Hart::x` (guest registers stay in memory, x0 is never
+//! written so it reads 0), r15 = the `Frame`; rax, rcx, rdx, rsi, rdi, r8, r9
+//! are scratch. A block is entered at its prologue, which checks that it
+//! fits in the batch (`cycle + n <= batch_end`) and that its page's
+//! generation is the one it was translated from, then adds n to `cycle`; an
+//! exit in the middle (a fault, or an access that must end the block) takes
+//! back the instructions not reached, so `cycle` and `pc` are exactly the
+//! interpreter's. Every exit stores the next pc and returns an `Exit` code
+//! through the shared epilogue; exits to a pc on the block's own page start
+//! with a `jmp rel32` to the next instruction, which the dispatcher patches
+//! to jump straight to that block once it exists (chaining).
+
+use super::frame::{self, BATCH_END, CYCLE, EXIT_SLOT, LOAD_HITS, LOAD_HOT, LOAD_TAG, PC, STATUS};
+use super::frame::{ASID, STORE_HITS, STORE_HOT, STORE_TAG};
+use crate::hart::op::{Decoded, Op};
+use crate::mmu::tlb::{HOT_ASID, HOT_HOST_OFF, HOT_SIZE, HOT_TAG, TLB_ENTRIES};
+use dynasmrt::x64::X64Relocation;
+use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
+
+/// Why translated code returned to the dispatcher.
+pub const EXIT_NEXT: u64 = 0;
+pub const EXIT_FAULT: u64 = 1;
+pub const EXIT_BUDGET: u64 = 2;
+pub const EXIT_STALE: u64 = 3;
+
+type Asm = VecAssembler<X64Relocation>;
+
+/// Whether the translator covers `op`; anything else is left to the interpreter.
+pub fn covers(op: Op) -> bool {
+    use Op::*;
+    matches!(
+        op,
+        Lui | Auipc | Jal | Jalr | Beq | Bne | Blt | Bge | Bltu | Bgeu | Lb | Lh | Lw | Ld | Lbu | Lhu | Lwu
+            | Sb | Sh | Sw | Sd | Addi | Slti | Sltiu | Xori | Ori | Andi | Slli | Srli | Srai | Add | Sub
+            | Sll | Slt | Sltu | Xor | Srl | Sra | Or | And | Addiw | Slliw | Srliw | Sraiw | Addw | Subw
+            | Sllw | Srlw | Sraw | Fence | Mul | Mulh | Mulhsu | Mulhu | Div | Divu | Rem | Remu | Mulw
+            | Divw | Divuw | Remw | Remuw
+    )
+}
+
+/// Whether `op` transfers control (it ends a block).
+pub fn ends_block(op: Op) -> bool {
+    matches!(op, Op::Jal | Op::Jalr | Op::Beq | Op::Bne | Op::Blt | Op::Bge | Op::Bltu | Op::Bgeu)
+}
+
+/// The shared entry and exit: `enter(frame, x, block) -> Exit`, and the
+/// epilogue every block jumps to with the exit code in eax.
+pub fn trampoline(base: usize) -> (Vec<u8>, usize, usize) {
+    let mut ops = Asm::new(base);
+    let enter = ops.offset().0;
+    dynasm!(ops
+        ; .arch x64
+        ; push rbx ; push rbp ; push r12 ; push r13 ; push r14 ; push r15
+        ; sub rsp, 8 // 16-byte aligned for the helper calls
+        ; mov r15, rdi
+        ; mov rbx, rsi
+        ; jmp rdx
+    );
+    let epilogue = ops.offset().0;
+    dynasm!(ops
+        ; .arch x64
+        ; add rsp, 8
+        ; pop r15 ; pop r14 ; pop r13 ; pop r12 ; pop rbp ; pop rbx
+        ; ret
+    );
+    let bytes = ops.finalize().unwrap_or_default();
+    (bytes, base + enter, base + epilogue)
+}
+
+/// One instruction to translate, at `pc`.
+pub struct Insn {
+    pub pc: u64,
+    pub d: Decoded,
+}
+
+/// Where a block's code stops the block early.
+enum Stub {
+    /// The instruction at `pc` faulted; `back` instructions were not reached.
+    Fault { label: DynamicLabel, pc: u64, back: u64 },
+    /// The instruction before `pc` completed but the block stops there.
+    Stop { label: DynamicLabel, pc: u64, back: u64 },
+}
+
+struct Emitter {
+    ops: Asm,
+    base: usize,
+    epilogue: usize,
+    /// The block's virtual page: exits there can be chained.
+    page: u64,
+    stubs: Vec<Stub>,
+}
+
+/// The code for `insns` (a block on one page, generation `gen` at `gen_at`),
+/// to be placed at host address `base`.
+pub fn block(base: usize, epilogue: usize, insns: &[Insn], gen: u32, gen_at: *const u32) -> Vec<u8> {
+    let mut e = Emitter { ops: Asm::new(base), base, epilogue, page: insns[0].pc >> 12, stubs: Vec::new() };
+    e.prologue(insns[0].pc, insns.len() as i32, gen, gen_at);
+    let n = insns.len() as u64;
+    for (i, insn) in insns.iter().enumerate() {
+        e.insn(insn, n - i as u64 - 1);
+    }
+    let last = &insns[insns.len() - 1];
+    if !ends_block(last.d.op) {
+        e.exit_to(last.pc.wrapping_add(last.d.len as u64));
+    }
+    e.stubs();
+    e.ops.finalize().unwrap_or_default()
+}
+
+fn x(r: u8) -> i32 {
+    (r as i32 & 31) * 8
+}
+
+impl Emitter {
+    fn prologue(&mut self, pc: u64, n: i32, gen: u32, gen_at: *const u32) {
+        let budget = self.ops.new_dynamic_label();
+        let stale = self.ops.new_dynamic_label();
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rax, QWORD [r15 + CYCLE]
+            ; add rax, n
+            ; cmp rax, QWORD [r15 + BATCH_END]
+            ; ja =>budget
+            ; mov rcx, QWORD gen_at as i64
+            ; cmp DWORD [rcx], gen as i32
+            ; jne =>stale
+            ; mov QWORD [r15 + CYCLE], rax
+        );
+        let body = self.ops.new_dynamic_label();
+        dynasm!(self.ops ; .arch x64 ; jmp =>body ; =>budget);
+        self.leave(pc, EXIT_BUDGET);
+        dynasm!(self.ops ; .arch x64 ; =>stale);
+        self.leave(pc, EXIT_STALE);
+        dynasm!(self.ops ; .arch x64 ; =>body);
+    }
+
+    /// Returns `exit` with `pc` as the next pc, not chainable.
+    fn leave(&mut self, pc: u64, exit: u64) {
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rax, QWORD pc as i64
+            ; mov QWORD [r15 + PC], rax
+            ; mov QWORD [r15 + EXIT_SLOT], 0
+            ; mov eax, exit as i32
+        );
+        self.jmp_abs(self.epilogue);
+    }
+
+    /// `jmp rel32` to a host address.
+    fn jmp_abs(&mut self, target: usize) {
+        let at = self.base + self.ops.offset().0 + 5;
+        let rel = (target as i64 - at as i64) as i32;
+        self.ops.push(0xe9);
+        self.ops.extend(rel.to_le_bytes());
+    }
+
+    /// Leaves the block for `pc`, through a patchable jump when `pc` is on
+    /// the block's page.
+    fn exit_to(&mut self, pc: u64) {
+        if pc >> 12 != self.page {
+            return self.leave(pc, EXIT_NEXT);
+        }
+        let slot = self.base + self.ops.offset().0 + 1;
+        self.ops.push(0xe9);
+        self.ops.extend(0i32.to_le_bytes()); // falls through until chained
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rax, QWORD pc as i64
+            ; mov QWORD [r15 + PC], rax
+            ; mov rax, QWORD slot as i64
+            ; mov QWORD [r15 + EXIT_SLOT], rax
+            ; mov eax, EXIT_NEXT as i32
+        );
+        self.jmp_abs(self.epilogue);
+    }
+
+    fn stubs(&mut self) {
+        for stub in std::mem::take(&mut self.stubs) {
+            let (label, pc, back, exit) = match stub {
+                Stub::Fault { label, pc, back } => (label, pc, back, EXIT_FAULT),
+                Stub::Stop { label, pc, back } => (label, pc, back, EXIT_NEXT),
+            };
+            dynasm!(self.ops ; .arch x64 ; =>label ; sub QWORD [r15 + CYCLE], back as i32);
+            self.leave(pc, exit);
+        }
+    }
+
+    /// One instruction; `back` instructions of the block follow it.
+    fn insn(&mut self, insn: &Insn, back: u64) {
+        let Insn { pc, d } = *insn;
+        let next = pc.wrapping_add(d.len as u64);
+        let (rd, rs1, rs2, imm) = (d.rd, d.rs1, d.rs2, d.imm);
+        use Op::*;
+        match d.op {
+            Lui if rd != 0 => dynasm!(self.ops ; .arch x64 ; mov QWORD [rbx + x(rd)], imm),
+            Auipc if rd != 0 => self.set_const(rd, pc.wrapping_add(imm as i64 as u64)),
+            Jal => {
+                self.set_const(rd, next);
+                self.exit_to(pc.wrapping_add(imm as i64 as u64));
+            }
+            Jalr => self.jalr(rd, rs1, imm, next),
+            Beq | Bne | Blt | Bge | Bltu | Bgeu => self.branch(d.op, rs1, rs2, pc.wrapping_add(imm as i64 as u64), next),
+            Lb | Lh | Lw | Ld | Lbu | Lhu | Lwu => self.load(d, pc, back),
+            Sb | Sh | Sw | Sd => self.store(d, pc, back),
+            Fence => {}
+            _ if rd == 0 => {} // computations into x0 have no effect
+            Addi | Slti | Sltiu | Xori | Ori | Andi | Slli | Srli | Srai | Addiw | Slliw | Srliw | Sraiw => {
+                self.alu_imm(d.op, rd, rs1, imm)
+            }
+            _ => self.alu_reg(d.op, rd, rs1, rs2),
+        }
+    }
+
+    fn set_const(&mut self, rd: u8, v: u64) {
+        if rd != 0 {
+            dynasm!(self.ops ; .arch x64 ; mov rax, QWORD v as i64 ; mov QWORD [rbx + x(rd)], rax);
+        }
+    }
+
+    fn jalr(&mut self, rd: u8, rs1: u8, imm: i32, next: u64) {
+        // The target is taken before rd is written (rd may be rs1).
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rax, QWORD [rbx + x(rs1)]
+            ; add rax, imm
+            ; and rax, -2
+            ; mov QWORD [r15 + PC], rax
+            ; mov QWORD [r15 + EXIT_SLOT], 0
+        );
+        self.set_const(rd, next);
+        dynasm!(self.ops ; .arch x64 ; mov eax, EXIT_NEXT as i32);
+        self.jmp_abs(self.epilogue);
+    }
+
+    fn branch(&mut self, op: Op, rs1: u8, rs2: u8, target: u64, next: u64) {
+        let taken = self.ops.new_dynamic_label();
+        dynasm!(self.ops ; .arch x64 ; mov rax, QWORD [rbx + x(rs1)] ; cmp rax, QWORD [rbx + x(rs2)]);
+        match op {
+            Op::Beq => dynasm!(self.ops ; .arch x64 ; je =>taken),
+            Op::Bne => dynasm!(self.ops ; .arch x64 ; jne =>taken),
+            Op::Blt => dynasm!(self.ops ; .arch x64 ; jl =>taken),
+            Op::Bge => dynasm!(self.ops ; .arch x64 ; jge =>taken),
+            Op::Bltu => dynasm!(self.ops ; .arch x64 ; jb =>taken),
+            _ => dynasm!(self.ops ; .arch x64 ; jae =>taken),
+        }
+        self.exit_to(next);
+        dynasm!(self.ops ; .arch x64 ; =>taken);
+        self.exit_to(target);
+    }
+
+    fn alu_imm(&mut self, op: Op, rd: u8, rs1: u8, imm: i32) {
+        let sh = (imm & 63) as i8;
+        let shw = (imm & 31) as i8;
+        dynasm!(self.ops ; .arch x64 ; mov rax, QWORD [rbx + x(rs1)]);
+        match op {
+            Op::Addi => dynasm!(self.ops ; .arch x64 ; add rax, imm),
+            Op::Slti => dynasm!(self.ops ; .arch x64 ; cmp rax, imm ; setl al ; movzx eax, al),
+            Op::Sltiu => dynasm!(self.ops ; .arch x64 ; cmp rax, imm ; setb al ; movzx eax, al),
+            Op::Xori => dynasm!(self.ops ; .arch x64 ; xor rax, imm),
+            Op::Ori => dynasm!(self.ops ; .arch x64 ; or rax, imm),
+            Op::Andi => dynasm!(self.ops ; .arch x64 ; and rax, imm),
+            Op::Slli => dynasm!(self.ops ; .arch x64 ; shl rax, sh),
+            Op::Srli => dynasm!(self.ops ; .arch x64 ; shr rax, sh),
+            Op::Srai => dynasm!(self.ops ; .arch x64 ; sar rax, sh),
+            Op::Addiw => dynasm!(self.ops ; .arch x64 ; add eax, imm ; movsxd rax, eax),
+            Op::Slliw => dynasm!(self.ops ; .arch x64 ; shl eax, shw ; movsxd rax, eax),
+            Op::Srliw => dynasm!(self.ops ; .arch x64 ; shr eax, shw ; movsxd rax, eax),
+            _ => dynasm!(self.ops ; .arch x64 ; sar eax, shw ; movsxd rax, eax), // Sraiw
+        }
+        dynasm!(self.ops ; .arch x64 ; mov QWORD [rbx + x(rd)], rax);
+    }
+
+    /// Register-register computations: rax = rs1 op rs2, then rd = rax.
+    fn alu_reg(&mut self, op: Op, rd: u8, rs1: u8, rs2: u8) {
+        let b = x(rs2);
+        dynasm!(self.ops ; .arch x64 ; mov rax, QWORD [rbx + x(rs1)]);
+        match op {
+            Op::Add => dynasm!(self.ops ; .arch x64 ; add rax, QWORD [rbx + b]),
+            Op::Sub => dynasm!(self.ops ; .arch x64 ; sub rax, QWORD [rbx + b]),
+            Op::Xor => dynasm!(self.ops ; .arch x64 ; xor rax, QWORD [rbx + b]),
+            Op::Or => dynasm!(self.ops ; .arch x64 ; or rax, QWORD [rbx + b]),
+            Op::And => dynasm!(self.ops ; .arch x64 ; and rax, QWORD [rbx + b]),
+            // x86 masks the count to 6 bits (5 for 32-bit operands), as RISC-V does.
+            Op::Sll => dynasm!(self.ops ; .arch x64 ; mov rcx, QWORD [rbx + b] ; shl rax, cl),
+            Op::Srl => dynasm!(self.ops ; .arch x64 ; mov rcx, QWORD [rbx + b] ; shr rax, cl),
+            Op::Sra => dynasm!(self.ops ; .arch x64 ; mov rcx, QWORD [rbx + b] ; sar rax, cl),
+            Op::Slt => dynasm!(self.ops ; .arch x64 ; cmp rax, QWORD [rbx + b] ; setl al ; movzx eax, al),
+            Op::Sltu => dynasm!(self.ops ; .arch x64 ; cmp rax, QWORD [rbx + b] ; setb al ; movzx eax, al),
+            Op::Addw => dynasm!(self.ops ; .arch x64 ; add eax, DWORD [rbx + b] ; movsxd rax, eax),
+            Op::Subw => dynasm!(self.ops ; .arch x64 ; sub eax, DWORD [rbx + b] ; movsxd rax, eax),
+            Op::Sllw => dynasm!(self.ops ; .arch x64 ; mov rcx, QWORD [rbx + b] ; shl eax, cl ; movsxd rax, eax),
+            Op::Srlw => dynasm!(self.ops ; .arch x64 ; mov rcx, QWORD [rbx + b] ; shr eax, cl ; movsxd rax, eax),
+            Op::Sraw => dynasm!(self.ops ; .arch x64 ; mov rcx, QWORD [rbx + b] ; sar eax, cl ; movsxd rax, eax),
+            Op::Mul => dynasm!(self.ops ; .arch x64 ; imul rax, QWORD [rbx + b]),
+            Op::Mulw => dynasm!(self.ops ; .arch x64 ; imul eax, DWORD [rbx + b] ; movsxd rax, eax),
+            Op::Mulh => dynasm!(self.ops ; .arch x64 ; imul QWORD [rbx + b] ; mov rax, rdx),
+            Op::Mulhu => dynasm!(self.ops ; .arch x64 ; mul QWORD [rbx + b] ; mov rax, rdx),
+            // signed × unsigned: the unsigned high half, less rs2 when rs1 < 0.
+            Op::Mulhsu => dynasm!(self.ops
+                ; .arch x64
+                ; mov rcx, rax
+                ; mul QWORD [rbx + b]
+                ; sar rcx, 63
+                ; and rcx, QWORD [rbx + b]
+                ; sub rdx, rcx
+                ; mov rax, rdx
+            ),
+            _ => self.divide(op, b),
+        }
+        dynasm!(self.ops ; .arch x64 ; mov QWORD [rbx + x(rd)], rax);
+    }
+
+    /// Division and remainder (unprivileged spec table 7.1): by zero, the
+    /// quotient is all ones and the remainder the dividend; MIN / -1 gives
+    /// MIN remainder 0. x86 traps on both, so they are branched around.
+    /// rax holds rs1; the result is left in rax.
+    fn divide(&mut self, op: Op, b: i32) {
+        match op {
+            Op::Div | Op::Rem => {
+                let rem = op == Op::Rem;
+                dynasm!(self.ops
+                    ; .arch x64
+                    ; mov rcx, QWORD [rbx + b]
+                    ; test rcx, rcx
+                    ; jz >zero
+                    ; cmp rcx, -1
+                    ; je >minus_one
+                    ; cqo
+                    ; idiv rcx
+                );
+                if rem {
+                    dynasm!(self.ops ; .arch x64 ; mov rax, rdx ; jmp >done ; minus_one: ; xor eax, eax ; jmp >done ; zero:);
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; jmp >done ; minus_one: ; neg rax ; jmp >done ; zero: ; mov rax, -1);
+                }
+                dynasm!(self.ops ; .arch x64 ; done:);
+            }
+            Op::Divu | Op::Remu => {
+                dynasm!(self.ops ; .arch x64 ; mov rcx, QWORD [rbx + b] ; test rcx, rcx ; jz >zero ; xor edx, edx ; div rcx);
+                if op == Op::Remu {
+                    dynasm!(self.ops ; .arch x64 ; mov rax, rdx ; zero:);
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; jmp >done ; zero: ; mov rax, -1 ; done:);
+                }
+            }
+            Op::Divw | Op::Remw => {
+                dynasm!(self.ops
+                    ; .arch x64
+                    ; mov ecx, DWORD [rbx + b]
+                    ; test ecx, ecx
+                    ; jz >zero
+                    ; cmp ecx, -1
+                    ; je >minus_one
+                    ; cdq
+                    ; idiv ecx
+                );
+                if op == Op::Remw {
+                    dynasm!(self.ops ; .arch x64 ; mov eax, edx ; jmp >done ; minus_one: ; xor eax, eax ; jmp >done ; zero:);
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; jmp >done ; minus_one: ; neg eax ; jmp >done ; zero: ; mov eax, -1);
+                }
+                dynasm!(self.ops ; .arch x64 ; done: ; movsxd rax, eax);
+            }
+            _ => {
+                // Divuw, Remuw
+                dynasm!(self.ops ; .arch x64 ; mov ecx, DWORD [rbx + b] ; test ecx, ecx ; jz >zero ; xor edx, edx ; div ecx);
+                if op == Op::Remuw {
+                    dynasm!(self.ops ; .arch x64 ; mov eax, edx ; zero:);
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; jmp >done ; zero: ; mov eax, -1 ; done:);
+                }
+                dynasm!(self.ops ; .arch x64 ; movsxd rax, eax);
+            }
+        }
+    }
+
+    /// rsi = rs1 + imm; jumps to `slow` unless the access of `size` bytes
+    /// stays in its page and the TLB (`hot`, `tag`) holds it; then rsi is
+    /// the host address (the TLB's own hit test, `Tlb::lookup`, inlined).
+    fn tlb_lookup(&mut self, rs1: u8, imm: i32, size: i32, hot: i32, tag: i32, hits: i32, slow: DynamicLabel) {
+        let hit = self.ops.new_dynamic_label();
+        dynasm!(self.ops ; .arch x64 ; mov rsi, QWORD [rbx + x(rs1)] ; add rsi, imm);
+        if size > 1 {
+            dynasm!(self.ops ; .arch x64 ; mov eax, esi ; and eax, 0xfff ; cmp eax, 0x1000 - size ; ja =>slow);
+        }
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rdx, rsi
+            ; shr rdx, 12
+            ; mov eax, edx
+            ; and eax, (TLB_ENTRIES - 1) as i32
+            ; imul eax, eax, HOT_SIZE as i32
+            ; add rax, QWORD [r15 + hot]
+            ; shl rdx, 5
+            ; or rdx, QWORD [r15 + tag]
+            ; cmp rdx, QWORD [rax + HOT_TAG as i32]
+            ; jne =>slow
+            ; mov ecx, DWORD [rax + HOT_ASID as i32]
+            ; cmp ecx, DWORD [r15 + ASID]
+            ; je =>hit
+            ; cmp ecx, -1
+            ; jne =>slow
+            ; =>hit
+            ; add rsi, QWORD [rax + HOT_HOST_OFF as i32]
+            ; add QWORD [r15 + hits], 1
+        );
+    }
+
+    /// Checks the helper's status: a fault leaves through a stub.
+    fn check_fault(&mut self, pc: u64, back: u64) {
+        let label = self.ops.new_dynamic_label();
+        self.stubs.push(Stub::Fault { label, pc, back });
+        dynasm!(self.ops ; .arch x64 ; cmp QWORD [r15 + STATUS], frame::FAULT as i32 ; je =>label);
+    }
+
+    /// After a completed slow access: the block stops if the helper says so.
+    fn check_stop(&mut self, next: u64, back: u64) {
+        let label = self.ops.new_dynamic_label();
+        self.stubs.push(Stub::Stop { label, pc: next, back });
+        dynasm!(self.ops ; .arch x64 ; cmp QWORD [r15 + STATUS], frame::OK as i32 ; jne =>label);
+    }
+
+    fn load(&mut self, d: Decoded, pc: u64, back: u64) {
+        let size = match d.op {
+            Op::Lb | Op::Lbu => 1,
+            Op::Lh | Op::Lhu => 2,
+            Op::Lw | Op::Lwu => 4,
+            _ => 8,
+        };
+        let (slow, done) = (self.ops.new_dynamic_label(), self.ops.new_dynamic_label());
+        self.tlb_lookup(d.rs1, d.imm, size, LOAD_HOT, LOAD_TAG, LOAD_HITS, slow);
+        match d.op {
+            Op::Lb => dynasm!(self.ops ; .arch x64 ; movsx rax, BYTE [rsi]),
+            Op::Lbu => dynasm!(self.ops ; .arch x64 ; movzx eax, BYTE [rsi]),
+            Op::Lh => dynasm!(self.ops ; .arch x64 ; movsx rax, WORD [rsi]),
+            Op::Lhu => dynasm!(self.ops ; .arch x64 ; movzx eax, WORD [rsi]),
+            Op::Lw => dynasm!(self.ops ; .arch x64 ; movsxd rax, DWORD [rsi]),
+            Op::Lwu => dynasm!(self.ops ; .arch x64 ; mov eax, DWORD [rsi]),
+            _ => dynasm!(self.ops ; .arch x64 ; mov rax, QWORD [rsi]),
+        }
+        self.write_rd(d.rd);
+        dynasm!(self.ops ; .arch x64 ; jmp =>done ; =>slow);
+        let helper = match size {
+            1 => frame::load::<u8> as *const () as usize,
+            2 => frame::load::<u16> as *const () as usize,
+            4 => frame::load::<u32> as *const () as usize,
+            _ => frame::load::<u64> as *const () as usize,
+        };
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rdi, r15
+            ; mov rdx, QWORD pc as i64
+            ; mov ecx, back as i32
+            ; mov rax, QWORD helper as i64
+            ; call rax
+        );
+        self.check_fault(pc, back);
+        match d.op {
+            Op::Lb => dynasm!(self.ops ; .arch x64 ; movsx rax, al),
+            Op::Lh => dynasm!(self.ops ; .arch x64 ; movsx rax, ax),
+            Op::Lw => dynasm!(self.ops ; .arch x64 ; movsxd rax, eax),
+            _ => {}
+        }
+        self.write_rd(d.rd);
+        self.check_stop(pc.wrapping_add(d.len as u64), back);
+        dynasm!(self.ops ; .arch x64 ; =>done);
+    }
+
+    fn write_rd(&mut self, rd: u8) {
+        if rd != 0 {
+            dynasm!(self.ops ; .arch x64 ; mov QWORD [rbx + x(rd)], rax);
+        }
+    }
+
+    fn store(&mut self, d: Decoded, pc: u64, back: u64) {
+        let size = match d.op {
+            Op::Sb => 1,
+            Op::Sh => 2,
+            Op::Sw => 4,
+            _ => 8,
+        };
+        let (slow, done) = (self.ops.new_dynamic_label(), self.ops.new_dynamic_label());
+        dynasm!(self.ops ; .arch x64 ; mov r9, QWORD [rbx + x(d.rs2)]);
+        self.tlb_lookup(d.rs1, d.imm, size, STORE_HOT, STORE_TAG, STORE_HITS, slow);
+        match size {
+            1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [rsi], r9b),
+            2 => dynasm!(self.ops ; .arch x64 ; mov WORD [rsi], r9w),
+            4 => dynasm!(self.ops ; .arch x64 ; mov DWORD [rsi], r9d),
+            _ => dynasm!(self.ops ; .arch x64 ; mov QWORD [rsi], r9),
+        }
+        dynasm!(self.ops ; .arch x64 ; jmp =>done ; =>slow);
+        let helper = match size {
+            1 => frame::store::<u8> as *const () as usize,
+            2 => frame::store::<u16> as *const () as usize,
+            4 => frame::store::<u32> as *const () as usize,
+            _ => frame::store::<u64> as *const () as usize,
+        };
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rdi, r15
+            ; mov rdx, r9
+            ; mov rcx, QWORD pc as i64
+            ; mov r8d, back as i32
+            ; mov rax, QWORD helper as i64
+            ; call rax
+        );
+        self.check_fault(pc, back);
+        self.check_stop(pc.wrapping_add(d.len as u64), back);
+        dynasm!(self.ops ; .arch x64 ; =>done);
+    }
+}
