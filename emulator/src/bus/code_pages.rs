@@ -68,10 +68,9 @@ impl CodePages {
         }
     }
 
-    /// Page `page`'s generation and where it lives (it never moves: the JIT's
-    /// blocks compare it on entry).
-    pub fn generation(&self, page: usize) -> (u32, *const u32) {
-        (self.generations[page], &self.generations[page])
+    /// Page `page`'s generation (the JIT compares it before entering a block).
+    pub fn generation(&self, page: usize) -> u32 {
+        self.generations[page]
     }
 
     pub fn watch(&mut self, page: usize) {

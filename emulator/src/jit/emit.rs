@@ -1,19 +1,19 @@
 //! x86-64 code for one guest block, emitted with dynasm-rs.
 //!
 //! Registers: rbx = `Hart::x` (guest registers stay in memory, x0 is never
-//! written so it reads 0), r15 = the `Frame`; rax, rcx, rdx, rsi, rdi, r8, r9
-//! are scratch. A block is entered at its prologue, which checks that it
-//! fits in the batch (`cycle + n <= batch_end`) and that its page's
-//! generation is the one it was translated from, then adds n to `cycle`; an
-//! exit in the middle (a fault, or an access that must end the block) takes
+//! written so it reads 0), r15 = the `Frame`, r14 = the cycle count, r12 and
+//! r13 = load and store TLB hits (in registers: a count in memory would chain
+//! every access to the last); rax, rcx, rdx, rsi, rdi, r8, r9 are scratch.
+//! A block is entered at its prologue, which checks that it fits in the batch
+//! (`cycle + n <= batch_end`), then adds n to `cycle`; an exit in the middle (a fault, or an access that must end the block) takes
 //! back the instructions not reached, so `cycle` and `pc` are exactly the
 //! interpreter's. Every exit stores the next pc and returns an `Exit` code
 //! through the shared epilogue; exits to a pc on the block's own page start
 //! with a `jmp rel32` to the next instruction, which the dispatcher patches
 //! to jump straight to that block once it exists (chaining).
 
-use super::frame::{self, BATCH_END, CYCLE, EXIT_SLOT, LOAD_HITS, LOAD_HOT, LOAD_TAG, PC, STATUS};
-use super::frame::{ASID, STORE_HITS, STORE_HOT, STORE_TAG};
+use super::frame::{self, ASID, BATCH_END, CYCLE, EXIT_SLOT, LOAD_HITS, LOAD_HOT, LOAD_TAG, PC, STATUS};
+use super::frame::{STORE_HITS, STORE_HOT, STORE_TAG};
 use crate::hart::op::{Decoded, Op};
 use crate::mmu::tlb::{HOT_ASID, HOT_HOST_OFF, HOT_SIZE, HOT_TAG, TLB_ENTRIES};
 use dynasmrt::x64::X64Relocation;
@@ -23,7 +23,6 @@ use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
 pub const EXIT_NEXT: u64 = 0;
 pub const EXIT_FAULT: u64 = 1;
 pub const EXIT_BUDGET: u64 = 2;
-pub const EXIT_STALE: u64 = 3;
 
 type Asm = VecAssembler<X64Relocation>;
 
@@ -56,11 +55,17 @@ pub fn trampoline(base: usize) -> (Vec<u8>, usize, usize) {
         ; sub rsp, 8 // 16-byte aligned for the helper calls
         ; mov r15, rdi
         ; mov rbx, rsi
+        ; mov r14, QWORD [r15 + CYCLE]
+        ; xor r12d, r12d
+        ; xor r13d, r13d
         ; jmp rdx
     );
     let epilogue = ops.offset().0;
     dynasm!(ops
         ; .arch x64
+        ; mov QWORD [r15 + CYCLE], r14
+        ; mov QWORD [r15 + LOAD_HITS], r12
+        ; mov QWORD [r15 + STORE_HITS], r13
         ; add rsp, 8
         ; pop r15 ; pop r14 ; pop r13 ; pop r12 ; pop rbp ; pop rbx
         ; ret
@@ -92,11 +97,10 @@ struct Emitter {
     stubs: Vec<Stub>,
 }
 
-/// The code for `insns` (a block on one page, generation `gen` at `gen_at`),
-/// to be placed at host address `base`.
-pub fn block(base: usize, epilogue: usize, insns: &[Insn], gen: u32, gen_at: *const u32) -> Vec<u8> {
+/// The code for `insns` (a block on one page), to be placed at host address `base`.
+pub fn block(base: usize, epilogue: usize, insns: &[Insn]) -> Vec<u8> {
     let mut e = Emitter { ops: Asm::new(base), base, epilogue, page: insns[0].pc >> 12, stubs: Vec::new() };
-    e.prologue(insns[0].pc, insns.len() as i32, gen, gen_at);
+    e.prologue(insns[0].pc, insns.len() as i32);
     let n = insns.len() as u64;
     for (i, insn) in insns.iter().enumerate() {
         e.insn(insn, n - i as u64 - 1);
@@ -114,25 +118,18 @@ fn x(r: u8) -> i32 {
 }
 
 impl Emitter {
-    fn prologue(&mut self, pc: u64, n: i32, gen: u32, gen_at: *const u32) {
-        let budget = self.ops.new_dynamic_label();
-        let stale = self.ops.new_dynamic_label();
+    fn prologue(&mut self, pc: u64, n: i32) {
+        let (budget, body) = (self.ops.new_dynamic_label(), self.ops.new_dynamic_label());
         dynasm!(self.ops
             ; .arch x64
-            ; mov rax, QWORD [r15 + CYCLE]
-            ; add rax, n
+            ; lea rax, [r14 + n]
             ; cmp rax, QWORD [r15 + BATCH_END]
             ; ja =>budget
-            ; mov rcx, QWORD gen_at as i64
-            ; cmp DWORD [rcx], gen as i32
-            ; jne =>stale
-            ; mov QWORD [r15 + CYCLE], rax
+            ; mov r14, rax
+            ; jmp =>body
+            ; =>budget
         );
-        let body = self.ops.new_dynamic_label();
-        dynasm!(self.ops ; .arch x64 ; jmp =>body ; =>budget);
         self.leave(pc, EXIT_BUDGET);
-        dynasm!(self.ops ; .arch x64 ; =>stale);
-        self.leave(pc, EXIT_STALE);
         dynasm!(self.ops ; .arch x64 ; =>body);
     }
 
@@ -182,7 +179,7 @@ impl Emitter {
                 Stub::Fault { label, pc, back } => (label, pc, back, EXIT_FAULT),
                 Stub::Stop { label, pc, back } => (label, pc, back, EXIT_NEXT),
             };
-            dynasm!(self.ops ; .arch x64 ; =>label ; sub QWORD [r15 + CYCLE], back as i32);
+            dynasm!(self.ops ; .arch x64 ; =>label ; sub r14, back as i32);
             self.leave(pc, exit);
         }
     }
@@ -379,7 +376,8 @@ impl Emitter {
     /// rsi = rs1 + imm; jumps to `slow` unless the access of `size` bytes
     /// stays in its page and the TLB (`hot`, `tag`) holds it; then rsi is
     /// the host address (the TLB's own hit test, `Tlb::lookup`, inlined).
-    fn tlb_lookup(&mut self, rs1: u8, imm: i32, size: i32, hot: i32, tag: i32, hits: i32, slow: DynamicLabel) {
+    fn tlb_lookup(&mut self, rs1: u8, imm: i32, size: i32, store: bool, slow: DynamicLabel) {
+        let (hot, tag) = if store { (STORE_HOT, STORE_TAG) } else { (LOAD_HOT, LOAD_TAG) };
         let hit = self.ops.new_dynamic_label();
         dynasm!(self.ops ; .arch x64 ; mov rsi, QWORD [rbx + x(rs1)] ; add rsi, imm);
         if size > 1 {
@@ -404,8 +402,12 @@ impl Emitter {
             ; jne =>slow
             ; =>hit
             ; add rsi, QWORD [rax + HOT_HOST_OFF as i32]
-            ; add QWORD [r15 + hits], 1
         );
+        if store {
+            dynasm!(self.ops ; .arch x64 ; inc r13);
+        } else {
+            dynasm!(self.ops ; .arch x64 ; inc r12);
+        }
     }
 
     /// Checks the helper's status: a fault leaves through a stub.
@@ -430,7 +432,7 @@ impl Emitter {
             _ => 8,
         };
         let (slow, done) = (self.ops.new_dynamic_label(), self.ops.new_dynamic_label());
-        self.tlb_lookup(d.rs1, d.imm, size, LOAD_HOT, LOAD_TAG, LOAD_HITS, slow);
+        self.tlb_lookup(d.rs1, d.imm, size, false, slow);
         match d.op {
             Op::Lb => dynasm!(self.ops ; .arch x64 ; movsx rax, BYTE [rsi]),
             Op::Lbu => dynasm!(self.ops ; .arch x64 ; movzx eax, BYTE [rsi]),
@@ -450,6 +452,7 @@ impl Emitter {
         };
         dynasm!(self.ops
             ; .arch x64
+            ; mov QWORD [r15 + CYCLE], r14
             ; mov rdi, r15
             ; mov rdx, QWORD pc as i64
             ; mov ecx, back as i32
@@ -483,7 +486,7 @@ impl Emitter {
         };
         let (slow, done) = (self.ops.new_dynamic_label(), self.ops.new_dynamic_label());
         dynasm!(self.ops ; .arch x64 ; mov r9, QWORD [rbx + x(d.rs2)]);
-        self.tlb_lookup(d.rs1, d.imm, size, STORE_HOT, STORE_TAG, STORE_HITS, slow);
+        self.tlb_lookup(d.rs1, d.imm, size, true, slow);
         match size {
             1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [rsi], r9b),
             2 => dynasm!(self.ops ; .arch x64 ; mov WORD [rsi], r9w),
@@ -499,6 +502,7 @@ impl Emitter {
         };
         dynasm!(self.ops
             ; .arch x64
+            ; mov QWORD [r15 + CYCLE], r14
             ; mov rdi, r15
             ; mov rdx, r9
             ; mov rcx, QWORD pc as i64

@@ -13,9 +13,11 @@
 //! - translation: a block is found by (va, pa) with pa from the fetch TLB, so
 //!   satp writes and sfence.vma need no flush here; a chained jump stays on
 //!   the page its block was entered on, whose translation was just checked.
-//! - code changes: a block's prologue compares its page's generation
+//! - code changes: the dispatcher compares a block's page generation
 //!   (`CodePages::generation`), which every write to a code page moves
-//!   (stores, DMA, the debugger); a write from inside a block stops it at once.
+//!   (stores, DMA, the debugger), before it enters the block; a write from
+//!   inside a block stops it at once, so a chain (same page) never runs on
+//!   into code written since.
 //! - time: a block runs only when it ends by the batch end, so interrupts and
 //!   timer deadlines come at the interpreter's instruction.
 
@@ -27,7 +29,7 @@ use crate::bus::Bus;
 use crate::hart::decode;
 use crate::hart::Hart;
 use code_buffer::CodeBuffer;
-use emit::{Insn, EXIT_BUDGET, EXIT_FAULT, EXIT_NEXT, EXIT_STALE};
+use emit::{Insn, EXIT_BUDGET, EXIT_FAULT, EXIT_NEXT};
 use frame::Frame;
 use std::collections::HashMap;
 use std::time::Instant;
@@ -139,7 +141,7 @@ impl Jit {
             self.table[slot] = b;
             b
         };
-        if bus.code.generation(b.page).0 != b.gen {
+        if bus.code.generation(b.page) != b.gen {
             self.forget(va, pa);
             return self.block_at(hart, bus);
         }
@@ -151,14 +153,13 @@ impl Jit {
         let start = Instant::now();
         let page = bus.ram_page(pa)?;
         let insns = decode_block(bus, va, pa);
-        let mut b = Block { va, pa, code: 0, page, gen: bus.code.generation(page).0 };
+        let mut b = Block { va, pa, code: 0, page, gen: bus.code.generation(page) };
         if !insns.is_empty() {
             // Stores to the page now take the slow path, which moves its generation.
             bus.code.code_page(page);
             hart.sync_store_tlb(bus);
-            let (gen, gen_at) = bus.code.generation(page);
-            b.gen = gen;
-            b.code = self.place(&insns, gen, gen_at);
+            b.gen = bus.code.generation(page);
+            b.code = self.place(&insns);
             self.stats.blocks += 1;
             self.stats.block_insns += insns.len() as u64;
             self.stats.compile_ns += start.elapsed().as_nanos() as u64;
@@ -168,13 +169,13 @@ impl Jit {
     }
 
     /// Emits `insns` into the code buffer, dropping every block first if it is full.
-    fn place(&mut self, insns: &[Insn], gen: u32, gen_at: *const u32) -> usize {
-        let bytes = emit::block(self.code.next_addr(), self.epilogue, insns, gen, gen_at);
+    fn place(&mut self, insns: &[Insn]) -> usize {
+        let bytes = emit::block(self.code.next_addr(), self.epilogue, insns);
         if let Some(at) = self.code.append(&bytes) {
             return at;
         }
         self.flush();
-        let bytes = emit::block(self.code.next_addr(), self.epilogue, insns, gen, gen_at);
+        let bytes = emit::block(self.code.next_addr(), self.epilogue, insns);
         self.code.append(&bytes).unwrap_or(0)
     }
 
@@ -223,8 +224,6 @@ impl Jit {
                 }
             }
             EXIT_BUDGET => hart.interpret(bus),
-            // The stale block is found and dropped by the next `block_at`.
-            EXIT_STALE => {}
             EXIT_NEXT if slot != 0 => self.chain(hart, bus, slot),
             _ => {}
         }
