@@ -1,7 +1,9 @@
 //! x86-64 code for one guest block, emitted with dynasm-rs.
 //!
-//! Registers: rbx = `Hart::x` (guest registers stay in memory, x0 is never
-//! written so it reads 0), r15 = the `Frame`, r14 = the cycle count, r12 and
+//! Registers: rbx = `Hart::x`, where guest registers live between blocks (x0
+//! is never written, so it reads 0); inside a block the most used ones are
+//! held in rbp, rdi, r8, r10 and r11 (`CACHE`), loaded after the prologue and
+//! written back before every exit and around every call; r15 = the `Frame`, r14 = the cycle count, r12 and
 //! r13 = load and store TLB hits (in registers: a count in memory would chain
 //! every access to the last); rax, rcx, rdx, rsi, rdi, r8, r9 are scratch.
 //! A block is entered at its prologue, which checks that it fits in the batch
@@ -39,9 +41,11 @@ pub fn covers(op: Op) -> bool {
     )
 }
 
-/// Whether `op` transfers control (it ends a block).
+/// Whether `op` ends a block: jumps do; a block runs on past a conditional
+/// branch, whose taken side leaves (so a loop whose body branches stays one
+/// block that loops to itself).
 pub fn ends_block(op: Op) -> bool {
-    matches!(op, Op::Jal | Op::Jalr | Op::Beq | Op::Bne | Op::Blt | Op::Bge | Op::Bltu | Op::Bgeu)
+    matches!(op, Op::Jal | Op::Jalr)
 }
 
 /// The shared entry and exit: `enter(frame, x, block) -> Exit`, and the
@@ -86,6 +90,8 @@ enum Stub {
     Fault { label: DynamicLabel, pc: u64, back: u64 },
     /// The instruction before `pc` completed but the block stops there.
     Stop { label: DynamicLabel, pc: u64, back: u64 },
+    /// A branch taken to `pc`, `back` instructions before the block's end.
+    Taken { label: DynamicLabel, pc: u64, back: u64 },
 }
 
 struct Emitter {
@@ -94,20 +100,52 @@ struct Emitter {
     epilogue: usize,
     /// The block's virtual page: exits there can be chained.
     page: u64,
+    /// The block's first pc, its length, and where its body starts with the
+    /// cached registers loaded (a jump back to the start loops to there).
+    start: u64,
+    len: i32,
+    loaded: DynamicLabel,
+    /// Guest registers held in host registers: (guest, host).
+    cached: Vec<(u8, u8)>,
     stubs: Vec<Stub>,
+}
+
+/// Host registers that hold guest registers inside a block: rbp, rdi, r8, r10, r11.
+const CACHE: [u8; 5] = [5, 7, 8, 10, 11];
+const RAX: u8 = 0;
+const RCX: u8 = 1;
+const RSI: u8 = 6;
+const R9: u8 = 9;
+
+/// The guest registers worth holding in host registers: the most used, used twice or more.
+fn choose_cached(insns: &[Insn]) -> Vec<(u8, u8)> {
+    let mut uses = [0u32; 32];
+    for Insn { d, .. } in insns {
+        for r in [d.rd, d.rs1, d.rs2] {
+            uses[r as usize & 31] += 1;
+        }
+    }
+    uses[0] = 0;
+    let mut regs: Vec<u8> = (1..32).filter(|&r| uses[r as usize] >= 2).collect();
+    regs.sort_by_key(|&r| std::cmp::Reverse(uses[r as usize]));
+    regs.into_iter().zip(CACHE).collect()
 }
 
 /// The code for `insns` (a block on one page), to be placed at host address `base`.
 pub fn block(base: usize, epilogue: usize, insns: &[Insn]) -> Vec<u8> {
-    let mut e = Emitter { ops: Asm::new(base), base, epilogue, page: insns[0].pc >> 12, stubs: Vec::new() };
-    e.prologue(insns[0].pc, insns.len() as i32);
+    let mut ops = Asm::new(base);
+    let loaded = ops.new_dynamic_label();
+    let start = insns[0].pc;
+    let (page, len, cached) = (start >> 12, insns.len() as i32, choose_cached(insns));
+    let mut e = Emitter { ops, base, epilogue, page, start, len, loaded, cached, stubs: Vec::new() };
+    e.prologue();
     let n = insns.len() as u64;
     for (i, insn) in insns.iter().enumerate() {
         e.insn(insn, n - i as u64 - 1);
     }
     let last = &insns[insns.len() - 1];
     if !ends_block(last.d.op) {
-        e.exit_to(last.pc.wrapping_add(last.d.len as u64));
+        e.exit_to(last.pc.wrapping_add(last.d.len as u64), 0);
     }
     e.stubs();
     e.ops.finalize().unwrap_or_default()
@@ -118,19 +156,58 @@ fn x(r: u8) -> i32 {
 }
 
 impl Emitter {
-    fn prologue(&mut self, pc: u64, n: i32) {
+    fn prologue(&mut self) {
         let (budget, body) = (self.ops.new_dynamic_label(), self.ops.new_dynamic_label());
         dynasm!(self.ops
             ; .arch x64
-            ; lea rax, [r14 + n]
+            ; lea rax, [r14 + self.len]
             ; cmp rax, QWORD [r15 + BATCH_END]
             ; ja =>budget
             ; mov r14, rax
             ; jmp =>body
             ; =>budget
         );
-        self.leave(pc, EXIT_BUDGET);
+        self.leave(self.start, EXIT_BUDGET);
         dynasm!(self.ops ; .arch x64 ; =>body);
+        self.reload();
+        let loaded = self.loaded;
+        dynasm!(self.ops ; .arch x64 ; =>loaded);
+    }
+
+    /// Host register `dst` = guest register `g`.
+    fn read(&mut self, dst: u8, g: u8) {
+        match self.host_of(g) {
+            _ if g & 31 == 0 => dynasm!(self.ops ; .arch x64 ; xor Rd(dst), Rd(dst)),
+            Some(h) => dynasm!(self.ops ; .arch x64 ; mov Rq(dst), Rq(h)),
+            None => dynasm!(self.ops ; .arch x64 ; mov Rq(dst), QWORD [rbx + x(g)]),
+        }
+    }
+
+    /// Guest register `g` = host register `src` (nothing for x0).
+    fn write(&mut self, g: u8, src: u8) {
+        match self.host_of(g) {
+            _ if g & 31 == 0 => {}
+            Some(h) => dynasm!(self.ops ; .arch x64 ; mov Rq(h), Rq(src)),
+            None => dynasm!(self.ops ; .arch x64 ; mov QWORD [rbx + x(g)], Rq(src)),
+        }
+    }
+
+    fn host_of(&self, g: u8) -> Option<u8> {
+        self.cached.iter().find(|&&(r, _)| r == g & 31).map(|&(_, h)| h)
+    }
+
+    /// Writes the cached guest registers back to `Hart::x`.
+    fn flush(&mut self) {
+        for (g, h) in self.cached.clone() {
+            dynasm!(self.ops ; .arch x64 ; mov QWORD [rbx + x(g)], Rq(h));
+        }
+    }
+
+    /// Loads the cached guest registers from `Hart::x`.
+    fn reload(&mut self) {
+        for (g, h) in self.cached.clone() {
+            dynasm!(self.ops ; .arch x64 ; mov Rq(h), QWORD [rbx + x(g)]);
+        }
     }
 
     /// Returns `exit` with `pc` as the next pc, not chainable.
@@ -153,9 +230,16 @@ impl Emitter {
         self.ops.extend(rel.to_le_bytes());
     }
 
-    /// Leaves the block for `pc`, through a patchable jump when `pc` is on
+    /// Leaves the block for `pc`, `back` instructions before its end, through a patchable jump when `pc` is on
     /// the block's page.
-    fn exit_to(&mut self, pc: u64) {
+    fn exit_to(&mut self, pc: u64, back: u64) {
+        if back > 0 {
+            dynasm!(self.ops ; .arch x64 ; sub r14, back as i32);
+        }
+        if pc == self.start {
+            return self.loop_back();
+        }
+        self.flush();
         if pc >> 12 != self.page {
             return self.leave(pc, EXIT_NEXT);
         }
@@ -173,13 +257,37 @@ impl Emitter {
         self.jmp_abs(self.epilogue);
     }
 
+    /// A jump to the block's own start: the next round runs on with the
+    /// registers held, after the prologue's budget check.
+    fn loop_back(&mut self) {
+        let out = self.ops.new_dynamic_label();
+        let loaded = self.loaded;
+        dynasm!(self.ops
+            ; .arch x64
+            ; lea rax, [r14 + self.len]
+            ; cmp rax, QWORD [r15 + BATCH_END]
+            ; ja =>out
+            ; mov r14, rax
+            ; jmp =>loaded
+            ; =>out
+        );
+        self.flush();
+        self.leave(self.start, EXIT_NEXT);
+    }
+
     fn stubs(&mut self) {
         for stub in std::mem::take(&mut self.stubs) {
             let (label, pc, back, exit) = match stub {
                 Stub::Fault { label, pc, back } => (label, pc, back, EXIT_FAULT),
                 Stub::Stop { label, pc, back } => (label, pc, back, EXIT_NEXT),
+                Stub::Taken { label, pc, back } => {
+                    dynasm!(self.ops ; .arch x64 ; =>label);
+                    self.exit_to(pc, back);
+                    continue;
+                }
             };
             dynasm!(self.ops ; .arch x64 ; =>label ; sub r14, back as i32);
+            self.flush();
             self.leave(pc, exit);
         }
     }
@@ -191,14 +299,14 @@ impl Emitter {
         let (rd, rs1, rs2, imm) = (d.rd, d.rs1, d.rs2, d.imm);
         use Op::*;
         match d.op {
-            Lui if rd != 0 => dynasm!(self.ops ; .arch x64 ; mov QWORD [rbx + x(rd)], imm),
+            Lui if rd != 0 => self.set_const(rd, imm as i64 as u64),
             Auipc if rd != 0 => self.set_const(rd, pc.wrapping_add(imm as i64 as u64)),
             Jal => {
                 self.set_const(rd, next);
-                self.exit_to(pc.wrapping_add(imm as i64 as u64));
+                self.exit_to(pc.wrapping_add(imm as i64 as u64), back);
             }
             Jalr => self.jalr(rd, rs1, imm, next),
-            Beq | Bne | Blt | Bge | Bltu | Bgeu => self.branch(d.op, rs1, rs2, pc.wrapping_add(imm as i64 as u64), next),
+            Beq | Bne | Blt | Bge | Bltu | Bgeu => self.branch(d.op, rs1, rs2, pc.wrapping_add(imm as i64 as u64), back),
             Lb | Lh | Lw | Ld | Lbu | Lhu | Lwu => self.load(d, pc, back),
             Sb | Sh | Sw | Sd => self.store(d, pc, back),
             Fence => {}
@@ -212,28 +320,35 @@ impl Emitter {
 
     fn set_const(&mut self, rd: u8, v: u64) {
         if rd != 0 {
-            dynasm!(self.ops ; .arch x64 ; mov rax, QWORD v as i64 ; mov QWORD [rbx + x(rd)], rax);
+            dynasm!(self.ops ; .arch x64 ; mov rax, QWORD v as i64);
+            self.write(rd, RAX);
         }
     }
 
     fn jalr(&mut self, rd: u8, rs1: u8, imm: i32, next: u64) {
         // The target is taken before rd is written (rd may be rs1).
+        self.read(RAX, rs1);
         dynasm!(self.ops
             ; .arch x64
-            ; mov rax, QWORD [rbx + x(rs1)]
             ; add rax, imm
             ; and rax, -2
             ; mov QWORD [r15 + PC], rax
             ; mov QWORD [r15 + EXIT_SLOT], 0
         );
         self.set_const(rd, next);
+        self.flush();
         dynasm!(self.ops ; .arch x64 ; mov eax, EXIT_NEXT as i32);
         self.jmp_abs(self.epilogue);
     }
 
-    fn branch(&mut self, op: Op, rs1: u8, rs2: u8, target: u64, next: u64) {
+    /// A conditional branch: the taken side leaves through a stub, the
+    /// block goes on with the next instruction.
+    fn branch(&mut self, op: Op, rs1: u8, rs2: u8, target: u64, back: u64) {
         let taken = self.ops.new_dynamic_label();
-        dynasm!(self.ops ; .arch x64 ; mov rax, QWORD [rbx + x(rs1)] ; cmp rax, QWORD [rbx + x(rs2)]);
+        self.stubs.push(Stub::Taken { label: taken, pc: target, back });
+        self.read(RAX, rs1);
+        self.read(RCX, rs2);
+        dynasm!(self.ops ; .arch x64 ; cmp rax, rcx);
         match op {
             Op::Beq => dynasm!(self.ops ; .arch x64 ; je =>taken),
             Op::Bne => dynasm!(self.ops ; .arch x64 ; jne =>taken),
@@ -242,15 +357,12 @@ impl Emitter {
             Op::Bltu => dynasm!(self.ops ; .arch x64 ; jb =>taken),
             _ => dynasm!(self.ops ; .arch x64 ; jae =>taken),
         }
-        self.exit_to(next);
-        dynasm!(self.ops ; .arch x64 ; =>taken);
-        self.exit_to(target);
     }
 
     fn alu_imm(&mut self, op: Op, rd: u8, rs1: u8, imm: i32) {
         let sh = (imm & 63) as i8;
         let shw = (imm & 31) as i8;
-        dynasm!(self.ops ; .arch x64 ; mov rax, QWORD [rbx + x(rs1)]);
+        self.read(RAX, rs1);
         match op {
             Op::Addi => dynasm!(self.ops ; .arch x64 ; add rax, imm),
             Op::Slti => dynasm!(self.ops ; .arch x64 ; cmp rax, imm ; setl al ; movzx eax, al),
@@ -266,60 +378,59 @@ impl Emitter {
             Op::Srliw => dynasm!(self.ops ; .arch x64 ; shr eax, shw ; movsxd rax, eax),
             _ => dynasm!(self.ops ; .arch x64 ; sar eax, shw ; movsxd rax, eax), // Sraiw
         }
-        dynasm!(self.ops ; .arch x64 ; mov QWORD [rbx + x(rd)], rax);
+        self.write(rd, RAX);
     }
 
     /// Register-register computations: rax = rs1 op rs2, then rd = rax.
     fn alu_reg(&mut self, op: Op, rd: u8, rs1: u8, rs2: u8) {
-        let b = x(rs2);
-        dynasm!(self.ops ; .arch x64 ; mov rax, QWORD [rbx + x(rs1)]);
+        self.read(RAX, rs1);
+        self.read(RCX, rs2);
         match op {
-            Op::Add => dynasm!(self.ops ; .arch x64 ; add rax, QWORD [rbx + b]),
-            Op::Sub => dynasm!(self.ops ; .arch x64 ; sub rax, QWORD [rbx + b]),
-            Op::Xor => dynasm!(self.ops ; .arch x64 ; xor rax, QWORD [rbx + b]),
-            Op::Or => dynasm!(self.ops ; .arch x64 ; or rax, QWORD [rbx + b]),
-            Op::And => dynasm!(self.ops ; .arch x64 ; and rax, QWORD [rbx + b]),
+            Op::Add => dynasm!(self.ops ; .arch x64 ; add rax, rcx),
+            Op::Sub => dynasm!(self.ops ; .arch x64 ; sub rax, rcx),
+            Op::Xor => dynasm!(self.ops ; .arch x64 ; xor rax, rcx),
+            Op::Or => dynasm!(self.ops ; .arch x64 ; or rax, rcx),
+            Op::And => dynasm!(self.ops ; .arch x64 ; and rax, rcx),
             // x86 masks the count to 6 bits (5 for 32-bit operands), as RISC-V does.
-            Op::Sll => dynasm!(self.ops ; .arch x64 ; mov rcx, QWORD [rbx + b] ; shl rax, cl),
-            Op::Srl => dynasm!(self.ops ; .arch x64 ; mov rcx, QWORD [rbx + b] ; shr rax, cl),
-            Op::Sra => dynasm!(self.ops ; .arch x64 ; mov rcx, QWORD [rbx + b] ; sar rax, cl),
-            Op::Slt => dynasm!(self.ops ; .arch x64 ; cmp rax, QWORD [rbx + b] ; setl al ; movzx eax, al),
-            Op::Sltu => dynasm!(self.ops ; .arch x64 ; cmp rax, QWORD [rbx + b] ; setb al ; movzx eax, al),
-            Op::Addw => dynasm!(self.ops ; .arch x64 ; add eax, DWORD [rbx + b] ; movsxd rax, eax),
-            Op::Subw => dynasm!(self.ops ; .arch x64 ; sub eax, DWORD [rbx + b] ; movsxd rax, eax),
-            Op::Sllw => dynasm!(self.ops ; .arch x64 ; mov rcx, QWORD [rbx + b] ; shl eax, cl ; movsxd rax, eax),
-            Op::Srlw => dynasm!(self.ops ; .arch x64 ; mov rcx, QWORD [rbx + b] ; shr eax, cl ; movsxd rax, eax),
-            Op::Sraw => dynasm!(self.ops ; .arch x64 ; mov rcx, QWORD [rbx + b] ; sar eax, cl ; movsxd rax, eax),
-            Op::Mul => dynasm!(self.ops ; .arch x64 ; imul rax, QWORD [rbx + b]),
-            Op::Mulw => dynasm!(self.ops ; .arch x64 ; imul eax, DWORD [rbx + b] ; movsxd rax, eax),
-            Op::Mulh => dynasm!(self.ops ; .arch x64 ; imul QWORD [rbx + b] ; mov rax, rdx),
-            Op::Mulhu => dynasm!(self.ops ; .arch x64 ; mul QWORD [rbx + b] ; mov rax, rdx),
+            Op::Sll => dynasm!(self.ops ; .arch x64 ; shl rax, cl),
+            Op::Srl => dynasm!(self.ops ; .arch x64 ; shr rax, cl),
+            Op::Sra => dynasm!(self.ops ; .arch x64 ; sar rax, cl),
+            Op::Slt => dynasm!(self.ops ; .arch x64 ; cmp rax, rcx ; setl al ; movzx eax, al),
+            Op::Sltu => dynasm!(self.ops ; .arch x64 ; cmp rax, rcx ; setb al ; movzx eax, al),
+            Op::Addw => dynasm!(self.ops ; .arch x64 ; add eax, ecx ; movsxd rax, eax),
+            Op::Subw => dynasm!(self.ops ; .arch x64 ; sub eax, ecx ; movsxd rax, eax),
+            Op::Sllw => dynasm!(self.ops ; .arch x64 ; shl eax, cl ; movsxd rax, eax),
+            Op::Srlw => dynasm!(self.ops ; .arch x64 ; shr eax, cl ; movsxd rax, eax),
+            Op::Sraw => dynasm!(self.ops ; .arch x64 ; sar eax, cl ; movsxd rax, eax),
+            Op::Mul => dynasm!(self.ops ; .arch x64 ; imul rax, rcx),
+            Op::Mulw => dynasm!(self.ops ; .arch x64 ; imul eax, ecx ; movsxd rax, eax),
+            Op::Mulh => dynasm!(self.ops ; .arch x64 ; imul rcx ; mov rax, rdx),
+            Op::Mulhu => dynasm!(self.ops ; .arch x64 ; mul rcx ; mov rax, rdx),
             // signed × unsigned: the unsigned high half, less rs2 when rs1 < 0.
             Op::Mulhsu => dynasm!(self.ops
                 ; .arch x64
-                ; mov rcx, rax
-                ; mul QWORD [rbx + b]
-                ; sar rcx, 63
-                ; and rcx, QWORD [rbx + b]
-                ; sub rdx, rcx
+                ; mov rsi, rax
+                ; mul rcx
+                ; sar rsi, 63
+                ; and rsi, rcx
+                ; sub rdx, rsi
                 ; mov rax, rdx
             ),
-            _ => self.divide(op, b),
+            _ => self.divide(op),
         }
-        dynasm!(self.ops ; .arch x64 ; mov QWORD [rbx + x(rd)], rax);
+        self.write(rd, RAX);
     }
 
     /// Division and remainder (unprivileged spec table 7.1): by zero, the
     /// quotient is all ones and the remainder the dividend; MIN / -1 gives
     /// MIN remainder 0. x86 traps on both, so they are branched around.
-    /// rax holds rs1; the result is left in rax.
-    fn divide(&mut self, op: Op, b: i32) {
+    /// rax holds rs1 and rcx rs2; the result is left in rax.
+    fn divide(&mut self, op: Op) {
         match op {
             Op::Div | Op::Rem => {
                 let rem = op == Op::Rem;
                 dynasm!(self.ops
                     ; .arch x64
-                    ; mov rcx, QWORD [rbx + b]
                     ; test rcx, rcx
                     ; jz >zero
                     ; cmp rcx, -1
@@ -335,7 +446,7 @@ impl Emitter {
                 dynasm!(self.ops ; .arch x64 ; done:);
             }
             Op::Divu | Op::Remu => {
-                dynasm!(self.ops ; .arch x64 ; mov rcx, QWORD [rbx + b] ; test rcx, rcx ; jz >zero ; xor edx, edx ; div rcx);
+                dynasm!(self.ops ; .arch x64 ; test rcx, rcx ; jz >zero ; xor edx, edx ; div rcx);
                 if op == Op::Remu {
                     dynasm!(self.ops ; .arch x64 ; mov rax, rdx ; zero:);
                 } else {
@@ -345,7 +456,6 @@ impl Emitter {
             Op::Divw | Op::Remw => {
                 dynasm!(self.ops
                     ; .arch x64
-                    ; mov ecx, DWORD [rbx + b]
                     ; test ecx, ecx
                     ; jz >zero
                     ; cmp ecx, -1
@@ -362,7 +472,7 @@ impl Emitter {
             }
             _ => {
                 // Divuw, Remuw
-                dynasm!(self.ops ; .arch x64 ; mov ecx, DWORD [rbx + b] ; test ecx, ecx ; jz >zero ; xor edx, edx ; div ecx);
+                dynasm!(self.ops ; .arch x64 ; test ecx, ecx ; jz >zero ; xor edx, edx ; div ecx);
                 if op == Op::Remuw {
                     dynasm!(self.ops ; .arch x64 ; mov eax, edx ; zero:);
                 } else {
@@ -379,7 +489,10 @@ impl Emitter {
     fn tlb_lookup(&mut self, rs1: u8, imm: i32, size: i32, store: bool, slow: DynamicLabel) {
         let (hot, tag) = if store { (STORE_HOT, STORE_TAG) } else { (LOAD_HOT, LOAD_TAG) };
         let hit = self.ops.new_dynamic_label();
-        dynasm!(self.ops ; .arch x64 ; mov rsi, QWORD [rbx + x(rs1)] ; add rsi, imm);
+        self.read(RSI, rs1);
+        if imm != 0 {
+            dynasm!(self.ops ; .arch x64 ; add rsi, imm);
+        }
         if size > 1 {
             dynasm!(self.ops ; .arch x64 ; mov eax, esi ; and eax, 0xfff ; cmp eax, 0x1000 - size ; ja =>slow);
         }
@@ -442,7 +555,7 @@ impl Emitter {
             Op::Lwu => dynasm!(self.ops ; .arch x64 ; mov eax, DWORD [rsi]),
             _ => dynasm!(self.ops ; .arch x64 ; mov rax, QWORD [rsi]),
         }
-        self.write_rd(d.rd);
+        self.write(d.rd, RAX);
         dynasm!(self.ops ; .arch x64 ; jmp =>done ; =>slow);
         let helper = match size {
             1 => frame::load::<u8> as *const () as usize,
@@ -450,6 +563,8 @@ impl Emitter {
             4 => frame::load::<u32> as *const () as usize,
             _ => frame::load::<u64> as *const () as usize,
         };
+        // The call may clobber the cached registers: they go back to memory and return.
+        self.flush();
         dynasm!(self.ops
             ; .arch x64
             ; mov QWORD [r15 + CYCLE], r14
@@ -459,6 +574,7 @@ impl Emitter {
             ; mov rax, QWORD helper as i64
             ; call rax
         );
+        self.reload();
         self.check_fault(pc, back);
         match d.op {
             Op::Lb => dynasm!(self.ops ; .arch x64 ; movsx rax, al),
@@ -466,16 +582,11 @@ impl Emitter {
             Op::Lw => dynasm!(self.ops ; .arch x64 ; movsxd rax, eax),
             _ => {}
         }
-        self.write_rd(d.rd);
+        self.write(d.rd, RAX);
         self.check_stop(pc.wrapping_add(d.len as u64), back);
         dynasm!(self.ops ; .arch x64 ; =>done);
     }
 
-    fn write_rd(&mut self, rd: u8) {
-        if rd != 0 {
-            dynasm!(self.ops ; .arch x64 ; mov QWORD [rbx + x(rd)], rax);
-        }
-    }
 
     fn store(&mut self, d: Decoded, pc: u64, back: u64) {
         let size = match d.op {
@@ -485,7 +596,7 @@ impl Emitter {
             _ => 8,
         };
         let (slow, done) = (self.ops.new_dynamic_label(), self.ops.new_dynamic_label());
-        dynasm!(self.ops ; .arch x64 ; mov r9, QWORD [rbx + x(d.rs2)]);
+        self.read(R9, d.rs2);
         self.tlb_lookup(d.rs1, d.imm, size, true, slow);
         match size {
             1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [rsi], r9b),
@@ -500,6 +611,7 @@ impl Emitter {
             4 => frame::store::<u32> as *const () as usize,
             _ => frame::store::<u64> as *const () as usize,
         };
+        self.flush();
         dynasm!(self.ops
             ; .arch x64
             ; mov QWORD [r15 + CYCLE], r14
@@ -510,6 +622,7 @@ impl Emitter {
             ; mov rax, QWORD helper as i64
             ; call rax
         );
+        self.reload();
         self.check_fault(pc, back);
         self.check_stop(pc.wrapping_add(d.len as u64), back);
         dynasm!(self.ops ; .arch x64 ; =>done);

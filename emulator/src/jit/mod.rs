@@ -243,7 +243,7 @@ impl Jit {
 }
 
 /// The instructions from `va` (physical `pa`) up to and including the first
-/// control transfer, stopping before anything the translator does not cover,
+/// jump, stopping before anything the translator does not cover,
 /// the end of the page, or an instruction that crosses it.
 fn decode_block(bus: &Bus, va: u64, pa: u64) -> Vec<Insn> {
     let mut insns = Vec::new();
