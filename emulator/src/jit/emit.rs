@@ -100,11 +100,13 @@ struct Emitter {
     epilogue: usize,
     /// The block's virtual page: exits there can be chained.
     page: u64,
-    /// The block's first pc, its length, and where its body starts with the
-    /// cached registers loaded (a jump back to the start loops to there).
+    /// The block's first pc and its length.
     start: u64,
     len: i32,
-    loaded: DynamicLabel,
+    /// Each instruction's pc and code (the first's after the registers are
+    /// loaded): a branch to one of them stays in the block.
+    pcs: Vec<u64>,
+    labels: Vec<DynamicLabel>,
     /// Guest registers held in host registers: (guest, host).
     cached: Vec<(u8, u8)>,
     stubs: Vec<Stub>,
@@ -134,13 +136,18 @@ fn choose_cached(insns: &[Insn]) -> Vec<(u8, u8)> {
 /// The code for `insns` (a block on one page), to be placed at host address `base`.
 pub fn block(base: usize, epilogue: usize, insns: &[Insn]) -> Vec<u8> {
     let mut ops = Asm::new(base);
-    let loaded = ops.new_dynamic_label();
+    let labels = insns.iter().map(|_| ops.new_dynamic_label()).collect();
+    let pcs = insns.iter().map(|i| i.pc).collect();
     let start = insns[0].pc;
     let (page, len, cached) = (start >> 12, insns.len() as i32, choose_cached(insns));
-    let mut e = Emitter { ops, base, epilogue, page, start, len, loaded, cached, stubs: Vec::new() };
+    let mut e = Emitter { ops, base, epilogue, page, start, len, pcs, labels, cached, stubs: Vec::new() };
     e.prologue();
     let n = insns.len() as u64;
     for (i, insn) in insns.iter().enumerate() {
+        if i > 0 {
+            let label = e.labels[i];
+            dynasm!(e.ops ; .arch x64 ; =>label);
+        }
         e.insn(insn, n - i as u64 - 1);
     }
     let last = &insns[insns.len() - 1];
@@ -170,8 +177,8 @@ impl Emitter {
         self.leave(self.start, EXIT_BUDGET);
         dynasm!(self.ops ; .arch x64 ; =>body);
         self.reload();
-        let loaded = self.loaded;
-        dynasm!(self.ops ; .arch x64 ; =>loaded);
+        let first = self.labels[0];
+        dynasm!(self.ops ; .arch x64 ; =>first);
     }
 
     /// Host register `dst` = guest register `g`.
@@ -230,14 +237,18 @@ impl Emitter {
         self.ops.extend(rel.to_le_bytes());
     }
 
-    /// Leaves the block for `pc`, `back` instructions before its end, through a patchable jump when `pc` is on
-    /// the block's page.
+    /// Goes on at `pc` from the instruction `back` instructions before the
+    /// block's end: inside the block when `pc` is one of its instructions,
+    /// else out of it, through a patchable jump when `pc` is on its page.
     fn exit_to(&mut self, pc: u64, back: u64) {
+        let from = self.len as u64 - 1 - back;
+        match self.pcs.iter().position(|&p| p == pc) {
+            Some(to) if to as u64 > from => return self.skip_to(to, to as u64 - from - 1),
+            Some(to) => return self.loop_to(to, from, back),
+            None => {}
+        }
         if back > 0 {
             dynasm!(self.ops ; .arch x64 ; sub r14, back as i32);
-        }
-        if pc == self.start {
-            return self.loop_back();
         }
         self.flush();
         if pc >> 12 != self.page {
@@ -257,22 +268,33 @@ impl Emitter {
         self.jmp_abs(self.epilogue);
     }
 
-    /// A jump to the block's own start: the next round runs on with the
-    /// registers held, after the prologue's budget check.
-    fn loop_back(&mut self) {
-        let out = self.ops.new_dynamic_label();
-        let loaded = self.loaded;
+    /// A jump forward over `skipped` instructions of the block, which are
+    /// not counted.
+    fn skip_to(&mut self, to: usize, skipped: u64) {
+        let label = self.labels[to];
+        dynasm!(self.ops ; .arch x64 ; sub r14, skipped as i32 ; jmp =>label);
+    }
+
+    /// A jump back to instruction `to` from instruction `from`: the
+    /// instructions from `to` on are counted again, if the batch has room
+    /// for them; else the block returns with `pc` at `to`.
+    fn loop_to(&mut self, to: usize, from: u64, back: u64) {
+        let (out, label) = (self.ops.new_dynamic_label(), self.labels[to]);
+        let again = (from + 1 - to as u64) as i32;
         dynasm!(self.ops
             ; .arch x64
-            ; lea rax, [r14 + self.len]
+            ; lea rax, [r14 + again]
             ; cmp rax, QWORD [r15 + BATCH_END]
             ; ja =>out
             ; mov r14, rax
-            ; jmp =>loaded
+            ; jmp =>label
             ; =>out
         );
+        if back > 0 {
+            dynasm!(self.ops ; .arch x64 ; sub r14, back as i32);
+        }
         self.flush();
-        self.leave(self.start, EXIT_NEXT);
+        self.leave(self.pcs[to], EXIT_NEXT);
     }
 
     fn stubs(&mut self) {
