@@ -515,17 +515,17 @@ impl Emitter {
         if imm != 0 {
             dynasm!(self.ops ; .arch x64 ; add rsi, imm);
         }
-        if size > 1 {
-            dynasm!(self.ops ; .arch x64 ; mov eax, esi ; and eax, 0xfff ; cmp eax, 0x1000 - size ; ja =>slow);
-        }
+        // The tag is taken from the access's last byte: one that crosses into
+        // the next page cannot match the entry of its first byte's page.
         dynasm!(self.ops
             ; .arch x64
-            ; mov rdx, rsi
-            ; shr rdx, 12
-            ; mov eax, edx
+            ; mov eax, esi
+            ; shr eax, 12
             ; and eax, (TLB_ENTRIES - 1) as i32
             ; imul eax, eax, HOT_SIZE as i32
             ; add rax, QWORD [r15 + hot]
+            ; lea rdx, [rsi + size - 1]
+            ; shr rdx, 12
             ; shl rdx, 5
             ; or rdx, QWORD [r15 + tag]
             ; cmp rdx, QWORD [rax + HOT_TAG as i32]
