@@ -51,7 +51,12 @@ fn machine(engine: Engine) -> Machine {
         disks: Vec::new(),
         virtio_legacy: false,
     };
-    let image = Image { entry: CODE, segments: vec![Segment { pa: RAM, data: vec![0; 16], memsz: 16 }], tohost: None, fromhost: None };
+    let image = Image {
+        entry: CODE,
+        segments: vec![Segment { pa: RAM, data: vec![0; 16], memsz: 16 }],
+        tohost: None,
+        fromhost: None,
+    };
     let mut m = Machine::new(&cfg, image, Box::new(std::io::sink())).unwrap();
     m.set_engine(engine);
     m
@@ -72,7 +77,12 @@ fn s(imm: i32, rs2: u32, rs1: u32, funct3: u32) -> u32 {
 
 fn b(off: i32, rs2: u32, rs1: u32, funct3: u32) -> u32 {
     let o = off as u32;
-    (o >> 12 & 1) << 31 | (o >> 5 & 0x3f) << 25 | rs2 << 20 | rs1 << 15 | funct3 << 12 | (o >> 1 & 0xf) << 8
+    (o >> 12 & 1) << 31
+        | (o >> 5 & 0x3f) << 25
+        | rs2 << 20
+        | rs1 << 15
+        | funct3 << 12
+        | (o >> 1 & 0xf) << 8
         | (o >> 11 & 1) << 7
         | 0x63
 }
@@ -85,7 +95,11 @@ fn j(off: i32, rd: u32) -> u32 {
 /// x5-x7 hold addresses (data, the read-only alias, the code) and are
 /// rarely overwritten, so most accesses hit memory.
 fn rd(rng: &mut Rng) -> u32 {
-    if rng.below(16) == 0 { rng.below(32) as u32 } else { [1, 2, 3, 4, 8, 9, 10, 11, 12, 13, 14, 15][rng.below(12) as usize] }
+    if rng.below(16) == 0 {
+        rng.below(32) as u32
+    } else {
+        [1, 2, 3, 4, 8, 9, 10, 11, 12, 13, 14, 15][rng.below(12) as usize]
+    }
 }
 
 fn rs(rng: &mut Rng) -> u32 {
@@ -135,10 +149,10 @@ fn instruction(rng: &mut Rng, at: u64) -> (u32, u64) {
         66..=75 => s(small, c, 5 + rng.below(3) as u32, rng.below(4) as u32),
         76..=85 => b(offset(rng, at), c, a, [0, 1, 4, 5, 6, 7][rng.below(6) as usize]),
         86..=88 => j(offset(rng, at), [0, 1][rng.below(2) as usize]),
-        89..=90 => i(0, 1, 0, 0, 0x67), // ret
+        89..=90 => i(0, 1, 0, 0, 0x67),                                     // ret
         91..=92 => i([0xb02, 0xb00][rng.below(2) as usize], 0, 2, d, 0x73), // csrr minstret / mcycle
-        93 => 0x73, // ecall
-        _ => return (rng.next() as u32 & 0xfffc | rng.below(3) as u32, 2), // compressed: quadrants 0-2
+        93 => 0x73,                                                         // ecall
+        _ => return (rng.next() as u32 & 0xfffc | rng.below(3) as u32, 2),  // compressed: quadrants 0-2
     };
     (word, 4)
 }

@@ -29,15 +29,17 @@ pub const EXIT_BUDGET: u64 = 2;
 type Asm = VecAssembler<X64Relocation>;
 
 /// Whether the translator covers `op`; anything else is left to the interpreter.
+#[rustfmt::skip] // a table, one line per group
 pub fn covers(op: Op) -> bool {
     use Op::*;
     matches!(
         op,
-        Lui | Auipc | Jal | Jalr | Beq | Bne | Blt | Bge | Bltu | Bgeu | Lb | Lh | Lw | Ld | Lbu | Lhu | Lwu
-            | Sb | Sh | Sw | Sd | Addi | Slti | Sltiu | Xori | Ori | Andi | Slli | Srli | Srai | Add | Sub
-            | Sll | Slt | Sltu | Xor | Srl | Sra | Or | And | Addiw | Slliw | Srliw | Sraiw | Addw | Subw
-            | Sllw | Srlw | Sraw | Fence | Mul | Mulh | Mulhsu | Mulhu | Div | Divu | Rem | Remu | Mulw
-            | Divw | Divuw | Remw | Remuw
+        Lui | Auipc | Jal | Jalr | Beq | Bne | Blt | Bge | Bltu | Bgeu
+            | Lb | Lh | Lw | Ld | Lbu | Lhu | Lwu | Sb | Sh | Sw | Sd
+            | Addi | Slti | Sltiu | Xori | Ori | Andi | Slli | Srli | Srai
+            | Add | Sub | Sll | Slt | Sltu | Xor | Srl | Sra | Or | And
+            | Addiw | Slliw | Srliw | Sraiw | Addw | Subw | Sllw | Srlw | Sraw | Fence
+            | Mul | Mulh | Mulhsu | Mulhu | Div | Divu | Rem | Remu | Mulw | Divw | Divuw | Remw | Remuw
     )
 }
 
@@ -328,7 +330,9 @@ impl Emitter {
                 self.exit_to(pc.wrapping_add(imm as i64 as u64), back);
             }
             Jalr => self.jalr(rd, rs1, imm, next),
-            Beq | Bne | Blt | Bge | Bltu | Bgeu => self.branch(d.op, rs1, rs2, pc.wrapping_add(imm as i64 as u64), back),
+            Beq | Bne | Blt | Bge | Bltu | Bgeu => {
+                self.branch(d.op, rs1, rs2, pc.wrapping_add(imm as i64 as u64), back)
+            }
             Lb | Lh | Lw | Ld | Lbu | Lhu | Lwu => self.load(d, pc, back),
             Sb | Sh | Sw | Sd => self.store(d, pc, back),
             Fence => {}
@@ -608,7 +612,6 @@ impl Emitter {
         self.check_stop(pc.wrapping_add(d.len as u64), back);
         dynasm!(self.ops ; .arch x64 ; =>done);
     }
-
 
     fn store(&mut self, d: Decoded, pc: u64, back: u64) {
         let size = match d.op {
