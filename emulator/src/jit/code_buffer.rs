@@ -1,42 +1,48 @@
-//! Executable memory for translated blocks: one anonymous mapping, readable
-//! and executable, made writable only for the pages being written and back
-//! again before any of it runs (never writable and executable at once).
+//! Executable memory for translated blocks: one memory file mapped twice,
+//! read+write where code is written and read+execute where it runs, so no
+//! mapping is ever writable and executable, and writing costs no mprotect.
 
 use std::io;
 
 /// Blocks are placed at this alignment (a host cache line half).
 const ALIGN: usize = 16;
-const HOST_PAGE: usize = 4096;
 
 pub struct CodeBuffer {
-    base: *mut u8,
+    /// The read+write view and the read+execute view of the same pages.
+    write_view: *mut u8,
+    exec_view: *mut u8,
     size: usize,
     used: usize,
 }
 
 impl CodeBuffer {
     pub fn new(size: usize) -> io::Result<CodeBuffer> {
-        // SAFETY: an anonymous private mapping at an address the kernel picks;
-        // nothing else refers to it.
-        let base = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                size,
-                libc::PROT_READ | libc::PROT_EXEC,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-                -1,
-                0,
-            )
-        };
-        if base == libc::MAP_FAILED {
-            return Err(io::Error::last_os_error());
+        // SAFETY: plain system calls on a file descriptor we create and own;
+        // the two mappings are private to this buffer.
+        unsafe {
+            let fd = libc::memfd_create(c"sv39-jit".as_ptr(), libc::MFD_CLOEXEC);
+            if fd < 0 {
+                return Err(io::Error::last_os_error());
+            }
+            let map = |prot| libc::mmap(std::ptr::null_mut(), size, prot, libc::MAP_SHARED, fd, 0);
+            let sized = libc::ftruncate(fd, size as libc::off_t) == 0;
+            let write_view = if sized { map(libc::PROT_READ | libc::PROT_WRITE) } else { libc::MAP_FAILED };
+            let exec_view = if sized { map(libc::PROT_READ | libc::PROT_EXEC) } else { libc::MAP_FAILED };
+            let err = io::Error::last_os_error();
+            libc::close(fd); // the mappings keep the file
+            if write_view == libc::MAP_FAILED || exec_view == libc::MAP_FAILED {
+                for view in [write_view, exec_view].into_iter().filter(|&v| v != libc::MAP_FAILED) {
+                    libc::munmap(view, size);
+                }
+                return Err(err);
+            }
+            Ok(CodeBuffer { write_view: write_view as *mut u8, exec_view: exec_view as *mut u8, size, used: 0 })
         }
-        Ok(CodeBuffer { base: base as *mut u8, size, used: 0 })
     }
 
     /// The host address the next `append` places its bytes at.
     pub fn next_addr(&self) -> usize {
-        self.base as usize + self.used
+        self.exec_view as usize + self.used
     }
 
     /// Copies `bytes` to `next_addr()`; None when the buffer is full.
@@ -47,13 +53,13 @@ impl CodeBuffer {
         }
         self.write(at, bytes);
         self.used = (at + bytes.len()).next_multiple_of(ALIGN);
-        Some(self.base as usize + at)
+        Some(self.exec_view as usize + at)
     }
 
     /// Points the `jmp rel32` whose displacement is at host address `at` to `target`.
     pub fn patch_rel32(&mut self, at: usize, target: usize) {
         let rel = (target as i64 - (at as i64 + 4)) as i32;
-        self.write(at - self.base as usize, &rel.to_le_bytes());
+        self.write(at - self.exec_view as usize, &rel.to_le_bytes());
     }
 
     /// Forgets everything placed after the first `keep` bytes.
@@ -65,37 +71,21 @@ impl CodeBuffer {
         self.used
     }
 
-    /// Writes `bytes` at offset `at`: its pages become writable (not
-    /// executable) for the copy, then executable (not writable) again.
+    /// Writes `bytes` at offset `at`, through the writable view.
     fn write(&mut self, at: usize, bytes: &[u8]) {
-        let start = at & !(HOST_PAGE - 1);
-        let end = (at + bytes.len()).next_multiple_of(HOST_PAGE).min(self.size);
-        // SAFETY: [start, end) lies inside the mapping; no translated code runs
-        // while it is being written (the hart is in the dispatcher).
-        unsafe {
-            let pages = self.base.add(start) as *mut libc::c_void;
-            protect(pages, end - start, libc::PROT_READ | libc::PROT_WRITE);
-            std::ptr::copy_nonoverlapping(bytes.as_ptr(), self.base.add(at), bytes.len());
-            protect(pages, end - start, libc::PROT_READ | libc::PROT_EXEC);
-        }
-    }
-}
-
-/// mprotect on pages of our own mapping. A failure would leave the buffer
-/// unusable, and there is no way on from it: the process stops with a message.
-///
-/// # Safety
-/// `addr..addr + len` must be page-aligned and inside a mapping we own.
-unsafe fn protect(addr: *mut libc::c_void, len: usize, prot: libc::c_int) {
-    if libc::mprotect(addr, len, prot) != 0 {
-        eprintln!("sv39: jit: mprotect failed: {}", io::Error::last_os_error());
-        std::process::abort();
+        debug_assert!(at + bytes.len() <= self.size);
+        // SAFETY: [at, at + len) lies inside the mapping; no translated code
+        // runs while it is written (the hart is in the dispatcher).
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), self.write_view.add(at), bytes.len()) };
     }
 }
 
 impl Drop for CodeBuffer {
     fn drop(&mut self) {
-        // SAFETY: the mapping was made by `new` with this size and nothing runs in it now.
-        unsafe { libc::munmap(self.base as *mut libc::c_void, self.size) };
+        // SAFETY: both views were made by `new` with this size and nothing runs in them now.
+        unsafe {
+            libc::munmap(self.write_view as *mut libc::c_void, self.size);
+            libc::munmap(self.exec_view as *mut libc::c_void, self.size);
+        }
     }
 }
