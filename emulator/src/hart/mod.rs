@@ -118,9 +118,10 @@ impl Hart {
     }
 
     /// Selects the engine: the translator (`crate::jit`) or the interpreter.
-    /// `--strict-tlb` checks every TLB hit, which only the interpreter does.
+    /// `--strict-tlb` checks every TLB hit, which only the interpreter does;
+    /// the translator emits x86-64 code, so other hosts interpret.
     pub fn set_engine(&mut self, engine: crate::jit::Engine) {
-        let jit = engine == crate::jit::Engine::Jit && !self.mmu.strict;
+        let jit = engine == crate::jit::Engine::Jit && !self.mmu.strict && cfg!(target_arch = "x86_64");
         self.jit = if jit { crate::jit::Jit::new().map(Box::new) } else { None };
     }
 
