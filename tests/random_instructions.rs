@@ -3,6 +3,8 @@
 //! tables, PMP, registers aimed at RAM and devices), never panic the host, and
 //! each either retires or raises an architectural trap.
 
+mod common;
+use common::engine;
 use sv39::hart::Hart;
 use sv39::loader::elf::{Image, Segment};
 use sv39::machine::{Config, Machine};
@@ -48,7 +50,9 @@ fn machine(ad: AdPolicy) -> Machine {
         tohost: None,
         fromhost: None,
     };
-    Machine::new(&cfg, image, Box::new(std::io::sink())).unwrap()
+    let mut m = Machine::new(&cfg, image, Box::new(std::io::sink())).unwrap();
+    m.set_engine(engine());
+    m
 }
 
 /// An address worth aiming at: RAM, a device, or anything.

@@ -207,3 +207,12 @@ pub fn qemu_system_run_with(
     std::fs::remove_file(initrd).unwrap();
     run
 }
+
+/// The engine in-process machines run on: `SV39_ENGINE` as `sv39` reads it
+/// (make test runs the suites once per engine).
+pub fn engine() -> sv39::jit::Engine {
+    match std::env::var("SV39_ENGINE").as_deref() {
+        Ok("jit") => sv39::jit::Engine::Jit,
+        _ => sv39::jit::Engine::Interp,
+    }
+}
