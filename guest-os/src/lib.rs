@@ -21,6 +21,7 @@ pub mod mm {
 
 pub mod fs {
     pub mod cpio;
+    pub mod p9_wire;
     pub mod path;
 }
 

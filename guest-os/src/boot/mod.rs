@@ -74,6 +74,7 @@ extern "C" fn kmain(hartid: u64, dtb_pa: u64) -> ! {
         panic!("cannot make the signal trampoline: {e:?}");
     }
     start_swap(&board);
+    mount_shares(&board);
     start_init(&board);
     scheduler::run()
 }
@@ -162,6 +163,34 @@ fn start_swap(board: &Board) {
     }
 }
 
+/// Each `share=TAG:GUESTDIR` of the command line: the 9p device tagged TAG
+/// mounted at GUESTDIR, made with its parents in the ramfs as needed. A
+/// share that cannot be mounted gets a line and is left out.
+fn mount_shares(board: &Board) {
+    let shares = bootargs::kernel_params(board.bootargs).filter_map(|w| w.raw().strip_prefix(b"share=".as_slice()));
+    for spec in shares.map(|s| String::from_utf8_lossy(s).into_owned()) {
+        let Some((tag, dir)) = spec.split_once(':') else {
+            println!("[kernel] share={spec}: not TAG:GUESTDIR");
+            continue;
+        };
+        match mount_share(tag, dir) {
+            Ok(()) => log!("share: {tag} at {dir}"),
+            Err(e) => println!("[kernel] share={spec}: {}", e.description()),
+        }
+    }
+}
+
+fn mount_share(tag: &str, dir: &str) -> Result<(), sv39_abi::Errno> {
+    let parts = vfs::resolve("/", dir)?;
+    for depth in 1..=parts.len() {
+        match vfs::mkdir(&parts[..depth], 0o755) {
+            Ok(()) | Err(sv39_abi::Errno::EEXIST) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    fs::p9fs::mount(tag, parts.iter().map(|s| String::from(*s)).collect())
+}
+
 /// Makes pid 1 and execs init with the bootargs' words after `--`.
 fn start_init(board: &Board) {
     let files = stdio().unwrap_or_else(|e| panic!("no /dev/console: {e:?}"));
@@ -169,7 +198,10 @@ fn start_init(board: &Board) {
     let mut argv: Vec<Vec<u8>> = alloc::vec![b"init".to_vec()];
     argv.extend(bootargs::init_args(board.bootargs).map(|w| w.bytes().collect()));
     let envp: Vec<Vec<u8>> = bootargs::INIT_ENVP.iter().map(|e| e.as_bytes().to_vec()).collect();
-    let p = proc::create_init(files).unwrap_or_else(|e| panic!("cannot create init: {e:?}"));
+    // `cwd=DIR`: where init (and so the program and the shell) starts.
+    let cwd = bootargs::param(board.bootargs, "cwd").map_or(String::from("/"), word);
+    let cwd = vfs::resolve("/", &cwd).map_or(String::from("/"), |p| vfs::join(&p));
+    let p = proc::create_init(files, cwd).unwrap_or_else(|e| panic!("cannot create init: {e:?}"));
     let parts = vfs::components(&init_path);
     // SAFETY: init has not run yet; its trap frame is ours to fill.
     let frame = unsafe { &mut *p.trap_frame() };

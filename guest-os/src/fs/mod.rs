@@ -4,12 +4,13 @@
 
 pub mod blockdev;
 pub mod dev;
+pub mod p9fs;
 pub mod pipe;
 pub mod procfs;
 pub mod ramfs;
 pub mod vfs;
 
-pub use guest_os::fs::cpio;
+pub use guest_os::fs::{cpio, p9_wire};
 
 use dev::Device;
 use sv39_abi::stat::{S_IFDIR, S_IFMT};

@@ -47,10 +47,11 @@ pub fn set_eager_fork(on: bool) {
     EAGER_FORK.store(on, Ordering::Relaxed);
 }
 
-/// Makes pid 1 with an empty address space and `files`; exec fills it.
-pub fn create_init(files: FdTable) -> Result<Rc<Process>, Errno> {
+/// Makes pid 1 with an empty address space, `files` and working directory
+/// `cwd`; exec fills it.
+pub fn create_init(files: FdTable, cwd: String) -> Result<Rc<Process>, Errno> {
     let space = AddressSpace::new(Layout::for_exec()).map_err(|_| Errno::ENOMEM)?;
-    let inner = Inner::new(String::from("init"), Some(space), files, String::from("/"));
+    let inner = Inner::new(String::from("init"), Some(space), files, cwd);
     let pid = scheduler::alloc_pid();
     scheduler::add(Process::new(pid, 0, &TrapFrame::default(), new_group(pid, inner, SignalState::default()))?);
     scheduler::get(pid).ok_or(Errno::ESRCH)

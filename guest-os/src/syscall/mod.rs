@@ -47,6 +47,7 @@ pub fn dispatch(frame: &mut TrapFrame) -> usize {
         nr::UNLINKAT => fs::unlinkat(a(0) as i32, a(1), a(2) as u32),
         nr::FACCESSAT => fs::faccessat(a(0) as i32, a(1)),
         nr::CHDIR => fs::chdir(a(0)),
+        nr::FCHDIR => fs::fchdir(a(0) as i32),
         nr::GETCWD => fs::getcwd(a(0), a(1) as usize),
         nr::FTRUNCATE => fs::ftruncate(a(0) as i32, a(1) as i64),
         nr::IOCTL => fs::ioctl(a(0) as i32, a(1) as u32, a(2)),
