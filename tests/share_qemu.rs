@@ -41,7 +41,7 @@ fn scratch(name: &str) -> PathBuf {
 /// share.c, built static as the Makefile of linux-programs builds it.
 fn program() -> PathBuf {
     let out = scratch("bin").with_extension("elf");
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("linux-programs/c/share.c");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../linux-programs/c/share.c");
     let mut cc = Command::new("riscv64-linux-gnu-gcc");
     cc.args(["-static", "-O2", "-Wall", "-Wextra", "-Werror", "-o"]).arg(&out).arg(src);
     let built = run_with_limit(cc, Duration::from_secs(120));
