@@ -7,6 +7,8 @@
 //! architectural state (registers, pc, privilege, minstret, the trap CSRs)
 //! must be the same, and at the end the program's memory too.
 
+mod common;
+use common::Rng;
 use sv39::jit::Engine;
 use sv39::loader::elf::{Image, Segment};
 use sv39::machine::{Config, Machine};
@@ -22,21 +24,6 @@ const DATA: u64 = RAM + 0x4000;
 const ROOT: u64 = RAM + 0x10000;
 /// A read-only alias of RAM (a second gigapage mapping, no W).
 const ALIAS: u64 = 0x4000_0000;
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 fn machine(engine: Engine) -> Machine {
     let cfg = Config {

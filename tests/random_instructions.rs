@@ -4,7 +4,7 @@
 //! each either retires or raises an architectural trap.
 
 mod common;
-use common::engine;
+use common::{engine, Rng};
 use sv39::hart::Hart;
 use sv39::loader::elf::{Image, Segment};
 use sv39::machine::{Config, Machine};
@@ -14,22 +14,6 @@ use sv39_arch::csr::{self, Priv};
 const RAM: u64 = 0x8000_0000;
 const RAM_SIZE: u64 = 4 << 20;
 const CODE: u64 = RAM + 0x1000;
-
-/// xorshift64*: deterministic, so a failure names a reproducible seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 fn machine(ad: AdPolicy) -> Machine {
     let cfg = Config {
