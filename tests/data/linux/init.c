@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -42,6 +43,8 @@ static long minor_faults(void) {
 
 int main(void) {
     struct utsname u;
+    if (mount("proc", "/proc", "proc", 0, NULL) != 0)
+        perror("mount /proc");
     uname(&u);
     printf("init: %s %s %s\n", u.sysname, u.release, u.machine);
     printf("init: harts online: %d\n", count_lines("/proc/cpuinfo", "processor"));
