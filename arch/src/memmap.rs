@@ -1,6 +1,7 @@
 //! The memory map of QEMU's `virt` board, which `sv39` reproduces.
 //!
 //! ```text
+//!   0x0000_0000_0000_1000  MROM (reset vector, fw_dynamic info) 0xf000
 //!   0x0000_0000_0010_0000  SiFive test finisher       0x1000
 //!   0x0000_0000_0200_0000  CLINT (msip, mtimecmp, mtime) 0x10000
 //!   0x0000_0000_0c00_0000  PLIC                       0x60_0000
@@ -9,6 +10,8 @@
 //!   0x0000_0000_8000_0000  RAM (size set by --mem / -m)
 //! ```
 
+pub const MROM_BASE: u64 = 0x1000;
+pub const MROM_SIZE: u64 = 0xf000;
 pub const TEST_BASE: u64 = 0x10_0000;
 pub const TEST_SIZE: u64 = 0x1000;
 pub const CLINT_BASE: u64 = 0x200_0000;

@@ -1,4 +1,5 @@
-//! The command line: `sv39 boot [OPTIONS] ELF`, and `sv39 run` (src/run/).
+//! The command line: `sv39 boot [OPTIONS] ELF` (or `--bios FILE --kernel
+//! FILE --initrd FILE`, as QEMU's options), and `sv39 run` (src/run/).
 //!
 //! Exit status: 0 when the guest passes (test finisher 0x5555 or HTIF exit 0),
 //! the guest's code when it fails (1-255; larger codes report 255), 2 for bad
@@ -10,7 +11,8 @@ use crate::board;
 use crate::devices::virtio::console::Console;
 use crate::gdb;
 use crate::loader::elf::{self, Image};
-use crate::machine::{Config, Exit, Machine};
+use crate::loader::kernel;
+use crate::machine::{Config, Exit, Machine, Start};
 use crate::mmu::walk::AdPolicy;
 use crate::stats;
 use crate::trace::{self, config::TraceConfig, Tracer};
@@ -19,6 +21,7 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::time::Instant;
 use sv39_arch::csr::Priv;
+use sv39_arch::memmap::RAM_BASE;
 
 pub const EXIT_TOOL_ERROR: i32 = 2;
 pub const EXIT_INSN_LIMIT: i32 = 124;
@@ -35,12 +38,14 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Load an RV64 ELF at its physical addresses and run it on the virt board.
+    /// Load an RV64 ELF at its physical addresses and run it on the virt
+    /// board; or, as QEMU's -bios/-kernel/-initrd, a firmware and a kernel
+    /// (docs/kernels.md).
     Boot {
         #[command(flatten)]
         board: BoardArgs,
-        /// The ELF file to load.
-        elf: PathBuf,
+        #[command(flatten)]
+        files: BootFiles,
     },
     /// Boot the bundled kernel and run PROGRAM in it (the shell without one);
     /// exits with the program's status.
@@ -103,6 +108,35 @@ pub(crate) struct BoardArgs {
     /// With --gdb: hold the machine at reset until a debugger connects.
     #[arg(long, requires = "gdb")]
     gdb_wait: bool,
+}
+
+/// What `sv39 boot` loads: one ELF entered directly, or QEMU's three files.
+#[derive(Args, Debug)]
+struct BootFiles {
+    /// The ELF file to load, entered at its entry point with a0 = mhartid and
+    /// a1 = the device tree (as `--bios none --kernel ELF`).
+    #[arg(conflicts_with_all = ["bios", "kernel"], required_unless_present_any = ["bios", "kernel"])]
+    elf: Option<PathBuf>,
+    /// The M-mode firmware (an ELF, or a raw binary at 0x8000_0000), entered
+    /// through the MROM's reset vector with a2 = OpenSBI's fw_dynamic_info;
+    /// `none` (the default) enters the kernel directly.
+    #[arg(long, value_name = "FILE|none")]
+    bios: Option<PathBuf>,
+    /// The kernel: an ELF, or a raw binary (Linux's `Image`) at the
+    /// firmware's end rounded up to 2 MiB (0x8020_0000 after OpenSBI).
+    #[arg(long, value_name = "FILE")]
+    kernel: Option<PathBuf>,
+    /// An initramfs, placed in RAM as QEMU places `-initrd` and named in
+    /// /chosen/linux,initrd-start and -end.
+    #[arg(long, value_name = "FILE", requires = "kernel")]
+    initrd: Option<PathBuf>,
+}
+
+impl BootFiles {
+    /// The firmware file, unless `--bios none` or no `--bios`.
+    fn firmware(&self) -> Option<&std::path::Path> {
+        self.bios.as_deref().filter(|p| p.as_os_str() != "none")
+    }
 }
 
 /// The `--trace*` options (docs/tracing.md shows each event kind).
@@ -204,7 +238,7 @@ pub fn main() -> i32 {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let cli = Cli::parse();
     match cli.command {
-        Command::Boot { board, elf } => boot(&board, &elf).unwrap_or_else(|e| {
+        Command::Boot { board, files } => boot(&board, &files).unwrap_or_else(|e| {
             eprintln!("sv39: error: {e}");
             EXIT_TOOL_ERROR
         }),
@@ -219,9 +253,38 @@ pub fn main() -> i32 {
     }
 }
 
-fn boot(args: &BoardArgs, path: &std::path::Path) -> Result<i32, String> {
-    let image = elf::load_file(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    run_machine(args, &machine_config(args), image, &path.display().to_string(), None).map(|(_, status)| status)
+fn boot(args: &BoardArgs, files: &BootFiles) -> Result<i32, String> {
+    let mut cfg = machine_config(args);
+    if let Some(path) = &files.initrd {
+        cfg.initrd = Some(std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?);
+    }
+    let (image, start, what) = match (files.firmware(), files.kernel.as_deref().or(files.elf.as_deref())) {
+        (None, Some(path)) if files.elf.is_some() => {
+            (elf::load_file(path).map_err(|e| named(path, e))?, Start::Entry, path.display().to_string())
+        }
+        (None, Some(path)) => {
+            let kernel = kernel::load_kernel(path, RAM_BASE).map_err(|e| named(path, e))?;
+            (kernel.image, Start::Entry, path.display().to_string())
+        }
+        (Some(fw_path), kernel_path) => {
+            let fw = kernel::load_firmware(fw_path).map_err(|e| named(fw_path, e))?;
+            let mut image = fw.image;
+            let mut kernel_entry = None;
+            if let Some(path) = kernel_path {
+                let kernel = kernel::load_kernel(path, fw.end).map_err(|e| named(path, e))?;
+                kernel_entry = Some(kernel.image.entry);
+                image.segments.extend(kernel.image.segments);
+            }
+            (image, Start::Firmware { kernel: kernel_entry }, fw_path.display().to_string())
+        }
+        (None, None) => return Err("--bios none needs a --kernel".into()),
+    };
+    run_machine_from(args, &cfg, image, start, &what, None).map(|(_, status)| status)
+}
+
+/// A load error, with the file it is about.
+fn named(path: &std::path::Path, e: elf::LoadError) -> String {
+    format!("{}: {e}", path.display())
 }
 
 /// The machine `args` describe, with `--append` as its command line.
@@ -250,9 +313,21 @@ pub(crate) fn run_machine(
     what: &str,
     console: Option<Console>,
 ) -> Result<(Exit, i32), String> {
+    run_machine_from(args, cfg, image, Start::Entry, what, console)
+}
+
+/// `run_machine`, the harts leaving reset as `start` says.
+fn run_machine_from(
+    args: &BoardArgs,
+    cfg: &Config,
+    image: Image,
+    start: Start,
+    what: &str,
+    console: Option<Console>,
+) -> Result<(Exit, i32), String> {
     let tracer = args.trace.tracer()?;
     let inspector = args.inspect.inspector()?;
-    let mut machine = Machine::new(cfg, image, Box::new(std::io::stdout())).map_err(|e| format!("{what}: {e}"))?;
+    let mut machine = Machine::boot(cfg, image, start, Box::new(std::io::stdout())).map_err(|e| format!("{what}: {e}"))?;
     machine.set_engine(args.engine);
     if let Some(c) = console {
         machine.attach_console(c, cfg.virtio_legacy)?;

@@ -21,7 +21,7 @@ use crate::mmu::Mmu;
 use crate::trace::Tracer;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
 use std::time::Duration;
-use sv39_arch::memmap::RAM_BASE;
+use sv39_arch::memmap::{MROM_BASE, RAM_BASE};
 
 /// Instructions per `mtime` tick in deterministic mode: with the 10 MHz
 /// timebase the guest sees a 100 MIPS machine.
@@ -45,6 +45,18 @@ pub struct Config {
     pub virtio_legacy: bool,
 }
 
+/// How the harts leave reset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Start {
+    /// At the image's entry with a0 = mhartid, a1 = the device tree
+    /// (`--bios none`).
+    Entry,
+    /// At the MROM's reset vector, as QEMU does with a firmware: it jumps to
+    /// the image's entry with a2 = OpenSBI's fw_dynamic_info, which names
+    /// `kernel` as the next stage (0 without one).
+    Firmware { kernel: Option<u64> },
+}
+
 /// Why a run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exit {
@@ -63,6 +75,7 @@ pub struct Machine {
     pub harts: Vec<Hart>,
     pub bus: Bus,
     image: Image,
+    start: Start,
     dtb: Vec<u8>,
     dtb_addr: u64,
     /// The initrd and its address.
@@ -80,6 +93,17 @@ pub struct Machine {
 impl Machine {
     /// Builds a virt board with `image` loaded and the harts at its entry point.
     pub fn new(cfg: &Config, image: Image, console: Box<dyn std::io::Write + Send>) -> Result<Machine, String> {
+        Machine::boot(cfg, image, Start::Entry, console)
+    }
+
+    /// Builds a virt board with `image` loaded, the harts leaving reset as
+    /// `start` says.
+    pub fn boot(
+        cfg: &Config,
+        image: Image,
+        start: Start,
+        console: Box<dyn std::io::Write + Send>,
+    ) -> Result<Machine, String> {
         image.check_fits(RAM_BASE, RAM_BASE + cfg.ram_size).map_err(|e| e.to_string())?;
         let clock = if cfg.realtime {
             Clock::Realtime { start: std::time::Instant::now() }
@@ -90,7 +114,11 @@ impl Machine {
             .map_err(|e| format!("cannot reserve {} bytes of guest RAM: {e}", cfg.ram_size))?;
         board::attach_disks(&mut bus, &cfg.disks, cfg.virtio_legacy)?;
         let initrd = cfg.initrd.clone().map(|data| {
-            let kernel_base = image.segments.iter().map(|s| s.pa).min().unwrap_or(RAM_BASE);
+            let lowest = image.segments.iter().map(|s| s.pa).min().unwrap_or(RAM_BASE);
+            let kernel_base = match start {
+                Start::Firmware { kernel: Some(k) } => k,
+                _ => lowest,
+            };
             (board::initrd_address(kernel_base, cfg.ram_size), data)
         });
         let dtb = dtb::build(&dtb::DtbConfig {
@@ -126,6 +154,7 @@ impl Machine {
             harts,
             bus,
             image,
+            start,
             dtb,
             dtb_addr,
             initrd,
@@ -152,8 +181,18 @@ impl Machine {
             self.bus.ram.write_bytes(*start, data);
         }
         self.bus.code.clear();
+        let next = match self.start {
+            Start::Firmware { kernel } => kernel.unwrap_or(0),
+            Start::Entry => 0,
+        };
+        let rom = board::rom::reset_vector(self.image.entry, self.dtb_addr, next);
+        self.bus.mrom.flash(&rom).expect("the reset vector fits the MROM");
+        let pc = match self.start {
+            Start::Entry => self.image.entry,
+            Start::Firmware { .. } => MROM_BASE,
+        };
         for h in &mut self.harts {
-            h.reset(self.image.entry, self.dtb_addr);
+            h.reset(pc, self.dtb_addr);
         }
     }
 

@@ -2,6 +2,7 @@
 //! bus, and the device tree that describes them to the guest.
 
 pub mod dtb;
+pub mod rom;
 pub mod swap;
 
 use crate::bus::{Bus, Clock, DeviceId, Overlap};
@@ -54,6 +55,7 @@ pub fn attach_disks(bus: &mut Bus, disks: &[Disk], legacy: bool) -> Result<(), S
 }
 
 fn map_devices(bus: &mut Bus) -> Result<(), Overlap> {
+    bus.map_device(MROM_BASE, MROM_SIZE, DeviceId::Mrom)?;
     bus.map_device(TEST_BASE, TEST_SIZE, DeviceId::TestFinisher)?;
     bus.map_device(CLINT_BASE, CLINT_SIZE, DeviceId::Clint)?;
     bus.map_device(PLIC_BASE, PLIC_SIZE, DeviceId::Plic)?;

@@ -7,6 +7,7 @@ pub mod dma;
 pub mod ram;
 
 use crate::devices::clint::Clint;
+use crate::devices::mrom::Mrom;
 use crate::devices::plic::Plic;
 use crate::devices::test_finisher::TestFinisher;
 use crate::devices::uart::Uart;
@@ -16,12 +17,13 @@ use crate::loader::htif::Htif;
 use crate::mmu::walk::PhysMem;
 use code_pages::CodePages;
 use ram::Ram;
-use sv39_arch::memmap::{UART0_IRQ, VIRTIO_IRQ};
+use sv39_arch::memmap::{MROM_SIZE, UART0_IRQ, VIRTIO_IRQ};
 use sv39_arch::sv39::PAGE_SHIFT;
 
 /// Which device a range of the address map belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DeviceId {
+    Mrom,
     TestFinisher,
     Clint,
     Plic,
@@ -54,6 +56,7 @@ pub enum Clock {
 pub struct Bus {
     pub ram: Ram,
     pub code: CodePages,
+    pub mrom: Mrom,
     pub clint: Clint,
     pub plic: Plic,
     pub uart: Uart,
@@ -73,6 +76,7 @@ impl Bus {
         Bus {
             ram,
             code,
+            mrom: Mrom::new(MROM_SIZE),
             clint,
             plic,
             uart,
@@ -110,6 +114,7 @@ impl Bus {
 
     fn device(&mut self, dev: DeviceId) -> &mut dyn Mmio {
         match dev {
+            DeviceId::Mrom => &mut self.mrom,
             DeviceId::TestFinisher => &mut self.finisher,
             DeviceId::Clint => &mut self.clint,
             DeviceId::Plic => &mut self.plic,

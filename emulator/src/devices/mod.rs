@@ -2,6 +2,7 @@
 //! its own base; the bus (`crate::bus`) maps address ranges to devices.
 
 pub mod clint;
+pub mod mrom;
 pub mod plic;
 pub mod test_finisher;
 pub mod uart;

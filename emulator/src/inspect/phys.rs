@@ -39,6 +39,7 @@ impl PhysMap {
 
 fn device_name(dev: DeviceId) -> &'static str {
     match dev {
+        DeviceId::Mrom => "MROM",
         DeviceId::TestFinisher => "test finisher",
         DeviceId::Clint => "CLINT",
         DeviceId::Plic => "PLIC",
