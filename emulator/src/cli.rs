@@ -5,7 +5,7 @@
 //! the guest's code when it fails (1-255; larger codes report 255), 2 for bad
 //! input to the tool, 124 when `--max-insns` stops the run, 125 when every
 //! hart waits for an interrupt that can never come, 137 when a debugger
-//! (`--gdb`) kills the machine.
+//! (`--gdb`) kills the machine, 0 when `--stop-at-user` stops it.
 
 use crate::board;
 use crate::devices::virtio::console::Console;
@@ -79,6 +79,11 @@ pub(crate) struct BoardArgs {
     /// Stop after this many instructions (exit status 124).
     #[arg(long)]
     max_insns: Option<u64>,
+    /// End the run (status 0) when a hart is about to run its first U-mode
+    /// instruction, and say after how many instructions: the boot time of a
+    /// kernel up to its first user program.
+    #[arg(long)]
+    stop_at_user: bool,
     /// Let mtime follow the host clock instead of retired instructions.
     #[arg(long)]
     realtime: bool,
@@ -327,8 +332,10 @@ fn run_machine_from(
 ) -> Result<(Exit, i32), String> {
     let tracer = args.trace.tracer()?;
     let inspector = args.inspect.inspector()?;
-    let mut machine = Machine::boot(cfg, image, start, Box::new(std::io::stdout())).map_err(|e| format!("{what}: {e}"))?;
+    let mut machine =
+        Machine::boot(cfg, image, start, Box::new(std::io::stdout())).map_err(|e| format!("{what}: {e}"))?;
     machine.set_engine(args.engine);
+    machine.set_stop_at_user(args.stop_at_user);
     if let Some(c) = console {
         machine.attach_console(c, cfg.virtio_legacy)?;
     }
@@ -379,6 +386,16 @@ fn exit_status(exit: Exit, machine: &Machine) -> i32 {
         Exit::Killed => {
             eprintln!("sv39: killed by the debugger");
             EXIT_KILLED
+        }
+        Exit::UserEntered { hart } => {
+            let h = &machine.harts[hart];
+            let all: u64 = machine.harts.iter().map(|h| h.minstret()).sum();
+            eprintln!(
+                "sv39: hart {hart} enters U-mode at pc {:#x} after {all} instructions (all harts; hart {hart}: {})",
+                h.pc,
+                h.minstret()
+            );
+            0
         }
     }
 }

@@ -21,6 +21,7 @@ use crate::mmu::Mmu;
 use crate::trace::Tracer;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
 use std::time::Duration;
+use sv39_arch::csr::Priv;
 use sv39_arch::memmap::{MROM_BASE, RAM_BASE};
 
 /// Instructions per `mtime` tick in deterministic mode: with the 10 MHz
@@ -69,6 +70,11 @@ pub enum Exit {
     Deadlock,
     /// A debugger killed the machine (`kill` in GDB).
     Killed,
+    /// `--stop-at-user`: this hart is about to run its first U-mode
+    /// instruction.
+    UserEntered {
+        hart: usize,
+    },
 }
 
 pub struct Machine {
@@ -88,6 +94,8 @@ pub struct Machine {
     inspector: Option<Inspector>,
     /// A debugger's breakpoints and watchpoints (`--gdb`, while attached).
     pub(crate) stops: Option<Stops>,
+    /// End the run when a hart enters U-mode (`--stop-at-user`).
+    stop_at_user: bool,
 }
 
 impl Machine {
@@ -163,6 +171,7 @@ impl Machine {
             tracer: None,
             stops: None,
             inspector: None,
+            stop_at_user: false,
         };
         m.reset();
         Ok(m)
@@ -330,6 +339,11 @@ impl Machine {
                 None => h.events.iter_mut().for_each(Vec::clear),
             }
             ran = true;
+            // xRET ends the batch, so a hart now in U-mode has run no U-mode
+            // instruction yet.
+            if self.stop_at_user && self.harts[i].prv == Priv::U {
+                return Err(Exit::UserEntered { hart: i });
+            }
             if self.bus.event {
                 if let Some(exit) = self.check_exit() {
                     return Err(exit);
@@ -421,6 +435,12 @@ impl Machine {
             }
         }
         self.bus.forward_uart_irq();
+    }
+
+    /// Ends the run when a hart is about to run its first U-mode
+    /// instruction (the cost: one compare per batch).
+    pub fn set_stop_at_user(&mut self, on: bool) {
+        self.stop_at_user = on;
     }
 
     /// Runs the harts on `engine` (the interpreter unless set).

@@ -115,6 +115,7 @@ pub fn on_sv39(case: &Case, ad: AdPolicy, engine: crate::jit::Engine) -> Verdict
         Exit::InstructionLimit => Err(Verdict::Timeout),
         Exit::Deadlock => Err(Verdict::Error("every hart waits for an interrupt that cannot come".into())),
         Exit::Killed => Err(Verdict::Error("killed by a debugger".into())),
+        Exit::UserEntered { .. } => Err(Verdict::Error("stopped at U-mode entry".into())),
     };
     machine.finish();
     Verdict::judge(status, &console.text())

@@ -140,6 +140,7 @@ fn exit_reason(exit: Exit) -> StopReason {
         Exit::InstructionLimit => MultiThreadStopReason::Terminated(Signal::SIGXCPU),
         Exit::Deadlock => MultiThreadStopReason::Terminated(Signal::SIGHUP),
         Exit::Killed => MultiThreadStopReason::Terminated(Signal::SIGKILL),
+        Exit::UserEntered { .. } => MultiThreadStopReason::Exited(0),
     }
 }
 
