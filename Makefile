@@ -10,7 +10,7 @@ CARGO         ?= cargo
 LINUX_TARGET  := riscv64gc-unknown-linux-gnu
 LINUX_SYSROOT := /usr/riscv64-linux-gnu
 
-.PHONY: all setup build run test bench clean linux-programs
+.PHONY: all setup build run test bench clean linux-programs linux-image
 
 all: build
 
@@ -60,6 +60,25 @@ test: setup
 # judges the current sources.
 linux-programs: setup
 	$(MAKE) -s -C linux-programs OUT=$(CURDIR)/target/linux-programs
+
+# The test kernel of tests/linux_boot.rs, rebuilt from Debian's linux-source-6.1
+# (tinyconfig + tests/data/linux/kernel.config, init.c as its initramfs; ~15
+# minutes on 2 cores) and stored xz-compressed with its checksums. Only this
+# target needs the kernel source and flex/bison/bc; `make test` uses the
+# committed Image.xz.
+LINUX_WORK := target/linux-build
+linux-image: setup
+	@[ -e /usr/src/linux-source-6.1.tar.xz ] && command -v flex >/dev/null 2>&1 && command -v bison >/dev/null 2>&1 \
+		&& command -v bc >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "installing linux-source-6.1, flex, bison and bc for the kernel build"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq linux-source-6.1 flex bison bc >/dev/null; \
+		else \
+			echo "note: as root, make installs linux-source-6.1 flex bison bc (apt-get install linux-source-6.1 flex bison bc)"; exit 1; \
+		fi; }
+	sh scripts/build-linux.sh $(CURDIR)/$(LINUX_WORK) $(CURDIR)/$(LINUX_WORK)/Image
+	xz -9 -c $(LINUX_WORK)/Image > tests/data/linux/Image.xz
+	cd tests/data/linux && sha256sum Image.xz > SHA256SUMS && xz -dc Image.xz | sha256sum | sed 's/ -$$/ Image/' >> SHA256SUMS
 
 bench: build
 	bash scripts/bench.sh $(GUEST_BIN)

@@ -1,0 +1,163 @@
+//! Linux 6.1 (tinyconfig, a built-in initramfs with tests/data/linux/init.c;
+//! scripts/build-linux.sh, `make linux-image`) under Debian's OpenSBI
+//! fw_dynamic, booted as QEMU boots `-bios fw_dynamic.bin -kernel Image`: the
+//! MROM's reset vector hands OpenSBI a2 = fw_dynamic_info, OpenSBI starts
+//! Linux at 0x8020_0000 in S-mode, Linux brings up the other harts through
+//! SBI HSM, runs /init, and /init's reboot(RB_POWER_OFF) goes through SBI SRST
+//! to the test finisher: status 0. The init's lines are compared with QEMU's.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+const FW_DYNAMIC: &str = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin";
+const APPEND: &str = "console=ttyS0";
+const MEM: &str = "256M";
+
+/// The firmware, or None outside CI when the `opensbi` package is missing.
+fn firmware() -> Option<&'static Path> {
+    let path = Path::new(FW_DYNAMIC);
+    if path.exists() {
+        return Some(path);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("{FW_DYNAMIC} is missing in CI: `make` installs it (apt-get install opensbi)");
+    }
+    eprintln!("{FW_DYNAMIC} not found: skipping (run `make` to install opensbi)");
+    None
+}
+
+fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/linux")
+}
+
+/// The kernel Image, decompressed from tests/data/linux/Image.xz into this
+/// test's scratch directory (once, for all the tests) and checked against
+/// SHA256SUMS.
+fn kernel() -> PathBuf {
+    static IMAGE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    IMAGE.get_or_init(decompress_kernel).clone()
+}
+
+fn decompress_kernel() -> PathBuf {
+    let image = temp_file("Image", b"");
+    let xz = Command::new("xz").arg("-dc").arg(data_dir().join("Image.xz")).output().expect("xz runs");
+    assert!(xz.status.success(), "xz -dc Image.xz: {}", String::from_utf8_lossy(&xz.stderr));
+    std::fs::write(&image, &xz.stdout).unwrap();
+    let sums = std::fs::read_to_string(data_dir().join("SHA256SUMS")).unwrap();
+    let want = sums.lines().find(|l| l.ends_with(" Image")).expect("SHA256SUMS names Image");
+    let got = Command::new("sha256sum").arg(&image).output().expect("sha256sum runs");
+    let got = String::from_utf8_lossy(&got.stdout);
+    assert_eq!(got.split(' ').next(), want.split(' ').next(), "Image.xz does not match SHA256SUMS");
+    image
+}
+
+fn sv39_linux(fw: &Path, image: &Path, harts: usize, extra: &[&str]) -> Run {
+    let mut cmd = Command::new(SV39);
+    cmd.args(["boot", "--mem", MEM, "--harts", &harts.to_string(), "--append", APPEND]);
+    cmd.args(extra).arg("--bios").arg(fw).arg("--kernel").arg(image);
+    run_with_limit(cmd, Duration::from_secs(120))
+}
+
+fn qemu_linux(fw: &Path, image: &Path, harts: usize) -> Run {
+    let mut cmd = Command::new("qemu-system-riscv64");
+    cmd.args(["-M", "virt", "-m", MEM, "-smp", &harts.to_string(), "-nographic", "-append", APPEND]);
+    cmd.arg("-bios").arg(fw).arg("-kernel").arg(image);
+    run_with_limit(cmd, Duration::from_secs(60))
+}
+
+/// What /init printed, and the kernel's last word.
+fn init_lines(console: &str) -> Vec<String> {
+    console
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| l.starts_with("init: ") || *l == "reboot: Power down")
+        .map(String::from)
+        .collect()
+}
+
+fn expected(harts: usize) -> Vec<String> {
+    [
+        "init: Linux 6.1.192 riscv64".to_string(),
+        format!("init: harts online: {harts}"),
+        "init: 64 pages touched, at least 64 minor faults".into(),
+        "init: child exited 99, parent still sees 0".into(),
+        "init: powering off".into(),
+        "reboot: Power down".into(),
+    ]
+    .to_vec()
+}
+
+#[test]
+fn linux_runs_its_init_and_powers_off_on_one_and_two_harts() {
+    let Some(fw) = firmware() else { return };
+    let image = kernel();
+    for harts in [1, 2] {
+        let run = sv39_linux(fw, &image, harts, &[]);
+        assert_eq!(run.code, Some(0), "{harts} hart(s): stdout {}\nstderr {}", run.stdout, run.stderr);
+        assert_eq!(init_lines(&run.stdout), expected(harts), "{harts} hart(s): {}", run.stdout);
+        assert!(run.stdout.contains(&format!("smp: Brought up 1 node, {harts} CPU")), "{}", run.stdout);
+    }
+}
+
+#[test]
+fn linux_prints_what_it_prints_on_qemu() {
+    let Some(fw) = firmware() else { return };
+    if !qemu_available() {
+        return;
+    }
+    let image = kernel();
+    for harts in [1, 2] {
+        let ours = sv39_linux(fw, &image, harts, &[]);
+        let theirs = qemu_linux(fw, &image, harts);
+        assert_eq!(theirs.code, Some(0), "QEMU, {harts} hart(s): {}", theirs.stdout);
+        assert_eq!(init_lines(&ours.stdout), init_lines(&theirs.stdout), "{harts} hart(s): sv39 left, QEMU right");
+    }
+}
+
+/// The instructions retired from reset to /init's first instruction, as
+/// `--stop-at-user` reports them: the same on every run and on both engines.
+#[test]
+fn the_boot_to_init_is_repeatable_to_the_instruction() {
+    let Some(fw) = firmware() else { return };
+    let image = kernel();
+    let report = |engine: &str| {
+        let run = sv39_linux(fw, &image, 2, &["--stop-at-user", "--engine", engine]);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        assert!(init_lines(&run.stdout).is_empty(), "stopped before /init ran: {}", run.stdout);
+        let line = run.stderr.lines().find(|l| l.contains("enters U-mode")).map(String::from);
+        line.unwrap_or_else(|| panic!("no U-mode entry reported: {}", run.stderr))
+    };
+    let first = report("interp");
+    assert!(first.starts_with("sv39: hart 0 enters U-mode at pc 0x10"), "{first}");
+    assert_eq!(report("interp"), first);
+    assert_eq!(report("jit"), first);
+}
+
+#[test]
+fn bad_boot_files_get_one_error_line() {
+    let Some(fw) = firmware() else { return };
+    let x86 = temp_file("x86.elf", &{
+        let mut elf = elf_with_code(0x8000_0000, &[0x73]);
+        elf[18] = 62; // EM_X86_64
+        elf
+    });
+    let cut = temp_file("cut.elf", &elf_with_code(0x8000_0000, &[0x73])[..40]);
+    let missing = Path::new("/nonexistent/Image");
+    let cases: [(&[&std::ffi::OsStr], &str); 4] = [
+        (&["--bios".as_ref(), missing.as_ref()], "cannot read /nonexistent/Image"),
+        (&["--bios".as_ref(), fw.as_ref(), "--kernel".as_ref(), x86.as_ref()], "not RISC-V"),
+        (&["--bios".as_ref(), fw.as_ref(), "--kernel".as_ref(), cut.as_ref()], "truncated"),
+        (&["--bios".as_ref(), cut.as_ref()], "truncated"),
+    ];
+    for (args, message) in cases {
+        let mut cmd = Command::new(SV39);
+        cmd.arg("boot").args(args);
+        let run = run_with_limit(cmd, Duration::from_secs(10));
+        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.starts_with("sv39: error: ") && run.stderr.contains(message), "{args:?}: {}", run.stderr);
+    }
+}
