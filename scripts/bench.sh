@@ -16,6 +16,12 @@
 # eager copy; and swapping: the bundled `swap` program (a working set of three
 # times RAM, forked and verified) under --mem 64M --swap 512M.
 #
+# Then Linux: the test kernel (tests/data/linux/Image.xz) under Debian's
+# OpenSBI fw_dynamic, on 1 and 2 harts: guest instructions and wall time from
+# reset to the first U-mode instruction of /init (`--stop-at-user`) on both
+# engines, and wall time to power-off, beside QEMU's wall time to the kernel's
+# "Run /init as init process" line (its last before /init) and to power-off.
+#
 # Needs `cargo build --release` and the guest build first. The guest instruction
 # count comes from sv39's --stats (QEMU runs the same instructions; its minstret
 # is not exact). Fails if either run fails. Environment: SV39 and QEMU name the
@@ -126,3 +132,42 @@ awk -v o="$pswpout" -v i="$pswpin" -v m="$majflt" -v n="$(insns_of swap)" -v t="
     printf "%-36s %12.0f %14s\n", "major faults (pgmajfault)", m, ""
     printf "%-36s %12.0f\n", "guest instructions per major fault", n / m
 }'
+
+# Linux to /init and to power-off (see the top of this file). QEMU 7.2 as
+# Debian ships it has no TCG plugins to count instructions with, so QEMU gets
+# wall times only: to the line the kernel prints just before exec'ing /init.
+fw=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
+if [[ ! -f $fw ]]; then
+    echo
+    echo "linux: $fw is missing (apt-get install opensbi): skipped"
+    exit 0
+fi
+xz -dc tests/data/linux/Image.xz >"$out/Image"
+linux=(--bios "$fw" --kernel "$out/Image" --append console=ttyS0 --mem 256M)
+# qemu_until_init NAME HARTS: QEMU's wall time to "Run /init" in $out/NAME.init.
+qemu_until_init() {
+    local start
+    start=$(date +%s.%N)
+    timeout "$limit" "$qemu" -M virt -m 256M -smp "$2" -nographic -bios "$fw" -kernel "$out/Image" -append console=ttyS0 </dev/null |
+        while IFS= read -r line; do
+            if [[ $line == *"Run /init as init process"* ]]; then
+                awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.3f\n", e - s }' >"$out/$1.init"
+            fi
+        done
+}
+printf "\n%-22s %-7s %20s %14s %14s\n" "Linux 6.1 + OpenSBI" "engine" "insns to /init" "wall s /init" "wall s off" >"$out/linux"
+for h in 1 2; do
+    for e in interp jit; do
+        run "linux$h.$e.init" "$sv39" boot --engine "$e" --harts "$h" --stop-at-user "${linux[@]}"
+        run "linux$h.$e" "$sv39" boot --engine "$e" --harts "$h" "${linux[@]}"
+        n=$(awk '/enters U-mode/ { for (i = 1; i < NF; i++) if ($(i + 1) == "instructions") print $i }' "$out/linux$h.$e.init.err")
+        printf "%-22s %-7s %20s %14s %14s\n" "--harts $h" "$e" "$n" "$(cat "$out/linux$h.$e.init.time")" \
+            "$(cat "$out/linux$h.$e.time")" >>"$out/linux"
+    done
+    qemu_until_init "linux$h.qemu" "$h"
+    run "linux$h.qemu" "$qemu" -M virt -m 256M -smp "$h" -nographic -bios "$fw" -kernel "$out/Image" -append console=ttyS0
+    printf "%-22s %-7s %20s %14s %14s\n" "-smp $h" "qemu" "-" "$(cat "$out/linux$h.qemu.init" 2>/dev/null || echo '?')" \
+        "$(cat "$out/linux$h.qemu.time")" >>"$out/linux"
+done
+cat "$out/linux"
+echo "(sv39: to the first U-mode instruction, all harts' instructions; QEMU: to the kernel's 'Run /init' line.)"
