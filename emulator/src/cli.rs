@@ -135,6 +135,10 @@ struct BootFiles {
     /// /chosen/linux,initrd-start and -end.
     #[arg(long, value_name = "FILE", requires = "kernel")]
     initrd: Option<PathBuf>,
+    /// Write the device tree the guest would get to FILE and exit, as
+    /// QEMU's `-machine dumpdtb=FILE` (QEMU boots with it by `-dtb FILE`).
+    #[arg(long, value_name = "FILE")]
+    dumpdtb: Option<PathBuf>,
 }
 
 impl BootFiles {
@@ -284,6 +288,12 @@ fn boot(args: &BoardArgs, files: &BootFiles) -> Result<i32, String> {
         }
         (None, None) => return Err("--bios none needs a --kernel".into()),
     };
+    if let Some(path) = &files.dumpdtb {
+        let machine = Machine::boot(&cfg, image, start, Box::new(std::io::sink())).map_err(|e| format!("{what}: {e}"))?;
+        std::fs::write(path, machine.dtb()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        eprintln!("sv39: device tree written to {}", path.display());
+        return Ok(0);
+    }
     run_machine_from(args, &cfg, image, start, &what, None).map(|(_, status)| status)
 }
 

@@ -205,6 +205,11 @@ impl Machine {
         }
     }
 
+    /// The flattened device tree the harts find in a1.
+    pub fn dtb(&self) -> &[u8] {
+        &self.dtb
+    }
+
     /// Puts `console` on the last virtio-mmio slot, where QEMU puts its
     /// first `-device`; host input goes to its port 0 from then on.
     pub fn attach_console(&mut self, console: Console, legacy: bool) -> Result<(), String> {
