@@ -208,3 +208,21 @@ fn count_after(output: &str, word: &str) -> u64 {
     let before = &line[..line.find(word).unwrap_or_else(|| panic!("{line}"))];
     before.split_whitespace().last().and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("{line}"))
 }
+
+/// `--initrd` lands where QEMU 7.2 puts `-initrd` after OpenSBI and a kernel
+/// Image, and /chosen says so: 0x8820_0000 (the kernel's 0x8020_0000 plus half
+/// of 256 MiB) to its end, as QEMU's `-machine dumpdtb` shows.
+#[test]
+fn the_initrd_goes_where_qemu_puts_it() {
+    let Some(fw) = firmware() else { return };
+    let image = kernel();
+    let initrd = temp_file("initrd", &[0x5a; 5000]);
+    let dtb = temp_file("initrd.dtb", b"");
+    let extra = ["--initrd", initrd.to_str().unwrap(), "--dumpdtb", dtb.to_str().unwrap()];
+    let run = sv39_linux(fw, &image, 1, &extra);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let tree = std::fs::read(&dtb).unwrap();
+    let has = |needle: &[u8]| tree.windows(needle.len()).any(|w| w == needle);
+    assert!(has(b"linux,initrd-start\0") && has(b"linux,initrd-end\0"));
+    assert!(has(&0x8820_0000u32.to_be_bytes()) && has(&0x8820_1388u32.to_be_bytes()));
+}

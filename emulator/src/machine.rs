@@ -493,3 +493,56 @@ fn deadline(h: &Hart, bus: &mut Bus) -> Option<u64> {
     let into_tick = h.cycle % per_tick;
     Some(h.cycle.saturating_add(ticks.saturating_mul(per_tick)).saturating_sub(into_tick))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::board::rom::{FW_DYNAMIC_MAGIC, FW_DYNAMIC_OFFSET};
+    use crate::loader::elf::Segment;
+    use sv39_arch::memmap::MROM_BASE;
+
+    fn config(harts: usize) -> Config {
+        Config {
+            harts,
+            ram_size: 256 << 20,
+            ad: AdPolicy::Update,
+            strict_tlb: false,
+            realtime: false,
+            bootargs: None,
+            initrd: Some(vec![0xa5; 5000]),
+            rng_seed: None,
+            disks: Vec::new(),
+            virtio_legacy: false,
+        }
+    }
+
+    /// A firmware of one `wfi` at the start of RAM.
+    fn firmware() -> Image {
+        let wfi = 0x1050_0073u32.to_le_bytes().to_vec();
+        Image {
+            entry: RAM_BASE,
+            segments: vec![Segment { pa: RAM_BASE, data: wfi, memsz: 4 }],
+            tohost: None,
+            fromhost: None,
+        }
+    }
+
+    #[test]
+    fn the_reset_vector_hands_over_as_qemus_does() {
+        let start = Start::Firmware { kernel: Some(0x8020_0000) };
+        let mut m = Machine::boot(&config(2), firmware(), start, Box::new(std::io::sink())).unwrap();
+        assert_eq!(m.harts[1].pc, MROM_BASE);
+        // Six instructions of the vector on each hart.
+        assert_eq!(m.run(Some(6)), Exit::InstructionLimit);
+        for (id, h) in m.harts.iter().enumerate() {
+            assert_eq!(
+                (h.pc, h.x[10], h.x[11], h.x[12]),
+                (RAM_BASE, id as u64, m.dtb_addr, MROM_BASE + FW_DYNAMIC_OFFSET)
+            );
+        }
+        let mut info = |i: u64| m.bus.read(MROM_BASE + FW_DYNAMIC_OFFSET + 8 * i, 8);
+        assert_eq!((info(0), info(2)), (Some(FW_DYNAMIC_MAGIC), Some(0x8020_0000)));
+        // The initrd goes by the kernel, not the firmware (QEMU: 0x8820_0000 with 256 MiB).
+        assert_eq!(m.initrd.as_ref().map(|(at, _)| *at), Some(0x8820_0000));
+    }
+}

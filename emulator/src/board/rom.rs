@@ -58,9 +58,9 @@ mod tests {
     fn the_vector_loads_what_it_names() {
         let rom = reset_vector(0x8000_0000, 0x87e0_0000, 0x8020_0000);
         let asm: Vec<String> = (0..6).map(|i| disassemble(&decode(word(&rom, 4 * i)), 0x1000 + 4 * i as u64)).collect();
-        assert_eq!(asm[1], "addi a2, t0, 40");
-        assert_eq!(asm[3], "ld a1, 32(t0)");
-        assert_eq!(asm[4], "ld t0, 24(t0)");
+        assert_eq!(asm[1], "addi a2,t0,40");
+        assert_eq!(asm[3], "ld a1,32(t0)");
+        assert_eq!(asm[4], "ld t0,24(t0)");
         assert_eq!((dword(&rom, 24), dword(&rom, 32)), (0x8000_0000, 0x87e0_0000));
         let info = FW_DYNAMIC_OFFSET;
         assert_eq!(rom.len() as u64, info + 48);

@@ -140,7 +140,9 @@ mod tests {
         assert!(matches!(load_kernel(&missing, RAM_BASE), Err(LoadError::Io(..))));
         let empty = temp_file("empty", b"");
         assert!(matches!(load_firmware(&empty), Err(LoadError::Truncated(_))));
-        let cut_elf = temp_file("cut", b"\x7fELF\x02\x01\x01");
+        let mut cut = b"\x7fELF\x02\x01\x01".to_vec();
+        cut.resize(20, 0); // the identification, then the header cut short
+        let cut_elf = temp_file("cut", &cut);
         assert!(matches!(load_kernel(&cut_elf, RAM_BASE), Err(LoadError::Truncated(_))));
         for p in [empty, cut_elf] {
             std::fs::remove_file(p).unwrap();
