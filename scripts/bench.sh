@@ -20,7 +20,8 @@
 # OpenSBI fw_dynamic, on 1 and 2 harts: guest instructions and wall time from
 # reset to the first U-mode instruction of /init (`--stop-at-user`) on both
 # engines, and wall time to power-off, beside QEMU's wall time to the kernel's
-# "Run /init as init process" line (its last before /init) and to power-off.
+# "Run /init as init process" line (its last before /init) and to power-off,
+# and QEMU's instruction count to /init (tests/data/linux/until_user.c).
 #
 # Needs `cargo build --release` and the guest build first. The guest instruction
 # count comes from sv39's --stats (QEMU runs the same instructions; its minstret
@@ -169,5 +170,23 @@ for h in 1 2; do
     printf "%-22s %-7s %20s %14s %14s\n" "-smp $h" "qemu" "-" "$(cat "$out/linux$h.qemu.init" 2>/dev/null || echo '?')" \
         "$(cat "$out/linux$h.qemu.time")" >>"$out/linux"
 done
+# QEMU's instructions to /init, one hart: the until_user plugin counts to the
+# first instruction at a user address (-singlestep, -icount: see its source),
+# with QEMU's own device tree and with sv39's (-dtb).
+if cc -shared -fPIC -O2 -o "$out/until_user.so" tests/data/linux/until_user.c 2>"$out/cc.err"; then
+    run linux-dtb "$sv39" boot --dumpdtb "$out/sv39.dtb" "${linux[@]}"
+    qemu_count=(-singlestep -icount shift=3,sleep=off -plugin "$out/until_user.so")
+    for tree in qemu sv39; do
+        dtb=()
+        [[ $tree == sv39 ]] && dtb=(-dtb "$out/sv39.dtb")
+        run "linux1.count.$tree" "$qemu" -M virt -m 256M -smp 1 -nographic -bios "$fw" -kernel "$out/Image" \
+            -append console=ttyS0 "${dtb[@]}" "${qemu_count[@]}"
+        n=$(awk '/^until_user:/ { print $(NF - 1) }' "$out/linux1.count.$tree.err")
+        printf "%-22s %-7s %20s %14s %14s\n" "-smp 1, $tree's tree" "qemu" "$n" "-" "-" >>"$out/linux"
+    done
+else
+    echo "linux: cc cannot build the QEMU plugin: $(cat "$out/cc.err")" >>"$out/linux"
+fi
 cat "$out/linux"
-echo "(sv39: to the first U-mode instruction, all harts' instructions; QEMU: to the kernel's 'Run /init' line.)"
+echo "(sv39: to the first U-mode instruction, all harts' instructions; QEMU wall s: to the kernel's 'Run /init'"
+echo " line; QEMU instructions: until_user.c, one hart, -icount shift=3 (8 ns an instruction; sv39's are 10 ns).)"
