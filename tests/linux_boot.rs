@@ -146,11 +146,14 @@ fn bad_boot_files_get_one_error_line() {
     });
     let cut = temp_file("cut.elf", &elf_with_code(0x8000_0000, &[0x73])[..40]);
     let missing = Path::new("/nonexistent/Image");
-    let cases: [(&[&std::ffi::OsStr], &str); 4] = [
+    // Debian's fw_dynamic.elf, linked at 0x8000_0000 as the firmware is loaded.
+    let fw_elf = fw.with_extension("elf");
+    let cases: [(&[&std::ffi::OsStr], &str); 5] = [
         (&["--bios".as_ref(), missing.as_ref()], "cannot read /nonexistent/Image"),
         (&["--bios".as_ref(), fw.as_ref(), "--kernel".as_ref(), x86.as_ref()], "not RISC-V"),
         (&["--bios".as_ref(), fw.as_ref(), "--kernel".as_ref(), cut.as_ref()], "truncated"),
         (&["--bios".as_ref(), cut.as_ref()], "truncated"),
+        (&["--bios".as_ref(), fw.as_ref(), "--kernel".as_ref(), fw_elf.as_ref()], "overlap the firmware"),
     ];
     for (args, message) in cases {
         let mut cmd = Command::new(SV39);

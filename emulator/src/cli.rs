@@ -281,6 +281,10 @@ fn boot(args: &BoardArgs, files: &BootFiles) -> Result<i32, String> {
             let mut kernel_entry = None;
             if let Some(path) = kernel_path {
                 let kernel = kernel::load_kernel(path, fw.end).map_err(|e| named(path, e))?;
+                if let Some((lo, hi)) = kernel::overlap(&image, &kernel.image) {
+                    let (k, f) = (path.display(), fw_path.display());
+                    return Err(format!("{k}: its bytes at [{lo:#x}, {hi:#x}) overlap the firmware {f}"));
+                }
                 kernel_entry = Some(kernel.image.entry);
                 image.segments.extend(kernel.image.segments);
             }

@@ -56,6 +56,14 @@ pub fn load_kernel(path: &Path, firmware_end: u64) -> Result<Loaded, LoadError> 
     Ok(raw(bytes, firmware_end.next_multiple_of(KERNEL_ALIGN), image_size))
 }
 
+/// The first range of `kernel` that overlaps one of `firmware` (QEMU
+/// refuses such a pair: "ROM regions are overlapping").
+pub fn overlap(firmware: &Image, kernel: &Image) -> Option<(u64, u64)> {
+    let ranges = |i: &Image| i.segments.iter().map(|s| (s.pa, s.pa + s.memsz)).collect::<Vec<_>>();
+    let fw = ranges(firmware);
+    ranges(kernel).into_iter().find(|&(lo, hi)| fw.iter().any(|&(f_lo, f_hi)| lo < f_hi && f_lo < hi))
+}
+
 fn read(path: &Path) -> Result<Vec<u8>, LoadError> {
     let bytes = std::fs::read(path).map_err(|e| LoadError::Io(path.display().to_string(), e))?;
     if bytes.is_empty() {
@@ -132,6 +140,18 @@ mod tests {
         let k = load_kernel(&path, fw.end).unwrap();
         assert_eq!(k.image.segments[0].memsz, 4, "no header: the file's size");
         std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn a_kernel_over_the_firmware_is_found() {
+        let at = |pa: u64, memsz: u64| Image {
+            entry: pa,
+            segments: vec![Segment { pa, data: Vec::new(), memsz }],
+            tohost: None,
+            fromhost: None,
+        };
+        assert_eq!(overlap(&at(RAM_BASE, 0x2_0000), &at(RAM_BASE + 0x1_0000, 0x10)), Some((0x8001_0000, 0x8001_0010)));
+        assert_eq!(overlap(&at(RAM_BASE, 0x2_0000), &at(0x8020_0000, 0x10)), None);
     }
 
     #[test]
