@@ -229,3 +229,22 @@ fn the_initrd_goes_where_qemu_puts_it() {
     assert!(has(b"linux,initrd-start\0") && has(b"linux,initrd-end\0"));
     assert!(has(&0x8820_0000u32.to_be_bytes()) && has(&0x8820_1388u32.to_be_bytes()));
 }
+
+/// Reboot: with no init to run, Linux panics and `panic=1` restarts the
+/// machine through SBI SRST, which OpenSBI serves with the test finisher's
+/// reset command; sv39 resets every hart to the MROM and the boot starts
+/// over, both harts again. `--max-insns` ends the loop.
+#[test]
+fn linux_reboots_through_sbi_and_the_test_finisher() {
+    let Some(fw) = firmware() else { return };
+    let image = kernel();
+    let mut cmd = Command::new(SV39);
+    cmd.args(["boot", "--mem", MEM, "--harts", "2", "--max-insns", "200000000"]);
+    cmd.args(["--append", "console=ttyS0 rdinit=/nonexistent panic=1"]);
+    cmd.arg("--bios").arg(fw).arg("--kernel").arg(&image);
+    let run = run_with_limit(cmd, Duration::from_secs(120));
+    assert_eq!(run.code, Some(124), "{}", run.stderr);
+    assert!(run.stdout.contains("Rebooting in 1 seconds.."), "{}", run.stdout);
+    assert!(run.stdout.matches("OpenSBI v1.1").count() >= 2, "{}", run.stdout);
+    assert!(run.stdout.matches("smp: Brought up 1 node, 2 CPUs").count() >= 2, "{}", run.stdout);
+}
