@@ -1,6 +1,8 @@
 /* /init of the test kernel (scripts/build-linux.sh): prints what Linux found
- * of the board and of its own virtual memory, then powers off through
- * reboot(2), which Linux passes to SBI SRST and OpenSBI to the test finisher. */
+ * of the board and of its own virtual memory, reads the console, then powers
+ * off through reboot(2), which Linux passes to SBI SRST and OpenSBI to the
+ * test finisher. */
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,18 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/* Console input through the 8250's receive interrupt: lines until "ping",
+ * waiting at most 100 ms for each (the boot may have dropped what came
+ * before the driver cleared the UART's FIFO). */
+static const char *console_ping(void) {
+    char line[256];
+    struct pollfd in = {.fd = 0, .events = POLLIN};
+    while (poll(&in, 1, 100) == 1 && fgets(line, sizeof line, stdin))
+        if (strcmp(line, "ping\n") == 0)
+            return "ping";
+    return "nothing";
+}
 
 static int count_lines(const char *path, const char *prefix) {
     FILE *f = fopen(path, "r");
@@ -67,6 +81,7 @@ int main(void) {
     waitpid(pid, &status, 0);
     printf("init: child exited %d, parent still sees %d\n", WEXITSTATUS(status), p[0]);
 
+    printf("init: the console read %s\n", console_ping());
     printf("init: powering off\n");
     fflush(stdout);
     reboot(RB_POWER_OFF);
