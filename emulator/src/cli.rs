@@ -293,7 +293,8 @@ fn boot(args: &BoardArgs, files: &BootFiles) -> Result<i32, String> {
         (None, None) => return Err("--bios none needs a --kernel".into()),
     };
     if let Some(path) = &files.dumpdtb {
-        let machine = Machine::boot(&cfg, image, start, Box::new(std::io::sink())).map_err(|e| format!("{what}: {e}"))?;
+        let machine =
+            Machine::boot(&cfg, image, start, Box::new(std::io::sink())).map_err(|e| format!("{what}: {e}"))?;
         std::fs::write(path, machine.dtb()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         eprintln!("sv39: device tree written to {}", path.display());
         return Ok(0);
