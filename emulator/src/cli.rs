@@ -81,6 +81,17 @@ pub(crate) struct BoardArgs {
     /// slots from 0x1000_1000 on; `,readonly` refuses writes. Repeatable.
     #[arg(long, value_name = "FILE[,readonly]", value_parser = parse_drive)]
     drive: Vec<board::Disk>,
+    /// Share the host directory HOSTDIR with the guest over virtio-9p
+    /// (QEMU's `-virtfs local,...,mount_tag=shareN`), mounted at GUESTDIR
+    /// (an absolute path; default: HOSTDIR's canonical path), read-only
+    /// unless --share-rw; on the virtio-mmio slots after the drives.
+    /// Repeatable. `sv39 run` without one shares the current directory at
+    /// its own path (--no-share: nothing). See docs/share.md.
+    #[arg(long, value_name = "HOSTDIR[:GUESTDIR]", value_parser = parse_share)]
+    share: Vec<board::Share>,
+    /// Make the shares writable (as the host user permits).
+    #[arg(long)]
+    pub(crate) share_rw: bool,
     /// The legacy (version 1) virtio-mmio interface, as QEMU's default
     /// `virtio-mmio.force-legacy=true`, for kernels written for it.
     #[arg(long)]
@@ -105,7 +116,7 @@ pub(crate) struct BoardArgs {
 #[derive(Args, Debug)]
 struct TraceArgs {
     /// Events to trace, comma-separated: insn, trap, mmu, tlb, tlb-hit,
-    /// syscall, mem, csr, blk, or all (everything but tlb-hit).
+    /// syscall, mem, csr, blk, 9p, or all (everything but tlb-hit).
     #[arg(long, value_name = "LIST", value_parser = |s: &str| trace::config::parse_kinds(s).map(Kinds))]
     trace: Option<Kinds>,
     /// Where the trace goes (default: stderr).
@@ -173,6 +184,44 @@ fn parse_drive(s: &str) -> Result<board::Disk, String> {
     Ok(board::Disk::Image { path: path.into(), readonly })
 }
 
+/// Parses `HOSTDIR[:GUESTDIR]`: GUESTDIR is what follows the last `:/`;
+/// HOSTDIR must be a directory and is made canonical.
+pub(crate) fn parse_share(s: &str) -> Result<board::Share, String> {
+    let (host, guest) = match s.rfind(":/") {
+        Some(at) => (&s[..at], Some(&s[at + 1..])),
+        None => (s, None),
+    };
+    let dir = std::fs::canonicalize(host).map_err(|e| format!("cannot share `{host}`: {e}"))?;
+    if !dir.is_dir() {
+        return Err(format!("cannot share `{host}`: not a directory"));
+    }
+    let guest = match guest {
+        Some(g) => g.to_string(),
+        None => dir.to_str().ok_or(format!("`{host}` is not UTF-8: give a GUESTDIR"))?.to_string(),
+    };
+    Ok(board::Share { host: dir, guest, readonly: true })
+}
+
+/// The shares `args` ask for, writable with --share-rw.
+pub(crate) fn shares(args: &BoardArgs) -> Vec<board::Share> {
+    args.share.iter().map(|s| board::Share { readonly: !args.share_rw, ..s.clone() }).collect()
+}
+
+/// `share=TAG:GUESTDIR` for each share, for the kernel's command line.
+pub(crate) fn share_params(shares: &[board::Share]) -> String {
+    let words: Vec<String> = shares
+        .iter()
+        .enumerate()
+        .map(|(n, s)| {
+            let mut word = Vec::new();
+            let param = format!("share={}:{}", board::share_tag(n), s.guest);
+            sv39_abi::bootargs::quote(param.as_bytes(), &mut |b| word.push(b));
+            String::from_utf8(word).expect("quoting keeps UTF-8")
+        })
+        .collect();
+    words.join(" ")
+}
+
 /// Parses a RAM size: `parse_bytes`, a multiple of 4 KiB from 1M to 1024G.
 fn parse_size(s: &str) -> Result<u64, String> {
     let bytes = parse_bytes(s)?;
@@ -220,19 +269,27 @@ fn boot(args: &BoardArgs, path: &std::path::Path) -> Result<i32, String> {
     run_machine(args, &machine_config(args), image, &path.display().to_string(), None).map(|(_, status)| status)
 }
 
-/// The machine `args` describe, with `--append` as its command line.
+/// The machine `args` describe, with `--append` and the shares'
+/// `share=` words as its command line.
 pub(crate) fn machine_config(args: &BoardArgs) -> Config {
+    let shares = shares(args);
+    let bootargs = match (&args.append, shares.is_empty()) {
+        (append, true) => append.clone(),
+        (None, false) => Some(share_params(&shares)),
+        (Some(a), false) => Some(format!("{} {a}", share_params(&shares))),
+    };
     Config {
         harts: args.harts as usize,
         ram_size: args.mem,
         ad: args.ad,
         strict_tlb: args.strict_tlb,
         realtime: args.realtime,
-        bootargs: args.append.clone(),
+        bootargs,
         initrd: None,
         rng_seed: None,
         disks: args.drive.clone(),
         virtio_legacy: args.virtio_legacy,
+        shares,
     }
 }
 

@@ -109,6 +109,10 @@ pub struct RunArgs {
     /// Drop the kernel's own messages.
     #[arg(long)]
     quiet: bool,
+    /// Share nothing: without it and without --share, the current
+    /// directory is shared (read-only) at its own path.
+    #[arg(long, conflicts_with = "share")]
+    no_share: bool,
     /// A static riscv64 ELF on the host (dynamically linked with -L), or the name of a bundled program
     /// (init, sh, hello, echo, cat, ls, tour, exitcode, segv, efault,
     /// forkbomb, hog; and for virtual memory layout, lazy, pageedge, cow,
@@ -140,6 +144,14 @@ pub fn run(args: &RunArgs) -> Result<i32, String> {
     };
     let mut cfg = machine_config(&args.board);
     let mut append = args.board.append.clone().unwrap_or_default();
+    let cwd = std::env::current_dir().and_then(std::fs::canonicalize).map_err(|e| format!("the current directory: {e}"))?;
+    if cfg.shares.is_empty() && !args.no_share {
+        cfg.shares.push(cwd_share(&cwd, args.board.share_rw)?);
+    }
+    if !cfg.shares.is_empty() {
+        let cwd = guest_cwd(&cfg.shares, &cwd).map(|dir| quoted(&format!("cwd={dir}")));
+        append = [crate::cli::share_params(&cfg.shares), cwd.unwrap_or_default(), append].join(" ");
+    }
     if let Some(size) = args.swap {
         cfg.disks.push(board::Disk::Swap { size });
         append = format!("swap=/dev/vd{} {append}", char::from(b'a' + (cfg.disks.len() - 1) as u8));
@@ -169,6 +181,29 @@ pub fn run(args: &RunArgs) -> Result<i32, String> {
         eprintln!("sv39: {why}");
     }
     Ok(status)
+}
+
+/// The default share: the current directory at its own path.
+fn cwd_share(cwd: &Path, writable: bool) -> Result<board::Share, String> {
+    let guest = cwd.to_str().ok_or(format!("{}: not UTF-8, so it cannot be shared (--no-share)", cwd.display()))?;
+    Ok(board::Share { host: cwd.to_path_buf(), guest: guest.to_string(), readonly: !writable })
+}
+
+/// The guest path of the host's `cwd`, when a share holds it (the one
+/// nearest to it when several do).
+fn guest_cwd(shares: &[board::Share], cwd: &Path) -> Option<String> {
+    let (share, rest) = shares
+        .iter()
+        .filter_map(|s| Some((s, cwd.strip_prefix(&s.host).ok()?)))
+        .max_by_key(|(s, _)| s.host.components().count())?;
+    Path::new(&share.guest).join(rest).to_str().map(|d| d.trim_end_matches('/').to_string()).map(|d| if d.is_empty() { "/".into() } else { d })
+}
+
+/// One word of the kernel command line, quoted if it must be.
+fn quoted(word: &str) -> String {
+    let mut out = Vec::new();
+    quote(word.as_bytes(), &mut |b| out.push(b));
+    String::from_utf8(out).expect("quoting keeps UTF-8")
 }
 
 /// Where the kernel's messages go: stderr, `--kernel-log FILE`, or nowhere (`--quiet`).
@@ -375,6 +410,7 @@ mod tests {
             rng_seed: None,
             disks: Vec::new(),
             virtio_legacy: false,
+            shares: Vec::new(),
         }
     }
 
