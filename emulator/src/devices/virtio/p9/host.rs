@@ -58,7 +58,8 @@ pub struct Root {
 
 impl Root {
     pub fn open(dir: &std::path::Path) -> io::Result<Root> {
-        let path = CString::new(dir.as_os_str().as_encoded_bytes()).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+        let path =
+            CString::new(dir.as_os_str().as_encoded_bytes()).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
         // SAFETY: `path` is NUL-terminated.
         let fd = owned(unsafe { libc::open(path.as_ptr(), libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC) })?;
         Ok(Root { fd })

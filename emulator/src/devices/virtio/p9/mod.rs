@@ -134,6 +134,3 @@ impl Device for P9 {
         Ok((reply.len() as u32, DeviceEvent::P9(event)))
     }
 }
-
-#[cfg(test)]
-mod tests;

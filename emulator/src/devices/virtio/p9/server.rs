@@ -455,7 +455,9 @@ impl Server {
             let uid = if valid & ATTR_UID != 0 { uid } else { u32::MAX };
             let gid = if valid & ATTR_GID != 0 { gid } else { u32::MAX };
             // SAFETY: a NUL-terminated name.
-            check(unsafe { libc::fchownat(loc.dir.as_raw_fd(), loc.name.as_ptr(), uid, gid, libc::AT_SYMLINK_NOFOLLOW) })?;
+            check(unsafe {
+                libc::fchownat(loc.dir.as_raw_fd(), loc.name.as_ptr(), uid, gid, libc::AT_SYMLINK_NOFOLLOW)
+            })?;
         }
         if valid & ATTR_SIZE != 0 {
             let fd = open_at(&loc.dir, &loc.name, libc::O_WRONLY, 0)?;
@@ -531,7 +533,9 @@ impl Server {
         let loc = self.root.locate(&f.path)?;
         let mut target = [0u8; libc::PATH_MAX as usize];
         // SAFETY: `target` is writable for its length.
-        let n = unsafe { libc::readlinkat(loc.dir.as_raw_fd(), loc.name.as_ptr(), target.as_mut_ptr().cast(), target.len()) };
+        let n = unsafe {
+            libc::readlinkat(loc.dir.as_raw_fd(), loc.name.as_ptr(), target.as_mut_ptr().cast(), target.len())
+        };
         if n < 0 {
             return Err(std::io::Error::last_os_error().into());
         }
@@ -574,7 +578,9 @@ impl Server {
             return Err(Errno(libc::EPERM));
         }
         // SAFETY: NUL-terminated names; flags 0: a symlink is linked, not followed.
-        check(unsafe { libc::linkat(old.dir.as_raw_fd(), old.name.as_ptr(), new.dir.as_raw_fd(), new.name.as_ptr(), 0) })?;
+        check(unsafe {
+            libc::linkat(old.dir.as_raw_fd(), old.name.as_ptr(), new.dir.as_raw_fd(), new.name.as_ptr(), 0)
+        })?;
         Ok(())
     }
 
@@ -616,7 +622,9 @@ impl Server {
             return Err(Errno(libc::EBUSY));
         }
         // SAFETY: NUL-terminated names.
-        check(unsafe { libc::renameat(old.dir.as_raw_fd(), old.name.as_ptr(), new.dir.as_raw_fd(), new.name.as_ptr()) })?;
+        check(unsafe {
+            libc::renameat(old.dir.as_raw_fd(), old.name.as_ptr(), new.dir.as_raw_fd(), new.name.as_ptr())
+        })?;
         for f in self.fids.values_mut().filter(|f| f.path.starts_with(old_path)) {
             let rest = f.path.split_off(old_path.len());
             f.path = new_path.iter().cloned().chain(rest).collect();
@@ -628,7 +636,13 @@ impl Server {
         let (fid, datasync) = (r.u32()?, r.u32()?);
         let fd = self.fid(fid, ev)?.open.as_ref().ok_or(Errno(libc::EBADF))?.as_raw_fd();
         // SAFETY: an open fd.
-        check(unsafe { if datasync != 0 { libc::fdatasync(fd) } else { libc::fsync(fd) } })?;
+        check(unsafe {
+            if datasync != 0 {
+                libc::fdatasync(fd)
+            } else {
+                libc::fsync(fd)
+            }
+        })?;
         Ok(())
     }
 
