@@ -3,6 +3,11 @@
 #
 #   bash scripts/bench.sh [DIR]
 #
+# Each of those two runs on sv39's interpreter, on its translator (--engine jit)
+# and on QEMU, with CPU seconds (user + sys) beside wall time, and the
+# translator's cost: blocks translated, host microseconds per block, and the
+# share of the run spent translating.
+#
 # DIR holds the guest ELFs `bench` (CPU-bound integer work: sieve and heapsort
 # over cache-sized data) and `bench-memory` (random reads over 256 MiB, nearly
 # all TLB misses); both run in U-mode under Sv39 with 4 KiB pages. Each is
@@ -30,14 +35,18 @@ for b in bench bench-memory; do
 done
 [[ -x $sv39 ]] || { echo "bench: no emulator at $sv39 (run cargo build --release)" >&2; exit 1; }
 
-# run NAME CMD...: runs CMD with output to $out/NAME.{out,err} and its wall time
-# in seconds to $out/NAME.time; on failure shows the output and exits.
+# run NAME CMD...: runs CMD with output to $out/NAME.{out,err}, its wall time
+# in seconds to $out/NAME.time and its CPU seconds (user + sys, from
+# /usr/bin/time; wall time without it) to $out/NAME.cpu; on failure shows the
+# output and exits.
 run() {
     local name=$1 start end status=0
     shift
     echo "bench: running on $name ..." >&2
+    local timer=()
+    [[ -x /usr/bin/time ]] && timer=(/usr/bin/time -o "$out/$name.cpu" -f "%U %S")
     start=$(date +%s.%N)
-    timeout "$limit" "$@" </dev/null >"$out/$name.out" 2>"$out/$name.err" || status=$?
+    "${timer[@]}" timeout "$limit" "$@" </dev/null >"$out/$name.out" 2>"$out/$name.err" || status=$?
     end=$(date +%s.%N)
     if ((status != 0)); then
         echo "bench: $name failed with status $status:" >&2
@@ -45,23 +54,40 @@ run() {
         exit 1
     fi
     awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f\n", e - s }' >"$out/$name.time"
+    if [[ -s $out/$name.cpu ]]; then
+        awk 'END { printf "%.3f\n", $1 + $2 }' "$out/$name.cpu" >"$out/$name.cpu.s"
+    else
+        cp "$out/$name.time" "$out/$name.cpu.s"
+    fi
 }
 
-printf "%-13s %-6s %20s %10s %10s\n" "workload" "engine" "guest instructions" "wall s" "MIPS" >"$out/table"
+printf "%-13s %-7s %20s %8s %8s %10s %14s\n" "workload" "engine" "guest instructions" "wall s" "CPU s" "MIPS(CPU)" "QEMU/engine" >"$out/table"
+: >"$out/jit"
 for b in bench bench-memory; do
-    run "$b.sv39" "$sv39" boot --mem 512M --stats "$dir/$b"
+    run "$b.interp" "$sv39" boot --mem 512M --stats --engine interp "$dir/$b"
+    run "$b.jit" "$sv39" boot --mem 512M --stats --engine jit "$dir/$b"
     run "$b.qemu" "$qemu" -M virt -bios none -m 512M -nographic -kernel "$dir/$b"
-    insns=$(awk '$1 == "instructions" { gsub(/[^0-9]/, "", $2); print $2 }' "$out/$b.sv39.err")
-    [[ -n $insns ]] || { echo "bench: no 'instructions' line in sv39 --stats:" >&2; cat "$out/$b.sv39.err" >&2; exit 1; }
+    insns=$(awk '$1 == "instructions" { gsub(/[^0-9]/, "", $2); print $2 }' "$out/$b.interp.err")
+    [[ -n $insns ]] || { echo "bench: no 'instructions' line in sv39 --stats:" >&2; cat "$out/$b.interp.err" >&2; exit 1; }
     cat "$out/$b.qemu.out"
-    awk -v b="$b" -v n="$insns" -v ts="$(cat "$out/$b.sv39.time")" -v tq="$(cat "$out/$b.qemu.time")" 'BEGIN {
-        printf "%-13s %-6s %20.0f %10.2f %10.1f\n", b, "sv39", n, ts, n / ts / 1e6
-        printf "%-13s %-6s %20.0f %10.2f %10.1f   (sv39/QEMU speed %.3f)\n", b, "qemu", n, tq, n / tq / 1e6, tq / ts
-    }' >>"$out/table"
+    tq=$(cat "$out/$b.qemu.cpu.s")
+    for e in interp jit qemu; do
+        awk -v b="$b" -v e="$e" -v n="$insns" -v w="$(cat "$out/$b.$e.time")" -v c="$(cat "$out/$b.$e.cpu.s")" -v tq="$tq" 'BEGIN {
+            ratio = e == "qemu" ? "" : sprintf("%.3f", tq / c)
+            printf "%-13s %-7s %20.0f %8.2f %8.2f %10.1f %14s\n", b, e, n, w, c, n / c / 1e6, ratio
+        }' >>"$out/table"
+    done
+    # hart0.jit blocks B insns I us-per-block U compile-share S% ...
+    awk -v b="$b" '$1 == "hart0.jit" { printf "%-13s blocks %s (guest instructions %s), %s us per block, %s of the run translating\n", b, $3, $5, $7, $9 }' \
+        "$out/$b.jit.err" >>"$out/jit"
 done
 echo
 cat "$out/table"
-echo "(QEMU runs the same instructions; its count is taken from sv39. Wall time includes start-up.)"
+echo "(QEMU runs the same instructions; its count is taken from sv39. MIPS from CPU seconds, which include start-up;"
+echo " QEMU/engine above 1 means sv39 is faster than QEMU.)"
+echo
+echo "translation (--engine jit):"
+cat "$out/jit"
 
 # fork+exit+wait of a process with a 64 MiB heap (the bundled `forkbench`), on
 # the bundled kernel: copy-on-write against an eager copy (booted `nocow`).

@@ -15,7 +15,7 @@ use sv39::mmu::walk::AdPolicy;
 /// Runs the cases matching `filter` that apply to `ad` and fails with every
 /// case that went wrong.
 fn check_suite(ad: AdPolicy, filter: Option<&str>, qemu: bool) {
-    let args = ConformanceArgs { ad, filter: filter.map(str::to_string), qemu, jobs: None, export: None };
+    let args = ConformanceArgs { ad, filter: filter.map(str::to_string), qemu, jobs: None, export: None, engine: engine() };
     let suite = run_suite(&args).unwrap();
     let wrong: Vec<String> = suite
         .rows
@@ -59,7 +59,7 @@ fn cases_for_one_ad_scheme_fail_under_the_other() {
     let mut count = 0;
     for (case, needs) in wrong_scheme {
         let other = if needs == AdPolicy::Fault { AdPolicy::Update } else { AdPolicy::Fault };
-        let verdict = run::on_sv39(case, other);
+        let verdict = run::on_sv39(case, other, engine());
         let detail = verdict.detail().unwrap_or_default();
         assert!(!verdict.passed() && detail.starts_with("check "), "{} under {other:?}: {verdict:?}", case.name);
         count += 1;

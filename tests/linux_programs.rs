@@ -187,6 +187,9 @@ cases! {
     c_exit_code: "c-exit" &["42"] => 42, "exiting with 42\natexit handler ran\n";
     c_exit_zero: "c-exit" &["0"] => 0, "atexit handler ran\n";
     c_killed_by_sigsegv: "c-segv" &[] => 139, "storing to address 16\n";
+    c_sessions_and_process_groups: "c-tty" &["session"] => 0,
+        "setsid: a new session and group, no terminal\nsetpgid: groups made and joined\nkill(-pgid): the whole group\n";
+    c_isatty_without_a_terminal: "c-tty" &["isatty"] => 0, "0:notty 1:notty 2:notty\n";
     rust_hello: "rs-hello" &[] => 0, "Hello from Rust (std, static)\n";
     rust_collections_and_floats: "rs-collections" &[] => 0, "H(1000) = 7.485470860550";
     rust_fs: "rs-files" &[] => 0, "removed the directory and everything in it\n";

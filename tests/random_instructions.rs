@@ -3,6 +3,8 @@
 //! tables, PMP, registers aimed at RAM and devices), never panic the host, and
 //! each either retires or raises an architectural trap.
 
+mod common;
+use common::{engine, Rng};
 use sv39::hart::Hart;
 use sv39::loader::elf::{Image, Segment};
 use sv39::machine::{Config, Machine};
@@ -12,22 +14,6 @@ use sv39_arch::csr::{self, Priv};
 const RAM: u64 = 0x8000_0000;
 const RAM_SIZE: u64 = 4 << 20;
 const CODE: u64 = RAM + 0x1000;
-
-/// xorshift64*: deterministic, so a failure names a reproducible seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 fn machine(ad: AdPolicy) -> Machine {
     let cfg = Config {
@@ -49,7 +35,9 @@ fn machine(ad: AdPolicy) -> Machine {
         tohost: None,
         fromhost: None,
     };
-    Machine::new(&cfg, image, Box::new(std::io::sink())).unwrap()
+    let mut m = Machine::new(&cfg, image, Box::new(std::io::sink())).unwrap();
+    m.set_engine(engine());
+    m
 }
 
 /// An address worth aiming at: RAM, a device, or anything.

@@ -37,6 +37,7 @@ pub mod signal;
 pub mod stat;
 pub mod syscall;
 pub mod sysinfo;
+pub mod termios;
 pub mod time;
 pub mod uio;
 pub mod utsname;

@@ -67,6 +67,10 @@ pub(crate) struct BoardArgs {
     /// (a missing sfence.vma).
     #[arg(long)]
     strict_tlb: bool,
+    /// The engine: `interp` (the reference interpreter) or `jit` (x86-64
+    /// translation of integer code, the interpreter for the rest).
+    #[arg(long, value_enum, env = "SV39_ENGINE", default_value_t = crate::jit::Engine::Interp)]
+    engine: crate::jit::Engine,
     /// Stop after this many instructions (exit status 124).
     #[arg(long)]
     max_insns: Option<u64>,
@@ -306,6 +310,7 @@ pub(crate) fn run_machine(
     let tracer = args.trace.tracer()?;
     let inspector = args.inspect.inspector()?;
     let mut machine = Machine::new(cfg, image, Box::new(std::io::stdout())).map_err(|e| format!("{what}: {e}"))?;
+    machine.set_engine(args.engine);
     if let Some(c) = console {
         machine.attach_console(c, cfg.virtio_legacy)?;
     }
@@ -376,8 +381,9 @@ fn stdin_reader() -> std::sync::mpsc::Receiver<u8> {
     }
     std::thread::spawn(move || {
         let mut buf = [0u8; 256];
+        let mut escapes = crate::run::terminal::Escapes::default();
         while let Ok(n) = stdin.read(&mut buf) {
-            if n == 0 || buf[..n].iter().any(|&b| tx.send(b).is_err()) {
+            if n == 0 || escapes.filter(&buf[..n]).into_iter().any(|b| tx.send(b).is_err()) {
                 break;
             }
         }

@@ -10,6 +10,7 @@ pub mod devices;
 pub mod gdb;
 pub mod hart;
 pub mod inspect;
+pub mod jit;
 pub mod loader;
 pub mod machine;
 pub mod mmu;

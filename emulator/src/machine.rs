@@ -387,6 +387,11 @@ impl Machine {
         self.bus.forward_uart_irq();
     }
 
+    /// Runs the harts on `engine` (the interpreter unless set).
+    pub fn set_engine(&mut self, engine: crate::jit::Engine) {
+        self.harts.iter_mut().for_each(|h| h.set_engine(engine));
+    }
+
     /// Traces the run as `tracer` says.
     pub fn set_tracer(&mut self, tracer: Tracer) {
         self.harts.iter_mut().for_each(|h| tracer.observe(h));

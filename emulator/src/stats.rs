@@ -66,6 +66,18 @@ pub fn summary(harts: &[Hart], wall: Duration, decode_invalidations: u64) -> Str
         if m.strict {
             line(&mut s, &format!("{p}.strict-tlb-reports"), m.stale_reports.to_string());
         }
+        if let Some(j) = h.jit_stats() {
+            let per_block = j.compile_ns as f64 / 1e3 / j.blocks.max(1) as f64;
+            let share = 100.0 * j.compile_ns as f64 / 1e9 / secs.max(1e-9);
+            line(
+                &mut s,
+                &format!("{p}.jit"),
+                format!(
+                    "blocks {} insns {} us-per-block {per_block:.2} compile-share {share:.2}% chained {} entries {} flushes {}",
+                    j.blocks, j.block_insns, j.chained, j.entries, j.flushes
+                ),
+            );
+        }
     }
     line(&mut s, "decode-invalidations", decode_invalidations.to_string());
     s

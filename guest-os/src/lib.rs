@@ -3,7 +3,7 @@
 //! `cargo test --target x86_64-unknown-linux-gnu -p guest-os --lib`
 //! (run from guest-programs/).
 //!
-//! The modules sit in the same folders as the kernel's own (mm/, fs/, proc/);
+//! The modules sit in the same folders as the kernel's own (mm/, fs/, proc/, tty/);
 //! main.rs re-exports them there.
 #![cfg_attr(not(test), no_std)]
 
@@ -21,6 +21,7 @@ pub mod mm {
 
 pub mod fs {
     pub mod cpio;
+    pub mod p9_wire;
     pub mod path;
 }
 
@@ -28,4 +29,8 @@ pub mod proc {
     pub mod elf;
     pub mod futex_queue;
     pub mod stack;
+}
+
+pub mod tty {
+    pub mod n_tty;
 }

@@ -19,6 +19,7 @@ mod sync;
 mod syscall;
 mod timer;
 mod trap;
+mod tty;
 
 /// A kernel panic: the trap registers and the message, then power-off with
 /// the panic status (sv39_abi::reboot::PANIC_STATUS). Never hangs.

@@ -207,3 +207,28 @@ pub fn qemu_system_run_with(
     std::fs::remove_file(initrd).unwrap();
     run
 }
+
+/// The engine in-process machines run on: `SV39_ENGINE` as `sv39` reads it
+/// (make test runs the suites once per engine).
+pub fn engine() -> sv39::jit::Engine {
+    match std::env::var("SV39_ENGINE").as_deref() {
+        Ok("jit") => sv39::jit::Engine::Jit,
+        _ => sv39::jit::Engine::Interp,
+    }
+}
+
+/// xorshift64*: deterministic, so a failure names a reproducible seed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}

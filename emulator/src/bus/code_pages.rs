@@ -23,6 +23,9 @@ pub struct CodePages {
     flags: Vec<u8>,
     /// Moves whenever a page becomes a code page.
     pub epoch: u64,
+    /// Per page, moves whenever its decoded instructions are forgotten: a
+    /// translated block of the page is valid while the count is unchanged.
+    generations: Vec<u32>,
     /// Decoded slots emptied by writes, for `--stats`.
     pub invalidations: u64,
 }
@@ -30,7 +33,7 @@ pub struct CodePages {
 impl CodePages {
     pub fn new(ram_size: u64) -> CodePages {
         let n = (ram_size >> PAGE_SHIFT) as usize;
-        CodePages { pages: (0..n).map(|_| None).collect(), flags: vec![0; n], epoch: 0, invalidations: 0 }
+        CodePages { pages: (0..n).map(|_| None).collect(), flags: vec![0; n], epoch: 0, generations: vec![0; n], invalidations: 0 }
     }
 
     /// Whether stores to RAM page `page` must take the slow path.
@@ -58,10 +61,16 @@ impl CodePages {
         if self.flags[page] & CODE != 0 {
             self.flags[page] &= !CODE;
             self.invalidations += 1;
+            self.generations[page] = self.generations[page].wrapping_add(1);
             if let Some(p) = &mut self.pages[page] {
                 p.fill(Decoded::default());
             }
         }
+    }
+
+    /// Page `page`'s generation (the JIT compares it before entering a block).
+    pub fn generation(&self, page: usize) -> u32 {
+        self.generations[page]
     }
 
     pub fn watch(&mut self, page: usize) {

@@ -43,6 +43,9 @@ pub struct ConformanceArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub jobs: Option<u16>,
+    /// The engine the cases run on under sv39.
+    #[arg(long, value_enum, env = "SV39_ENGINE", default_value_t = crate::jit::Engine::Interp)]
+    pub engine: crate::jit::Engine,
     /// Write the case ELFs and a README on running them to DIR, and stop.
     #[arg(long, value_name = "DIR")]
     pub export: Option<PathBuf>,
@@ -82,7 +85,7 @@ pub fn run_suite(args: &ConformanceArgs) -> Result<Suite, String> {
         qemu::write_elves(&selected, &dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     let engines: &[Engine] =
-        if qemu.is_some() { &[Engine::Sv39(args.ad), Engine::Qemu] } else { &[Engine::Sv39(args.ad)] };
+        if qemu.is_some() { &[Engine::Sv39(args.ad, args.engine), Engine::Qemu] } else { &[Engine::Sv39(args.ad, args.engine)] };
     let jobs: Vec<(cases::Case, Engine)> =
         engines.iter().flat_map(|&e| selected.iter().map(move |&c| (c, e))).collect();
     let threads = args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from);

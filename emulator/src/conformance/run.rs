@@ -21,7 +21,7 @@ pub const INSN_LIMIT: u64 = 100_000_000;
 /// Where a case runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Engine {
-    Sv39(AdPolicy),
+    Sv39(AdPolicy, crate::jit::Engine),
     Qemu,
 }
 
@@ -85,8 +85,8 @@ fn failure_line(console: &str) -> Option<String> {
     console.lines().map(|l| l.trim_end_matches('\r')).find(says_why).map(str::to_string)
 }
 
-/// Runs `case` on sv39 with A/D kept as `ad`.
-pub fn on_sv39(case: &Case, ad: AdPolicy) -> Verdict {
+/// Runs `case` on sv39 with A/D kept as `ad`, on `engine`.
+pub fn on_sv39(case: &Case, ad: AdPolicy, engine: crate::jit::Engine) -> Verdict {
     let image = match elf::parse(case.elf) {
         Ok(image) => image,
         Err(e) => return Verdict::Error(format!("{}: {e}", case.name)),
@@ -109,6 +109,7 @@ pub fn on_sv39(case: &Case, ad: AdPolicy) -> Verdict {
         Ok(m) => m,
         Err(e) => return Verdict::Error(e),
     };
+    machine.set_engine(engine);
     let status = match machine.run(Some(INSN_LIMIT)) {
         Exit::Pass => Ok(0),
         Exit::Fail(code) => Ok(code),
@@ -123,7 +124,7 @@ pub fn on_sv39(case: &Case, ad: AdPolicy) -> Verdict {
 /// Runs `case` on `engine`; QEMU reads the ELF from `dir`.
 pub fn on(engine: Engine, case: &Case, dir: &Path) -> Verdict {
     match engine {
-        Engine::Sv39(ad) => on_sv39(case, ad),
+        Engine::Sv39(ad, engine) => on_sv39(case, ad, engine),
         Engine::Qemu => qemu::run(case, dir),
     }
 }

@@ -55,6 +55,8 @@ pub struct Hart {
     pub events: Option<Vec<HartEvent>>,
     /// F/D registers and fcsr (`fpu`), off the hot path.
     pub fp: fpu::FpRegs,
+    /// The translator, when the engine is `jit` (None: the interpreter alone).
+    jit: Option<Box<crate::jit::Jit>>,
 }
 
 impl Hart {
@@ -80,14 +82,16 @@ impl Hart {
             stats: HartStats::default(),
             events: None,
             fp: fpu::FpRegs::default(),
+            jit: None,
         }
     }
 
     /// Reset state (privileged spec 3.4): M-mode, MIE = MPRV = 0, PMP off, `pc`
     /// at the reset vector; `a0` = hartid and `a1` = DTB as QEMU's reset code sets.
     pub fn reset(&mut self, pc: u64, dtb: u64) {
-        let (cycle, events) = (self.cycle, self.events.take());
+        let (cycle, events, jit) = (self.cycle, self.events.take(), self.jit.take());
         *self = Hart::new(self.id, Mmu::new(self.mmu.ad, self.mmu.strict));
+        self.jit = jit;
         self.cycle = cycle;
         self.stats.priv_since = cycle;
         self.events = events;
@@ -103,6 +107,32 @@ impl Hart {
         let start = self.cycle;
         self.batch_end = until;
         self.sync_store_tlb(bus);
+        match self.jit.take() {
+            Some(mut jit) => {
+                jit.run(self, bus);
+                self.jit = Some(jit);
+            }
+            None => self.interpret(bus),
+        }
+        self.cycle - start
+    }
+
+    /// Selects the engine: the translator (`crate::jit`) or the interpreter.
+    /// `--strict-tlb` checks every TLB hit, which only the interpreter does;
+    /// the translator emits x86-64 code, so other hosts interpret.
+    pub fn set_engine(&mut self, engine: crate::jit::Engine) {
+        let jit = engine == crate::jit::Engine::Jit && !self.mmu.strict && cfg!(target_arch = "x86_64");
+        self.jit = if jit { crate::jit::Jit::new().map(Box::new) } else { None };
+    }
+
+    /// The translator's figures, when it runs this hart.
+    pub fn jit_stats(&self) -> Option<crate::jit::JitStats> {
+        self.jit.as_ref().map(|j| j.stats)
+    }
+
+    /// The interpreter: runs from `self.pc` until `cycle` reaches `batch_end`.
+    #[inline(always)]
+    pub(crate) fn interpret(&mut self, bus: &mut Bus) {
         // pc and cycle live in registers here: `self.pc` and `self.cycle` are
         // written for the slow paths but never read back on the fast path.
         let mut pc = self.pc;
@@ -132,7 +162,23 @@ impl Hart {
             }
         }
         self.pc = pc;
-        self.cycle - start
+    }
+
+    /// One instruction by the interpreter, inside a batch the translator runs.
+    #[inline(never)]
+    pub(crate) fn interpret_one(&mut self, bus: &mut Bus) {
+        let end = self.batch_end;
+        self.batch_end = self.cycle + 1;
+        self.interpret(bus);
+        // An instruction that ended the batch (end_batch) leaves it ended.
+        if self.batch_end != 0 {
+            self.batch_end = end;
+        }
+    }
+
+    /// The cycle at which the current batch ends (0 once something ended it).
+    pub(crate) fn batch_end(&self) -> u64 {
+        self.batch_end
     }
 
     /// Ends the current batch after this instruction.
@@ -201,7 +247,7 @@ impl Hart {
     }
 
     /// No store TLB entry may point at a code page (see `bus::code_pages`).
-    fn sync_store_tlb(&mut self, bus: &Bus) {
+    pub(crate) fn sync_store_tlb(&mut self, bus: &Bus) {
         if self.code_epoch != bus.code.epoch {
             self.code_epoch = bus.code.epoch;
             self.mmu.store_tlb.flush_all();

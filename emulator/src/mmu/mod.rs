@@ -98,6 +98,11 @@ impl Mmu {
         self.root_ppn = root_ppn;
     }
 
+    /// The ASID TLB entries are matched against (0 while translation is off).
+    pub(crate) fn tlb_asid(&self) -> u32 {
+        self.asid
+    }
+
     /// satp.ASID while Sv39 translation is on.
     pub fn asid(&self) -> Option<u16> {
         self.sv39.then_some(self.asid as u16)

@@ -59,6 +59,13 @@ struct Hot {
 
 const EMPTY_HOT: Hot = Hot { tag: 0, host_off: 0, asid: 0, level: 0 };
 
+/// Where the JIT's inlined lookup (`jit::emit`) finds an entry's fields: the
+/// size of one entry and the offsets of its tag, host offset and ASID.
+pub(crate) const HOT_SIZE: usize = std::mem::size_of::<Hot>();
+pub(crate) const HOT_TAG: usize = std::mem::offset_of!(Hot, tag);
+pub(crate) const HOT_HOST_OFF: usize = std::mem::offset_of!(Hot, host_off);
+pub(crate) const HOT_ASID: usize = std::mem::offset_of!(Hot, asid);
+
 #[derive(Clone, Copy, Debug, Default)]
 pub struct TlbStats {
     pub hits: u64,
@@ -101,6 +108,12 @@ impl Tlb {
     /// Selects the context (privilege, SUM, MXR bits) later lookups and fills use.
     pub fn set_context(&mut self, ctx: u8) {
         self.ctx_tag = self.generation << GEN_SHIFT | (ctx as u64) << 1 | 1;
+    }
+
+    /// The entries and the bits or'ed into every tag, for the JIT's inlined
+    /// lookup: a hit is `hot[slot].tag == vpn << 5 | ctx_tag` with a matching ASID.
+    pub(crate) fn jit_view(&self) -> (*const u8, u64) {
+        (self.hot.as_ptr() as *const u8, self.ctx_tag)
     }
 
     fn context(&self) -> u8 {

@@ -15,10 +15,11 @@
 //! (`devices::virtio::console`, QEMU's `virtio-serial-device`) on the last
 //! virtio-mmio slot: port 0 carries stdin and stdout, port 1 stderr, port 2
 //! the kernel's messages (to stderr, `--kernel-log FILE`, or nowhere with
-//! `--quiet`). When stdin and stdout are a terminal, it is put in raw mode
-//! (`terminal`) and `tty=` on the command line names the ports the guest is
-//! to serve as a terminal (echo, line editing, `\n` as `\r\n`); other ports
-//! carry bytes as they are.
+//! `--quiet`). When any of stdin, stdout and stderr is a terminal, it is
+//! put in the guest's mode (`terminal`) and `tty=` on the command line
+//! names the streams that are the terminal, which the guest serves with its
+//! line discipline (echo, line editing, signal keys, `\n` as `\r\n`); the
+//! others carry bytes as they are.
 
 pub mod initramfs;
 pub mod sysroot;
@@ -54,6 +55,7 @@ pub const PROGRAMS: &[(&str, &[u8])] = &[
     ("ls", guest_bin!("ls")),
     ("tour", guest_bin!("tour")),
     ("exitcode", guest_bin!("exitcode")),
+    ("sleep", guest_bin!("sleep")),
     ("segv", guest_bin!("segv")),
     ("efault", guest_bin!("efault")),
     ("forkbomb", guest_bin!("forkbomb")),
@@ -114,7 +116,7 @@ pub struct RunArgs {
     #[arg(long, conflicts_with = "share")]
     no_share: bool,
     /// A static riscv64 ELF on the host (dynamically linked with -L), or the name of a bundled program
-    /// (init, sh, hello, echo, cat, ls, tour, exitcode, segv, efault,
+    /// (init, sh, hello, echo, cat, ls, tour, exitcode, sleep, segv, efault,
     /// forkbomb, hog; and for virtual memory layout, lazy, pageedge, cow,
     /// mmapfile, shm, aslr, uvm, sharetext; vmcheck checks the kernel's
     /// memory and signals against Linux; forkbench times fork; disk reads
@@ -159,9 +161,9 @@ pub fn run(args: &RunArgs) -> Result<i32, String> {
     let log = kernel_log(args)?;
     let log_to_stderr = args.kernel_log.is_none() && !args.quiet;
     let host = terminal::Terminals::of_this_process();
-    let raw = if host.interactive() { terminal::RawMode::enter() } else { None };
-    if raw.is_some() {
-        append = format!("tty={} {append}", tty_ports(host, log_to_stderr));
+    let raw = terminal::RawMode::enter(host);
+    if let Some(tty) = host.tty_param(log_to_stderr).filter(|_| raw.is_some()) {
+        append = format!("tty={tty} {append}");
     }
     cfg.bootargs = Some(bootargs(Some(&append), &command));
     cfg.initrd = Some(initrd);
@@ -215,19 +217,6 @@ fn kernel_log(args: &RunArgs) -> Result<Box<dyn std::io::Write + Send>, String> 
         None if args.quiet => Box::new(std::io::sink()),
         None => Box::new(std::io::stderr()),
     })
-}
-
-/// `tty=`'s value while the terminal is in raw mode: the console ports the
-/// guest serves as a terminal (0, stdio; 1, stderr; 2, the kernel log).
-fn tty_ports(host: terminal::Terminals, log_to_stderr: bool) -> String {
-    let mut ports = vec!["0"];
-    if host.stderr {
-        ports.push("1");
-        if log_to_stderr {
-            ports.push("2");
-        }
-    }
-    ports.join(",")
 }
 
 /// `--swap SIZE`: a size `mkswap` can format.

@@ -74,6 +74,7 @@ extern "C" fn kmain(hartid: u64, dtb_pa: u64) -> ! {
         panic!("cannot make the signal trampoline: {e:?}");
     }
     start_swap(&board);
+    mount_shares(&board);
     start_init(&board);
     scheduler::run()
 }
@@ -162,6 +163,34 @@ fn start_swap(board: &Board) {
     }
 }
 
+/// Each `share=TAG:GUESTDIR` of the command line: the 9p device tagged TAG
+/// mounted at GUESTDIR, made with its parents in the ramfs as needed. A
+/// share that cannot be mounted gets a line and is left out.
+fn mount_shares(board: &Board) {
+    let shares = bootargs::kernel_params(board.bootargs).filter_map(|w| w.raw().strip_prefix(b"share=".as_slice()));
+    for spec in shares.map(|s| String::from_utf8_lossy(s).into_owned()) {
+        let Some((tag, dir)) = spec.split_once(':') else {
+            println!("[kernel] share={spec}: not TAG:GUESTDIR");
+            continue;
+        };
+        match mount_share(tag, dir) {
+            Ok(()) => log!("share: {tag} at {dir}"),
+            Err(e) => println!("[kernel] share={spec}: {}", e.description()),
+        }
+    }
+}
+
+fn mount_share(tag: &str, dir: &str) -> Result<(), sv39_abi::Errno> {
+    let parts = vfs::resolve("/", dir)?;
+    for depth in 1..=parts.len() {
+        match vfs::mkdir(&parts[..depth], 0o755) {
+            Ok(()) | Err(sv39_abi::Errno::EEXIST) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    fs::p9fs::mount(tag, parts.iter().map(|s| String::from(*s)).collect())
+}
+
 /// Makes pid 1 and execs init with the bootargs' words after `--`.
 fn start_init(board: &Board) {
     let files = stdio().unwrap_or_else(|e| panic!("no /dev/console: {e:?}"));
@@ -169,7 +198,10 @@ fn start_init(board: &Board) {
     let mut argv: Vec<Vec<u8>> = alloc::vec![b"init".to_vec()];
     argv.extend(bootargs::init_args(board.bootargs).map(|w| w.bytes().collect()));
     let envp: Vec<Vec<u8>> = bootargs::INIT_ENVP.iter().map(|e| e.as_bytes().to_vec()).collect();
-    let p = proc::create_init(files).unwrap_or_else(|e| panic!("cannot create init: {e:?}"));
+    // `cwd=DIR`: where init (and so the program and the shell) starts.
+    let cwd = bootargs::param(board.bootargs, "cwd").map_or(String::from("/"), word);
+    let cwd = vfs::resolve("/", &cwd).map_or(String::from("/"), |p| vfs::join(&p));
+    let p = proc::create_init(files, cwd).unwrap_or_else(|e| panic!("cannot create init: {e:?}"));
     let parts = vfs::components(&init_path);
     // SAFETY: init has not run yet; its trap frame is ours to fill.
     let frame = unsafe { &mut *p.trap_frame() };
@@ -180,17 +212,21 @@ fn start_init(board: &Board) {
     log!("init: {init_path} with {} arguments", argv.len() - 1);
 }
 
-/// Init's fds 0, 1 and 2: /dev/console, read-write, on a terminal; with
-/// the streams on virtio console ports, stdin read-only, stdout and stderr
-/// (/dev/vport0p1 when it has a port) write-only, as shells redirect them.
+/// Init's fds 0, 1 and 2: /dev/console, read-write, where the stream is
+/// the terminal; else the stream's virtio console port as bytes (stdin
+/// read-only, stdout and stderr write-only, as shells redirect them).
 fn stdio() -> Result<vfs::FdTable, sv39_abi::Errno> {
+    use crate::console::{has_stderr_port, is_terminal, Stream};
     use sv39_abi::fcntl::{O_RDONLY, O_RDWR, O_WRONLY};
-    let on_port = crate::console::stdio_on_port();
-    let stderr: &[&str] = if crate::console::has_stderr_port() { &["dev", "vport0p1"] } else { &["dev", "console"] };
+    let stderr = if has_stderr_port() { "vport0p1" } else { "vport0p0" };
     let mut files = vfs::FdTable::default();
-    for (path, flags) in [(&["dev", "console"][..], O_RDONLY), (&["dev", "console"][..], O_WRONLY), (stderr, O_WRONLY)]
-    {
-        let file = vfs::open(path, if on_port { flags } else { O_RDWR }, 0)?;
+    for (s, port, flags) in [
+        (Stream::Stdin, "vport0p0", O_RDONLY),
+        (Stream::Stdout, "vport0p0", O_WRONLY),
+        (Stream::Stderr, stderr, O_WRONLY),
+    ] {
+        let (name, flags) = if is_terminal(s) { ("console", O_RDWR) } else { (port, flags) };
+        let file = vfs::open(&["dev", name], flags, 0)?;
         files.insert(vfs::Fd { file, cloexec: false })?;
     }
     Ok(files)

@@ -85,6 +85,14 @@ pub fn init_virtio(board: &Board) -> Vec<String> {
                 }
                 Err(e) => format!("virtio-console at {:#x}: not usable ({e:?})", m.base),
             },
+            virtio::DEVICE_ID_9P => match virtio::p9::attach(t) {
+                Ok(n) => {
+                    plic::enable(irq);
+                    let tag = virtio::p9::tag(n).unwrap_or_default();
+                    format!("virtio-9p at {:#x}, irq {irq}, tag {tag}", m.base)
+                }
+                Err(e) => format!("virtio-9p at {:#x}: not usable ({e:?})", m.base),
+            },
             id => format!("virtio device {id} at {:#x}: no driver", m.base),
         };
         log.push(line);
@@ -112,7 +120,7 @@ pub fn serve_external() {
         } else if virtio::console::irq() == Some(irq) {
             crate::console::handle_port_input();
         } else {
-            virtio::blk::interrupt(irq);
+            let _ = virtio::blk::interrupt(irq) || virtio::p9::interrupt(irq);
         }
         plic::complete(irq);
     }

@@ -1,17 +1,23 @@
-//! Device files: the character devices /dev/console (stdin and stdout,
-//! see `console`), /dev/vport0p1 (stderr, when the virtio console has a
-//! port for it), /dev/null and /dev/zero, and the disks /dev/vdX
-//! (`blockdev`), which are read and written at the file offset.
+//! Device files: the character devices /dev/console (the terminal, `tty`,
+//! or stdin and stdout as bytes when there is none; see `console`),
+//! /dev/vport0p0 and /dev/vport0p1 (stdin and stdout, and stderr, as bytes,
+//! when the virtio console has ports for them), /dev/null and /dev/zero,
+//! and the disks /dev/vdX (`blockdev`), which are read and written at the
+//! file offset.
 
 use super::blockdev;
 use crate::console::{self, Stream};
 use crate::proc::scheduler::{self, Channel};
+use crate::tty;
 use sv39_abi::stat::{S_IFBLK, S_IFCHR};
 use sv39_abi::Errno;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Device {
     Console,
+    /// The virtio console's stdio port as bytes (Linux's name for a
+    /// virtserialport at nr 0).
+    Stdio,
     /// The virtio console's stderr port (Linux's /dev/vport0p1).
     Stderr,
     Null,
@@ -26,6 +32,7 @@ impl Device {
         match self {
             Device::Console => (5 << 8) | 1,
             // Linux gives virtio ports a dynamic major; this is its first.
+            Device::Stdio => 250 << 8,
             Device::Stderr => (250 << 8) | 1,
             Device::Null => (1 << 8) | 3,
             Device::Zero => (1 << 8) | 5,
@@ -46,18 +53,24 @@ impl Device {
         matches!(self, Device::Disk(_))
     }
 
-    /// Reads at `off` (a disk) or from the stream; the console waits for a
-    /// line (EINTR if killed meanwhile, EAGAIN with `nonblock`).
+    /// Whether this is the terminal.
+    fn on_terminal(self) -> bool {
+        self == Device::Console && console::has_terminal()
+    }
+
+    /// Reads at `off` (a disk) or from the stream; stdin waits for input
+    /// (EINTR if killed meanwhile, EAGAIN with `nonblock`).
     pub fn read(self, off: u64, buf: &mut [u8], nonblock: bool) -> Result<usize, Errno> {
         match self {
+            _ if self.on_terminal() => tty::read(buf, nonblock),
             Device::Disk(n) => blockdev::read_at(n, off, buf),
             Device::Null | Device::Stderr => Ok(0),
             Device::Zero => {
                 buf.fill(0);
                 Ok(buf.len())
             }
-            Device::Console => loop {
-                if let Some(n) = console::read_input(buf) {
+            Device::Console | Device::Stdio => loop {
+                if let Some(n) = console::read_stdin(buf) {
                     return Ok(n);
                 }
                 if nonblock {
@@ -70,7 +83,8 @@ impl Device {
 
     pub fn write(self, off: u64, data: &[u8]) -> Result<usize, Errno> {
         match self {
-            Device::Console => console::write(Stream::Stdio, data),
+            _ if self.on_terminal() => tty::write(data),
+            Device::Console | Device::Stdio => console::write(Stream::Stdout, data),
             Device::Stderr => console::write(Stream::Stderr, data),
             Device::Disk(n) => return blockdev::write_at(n, off, data),
             Device::Null | Device::Zero => {}
@@ -80,15 +94,15 @@ impl Device {
 
     /// Whether the device is a terminal (for the terminal ioctls).
     pub fn is_terminal(self) -> bool {
-        match self {
-            Device::Console => console::is_terminal(Stream::Stdio),
-            Device::Stderr => console::is_terminal(Stream::Stderr),
-            _ => false,
-        }
+        self.on_terminal()
     }
 
     /// Whether a read would return at once.
     pub fn readable(self) -> bool {
-        self != Device::Console || console::input_ready()
+        match self {
+            _ if self.on_terminal() => tty::readable(),
+            Device::Console | Device::Stdio => console::stdin_ready(),
+            _ => true,
+        }
     }
 }

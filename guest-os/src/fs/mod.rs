@@ -4,12 +4,13 @@
 
 pub mod blockdev;
 pub mod dev;
+pub mod p9fs;
 pub mod pipe;
 pub mod procfs;
 pub mod ramfs;
 pub mod vfs;
 
-pub use guest_os::fs::cpio;
+pub use guest_os::fs::{cpio, p9_wire};
 
 use dev::Device;
 use sv39_abi::stat::{S_IFDIR, S_IFMT};
@@ -72,7 +73,7 @@ pub fn sync_all() {
     }
 }
 
-/// Adds /dev (console, vport0p1 for stderr, null, zero, the disks vdX,
+/// Adds /dev (console, vport0p0 and vport0p1 for the streams as bytes, null, zero, the disks vdX,
 /// shm), /tmp and /proc where missing.
 pub fn add_standard_nodes() -> Result<(), Errno> {
     for dir in ["/dev", "/dev/shm", "/tmp", "/proc"] {
@@ -87,6 +88,9 @@ pub fn add_standard_nodes() -> Result<(), Errno> {
         if dev.child(name).is_err() {
             dev.link(name, ramfs::new_device(d)?)?;
         }
+    }
+    if crate::console::stdio_on_port() && dev.child("vport0p0").is_err() {
+        dev.link("vport0p0", ramfs::new_device(Device::Stdio)?)?;
     }
     if crate::console::has_stderr_port() && dev.child("vport0p1").is_err() {
         dev.link("vport0p1", ramfs::new_device(Device::Stderr)?)?;

@@ -1,9 +1,11 @@
 //! The file layer system calls see: open file descriptions (an object with
 //! an offset and flags, shared by dup and fork), the per-process descriptor
-//! table, and opening by path over the ramfs and /proc.
+//! table, and opening by path over the ramfs, /proc and the 9P shares
+//! mounted on ramfs directories (p9fs's mount table, consulted by `locate`).
 
 use super::blockdev;
 use super::dev::Device;
+use super::p9fs::{self, Fid, SharedFile, Walk};
 use super::pipe::PipeEnd;
 use super::procfs;
 use super::ramfs::{self, Body, Inode};
@@ -14,7 +16,9 @@ use core::cell::Cell;
 pub use guest_os::fs::path::join;
 use guest_os::fs::path::{self, PathError};
 use sv39_abi::dirent::{self, DT_BLK, DT_CHR, DT_DIR, DT_FIFO, DT_REG};
-use sv39_abi::fcntl::{O_ACCMODE, O_APPEND, O_CREAT, O_DIRECTORY, O_EXCL, O_NONBLOCK, O_RDONLY, O_TRUNC, O_WRONLY};
+use sv39_abi::fcntl::{
+    O_ACCMODE, O_APPEND, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_RDONLY, O_TRUNC, O_WRONLY,
+};
 use sv39_abi::stat::{Stat, S_IFBLK, S_IFDIR, S_IFIFO, S_IFMT, S_IFREG};
 use sv39_abi::Errno;
 
@@ -37,6 +41,9 @@ pub enum FileKind {
     ProcText(Vec<u8>),
     /// A /proc directory: its entries, listed when it was opened.
     ProcDir(Vec<DirEntry>),
+    /// A file or directory of a 9P share; a directory's offset is the
+    /// server's cookie.
+    Shared(SharedFile),
 }
 
 /// An open file description.
@@ -68,11 +75,93 @@ pub fn new_file(kind: FileKind, flags: u32, path: String) -> File {
     Rc::new(OpenFile { kind, flags: Cell::new(flags), offset: Cell::new(0), path })
 }
 
+/// The most symbolic links one path walk follows (Linux's MAXSYMLINKS).
+const MAXSYMLINKS: usize = 40;
+
+/// Where a path leads: a ramfs or /proc path, or a file of a share.
+pub enum Place {
+    Local(Vec<String>),
+    Shared(Fid),
+}
+
+/// Resolves the absolute components `parts` through the mount table; on a
+/// share, symbolic links are followed (the last name's if `follow_last`)
+/// and may lead out of it. `..` was folded lexically before.
+pub fn locate(parts: &[&str], follow_last: bool) -> Result<Place, Errno> {
+    let mut path: Vec<String> = parts.iter().map(|s| String::from(*s)).collect();
+    for _ in 0..=MAXSYMLINKS {
+        let names: Vec<&str> = path.iter().map(String::as_str).collect();
+        let Some(m) = p9fs::mount_of(&names) else { return Ok(Place::Local(path)) };
+        let rest = &names[m.at.len()..];
+        let (at, target) = match p9fs::walk(&m, rest, follow_last)? {
+            Walk::Found(fid) => return Ok(Place::Shared(fid)),
+            Walk::Link { at, target } => (at, target),
+        };
+        let dir = join(&names[..m.at.len() + at]);
+        let mut next: Vec<String> = resolve(&dir, &target)?.into_iter().map(String::from).collect();
+        next.extend(rest[at + 1..].iter().map(|s| String::from(*s)));
+        path = next;
+    }
+    Err(Errno::ELOOP)
+}
+
+/// The directory holding the last name of `parts`, located, and that name.
+pub fn locate_parent<'a>(parts: &[&'a str]) -> Result<(Place, &'a str), Errno> {
+    let (name, dir) = parts.split_last().ok_or(Errno::EEXIST)?;
+    Ok((locate(dir, true)?, name))
+}
+
+fn as_strs(path: &[String]) -> Vec<&str> {
+    path.iter().map(String::as_str).collect()
+}
+
 /// `openat` by absolute components: finds or creates the file.
 pub fn open(parts: &[&str], flags: u32, mode: u32) -> Result<File, Errno> {
     if parts.first() == Some(&"proc") {
         return procfs::open(&parts[1..]).map(|k| new_file(k, O_RDONLY, join(parts)));
     }
+    match locate(parts, flags & O_NOFOLLOW == 0) {
+        Ok(Place::Local(p)) => open_local(&as_strs(&p), flags, mode),
+        Ok(Place::Shared(fid)) => open_shared(fid, flags, join(parts)),
+        Err(Errno::ENOENT) if flags & O_CREAT != 0 => match locate_parent(parts)? {
+            (Place::Shared(dir), name) => {
+                let lflags = flags & (O_ACCMODE | O_EXCL | O_TRUNC);
+                let f = p9fs::create(&dir, name, lflags | O_CREAT, mode)?;
+                Ok(new_file(FileKind::Shared(f), flags & (O_ACCMODE | O_APPEND | O_NONBLOCK), join(parts)))
+            }
+            (Place::Local(dir), name) => {
+                let mut p = as_strs(&dir);
+                p.push(name);
+                open_local(&p, flags, mode)
+            }
+        },
+        Err(e) => Err(e),
+    }
+}
+
+/// Opens a file of a share (Tlopen), checked as Linux's open checks.
+fn open_shared(fid: Fid, flags: u32, path: String) -> Result<File, Errno> {
+    let qid = fid.qid;
+    let writing = flags & O_ACCMODE != O_RDONLY;
+    if qid.is_symlink() {
+        return Err(Errno::ELOOP);
+    }
+    if flags & O_CREAT != 0 && flags & O_EXCL != 0 {
+        return Err(Errno::EEXIST);
+    }
+    if qid.is_dir() && (writing || flags & O_CREAT != 0) {
+        return Err(Errno::EISDIR);
+    }
+    if flags & O_DIRECTORY != 0 && !qid.is_dir() {
+        return Err(Errno::ENOTDIR);
+    }
+    let lflags = flags & O_ACCMODE | if writing { flags & O_TRUNC } else { 0 };
+    let f = p9fs::open(fid, lflags)?;
+    Ok(new_file(FileKind::Shared(f), flags & (O_ACCMODE | O_APPEND | O_NONBLOCK), path))
+}
+
+/// Opens a ramfs file, created if missing with O_CREAT.
+fn open_local(parts: &[&str], flags: u32, mode: u32) -> Result<File, Errno> {
     let inode = match ramfs::lookup(parts) {
         Ok(_) if flags & O_CREAT != 0 && flags & O_EXCL != 0 => return Err(Errno::EEXIST),
         Ok(i) => i,
@@ -122,25 +211,49 @@ fn create(parts: &[&str], mode: u32) -> Result<Inode, Errno> {
 
 /// `mkdirat` by absolute components.
 pub fn mkdir(parts: &[&str], mode: u32) -> Result<(), Errno> {
-    let (dir, name) = parent_of(parts)?;
-    dir.link(name, ramfs::new_dir(mode & 0o7777)?)
+    match locate_parent(parts)? {
+        (Place::Shared(dir), name) => p9fs::mkdir(&dir, name, mode),
+        (Place::Local(dir), name) => ramfs_parent(&dir)?.link(name, ramfs::new_dir(mode & 0o7777)?),
+    }
+}
+
+/// The ramfs directory at `dir` (not under /proc).
+fn ramfs_parent(dir: &[String]) -> Result<Inode, Errno> {
+    if dir.first().map(String::as_str) == Some("proc") {
+        return Err(Errno::EACCES);
+    }
+    ramfs::lookup(&as_strs(dir))
 }
 
 /// `unlinkat` by absolute components (`dir` for AT_REMOVEDIR).
 pub fn unlink(parts: &[&str], dir: bool) -> Result<(), Errno> {
-    if parts.is_empty() {
+    if parts.is_empty() || p9fs::is_mount_point(parts) {
         return Err(Errno::EBUSY);
     }
-    let (parent, name) = parent_of(parts)?;
-    parent.unlink(name, dir)
+    match locate_parent(parts)? {
+        (Place::Shared(parent), name) => p9fs::unlink(&parent, name, dir),
+        (Place::Local(parent), name) => ramfs_parent(&parent)?.unlink(name, dir),
+    }
 }
 
-/// `stat` of the file at `parts`.
+/// `stat` of the file at `parts`, symbolic links followed.
 pub fn stat_path(parts: &[&str]) -> Result<Stat, Errno> {
+    stat_located(parts, true)
+}
+
+/// `lstat`: a symbolic link itself.
+pub fn lstat_path(parts: &[&str]) -> Result<Stat, Errno> {
+    stat_located(parts, false)
+}
+
+fn stat_located(parts: &[&str], follow: bool) -> Result<Stat, Errno> {
     if parts.first() == Some(&"proc") {
-        return procfs::open(&parts[1..]).map(|k| stat_of(&new_file(k, O_RDONLY, String::new())));
+        return procfs::open(&parts[1..]).and_then(|k| stat_of(&new_file(k, O_RDONLY, String::new())));
     }
-    Ok(stat_inode(&ramfs::lookup(parts)?))
+    match locate(parts, follow)? {
+        Place::Shared(fid) => p9fs::stat(&fid),
+        Place::Local(p) => Ok(stat_inode(&ramfs::lookup(&as_strs(&p))?)),
+    }
 }
 
 fn stat_inode(inode: &Inode) -> Stat {
@@ -163,14 +276,15 @@ fn stat_inode(inode: &Inode) -> Stat {
 }
 
 /// `fstat` of an open file.
-pub fn stat_of(file: &OpenFile) -> Stat {
+pub fn stat_of(file: &OpenFile) -> Result<Stat, Errno> {
     let (mode, size) = match &file.kind {
-        FileKind::Inode(i) => return stat_inode(i),
+        FileKind::Inode(i) => return Ok(stat_inode(i)),
+        FileKind::Shared(f) => return f.stat(),
         FileKind::Pipe(p) => (S_IFIFO | 0o600, p.len() as u64),
         FileKind::ProcText(_) => (S_IFREG | 0o444, 0),
         FileKind::ProcDir(_) => (S_IFDIR | 0o555, 0),
     };
-    Stat { st_dev: 2, st_mode: mode, st_nlink: 1, st_size: size as i64, st_blksize: 4096, ..Stat::default() }
+    Ok(Stat { st_dev: 2, st_mode: mode, st_nlink: 1, st_size: size as i64, st_blksize: 4096, ..Stat::default() })
 }
 
 fn d_type(mode: u32) -> u8 {
@@ -229,6 +343,8 @@ impl OpenFile {
                 n
             }
             FileKind::ProcDir(_) => return Err(Errno::EISDIR),
+            FileKind::Shared(f) if f.is_dir() => return Err(Errno::EISDIR),
+            FileKind::Shared(f) => f.read_at(off, buf)?,
         };
         self.offset.set(off + n as u64);
         Ok(n)
@@ -259,6 +375,12 @@ impl OpenFile {
             },
             FileKind::Pipe(p) => p.write(data, self.nonblock()),
             FileKind::ProcText(_) | FileKind::ProcDir(_) => Err(Errno::EBADF),
+            FileKind::Shared(f) => {
+                let off = if self.flags.get() & O_APPEND != 0 { f.size()? } else { self.offset.get() };
+                let n = f.write_at(off, data)?;
+                self.offset.set(off + n as u64);
+                Ok(n)
+            }
         }
     }
 
@@ -271,6 +393,10 @@ impl OpenFile {
             FileKind::Pipe(_) => return Err(Errno::ESPIPE),
             FileKind::ProcText(t) => t.len() as u64,
             FileKind::ProcDir(d) => d.len() as u64,
+            // A directory's offset is a cookie: only the start can be sought.
+            FileKind::Shared(f) if f.is_dir() => return self.seek_dir_start(offset, whence),
+            FileKind::Shared(f) if whence == sv39_abi::fcntl::SEEK_END => f.size()?,
+            FileKind::Shared(_) => 0,
         };
         let base = match whence {
             sv39_abi::fcntl::SEEK_SET => 0,
@@ -283,9 +409,22 @@ impl OpenFile {
         Ok(new as u64)
     }
 
-    /// fsync: a disk's write cache to the medium.
+    /// lseek of a share's directory: back to its start, or where it is.
+    fn seek_dir_start(&self, offset: i64, whence: u32) -> Result<u64, Errno> {
+        match (whence, offset) {
+            (sv39_abi::fcntl::SEEK_SET, 0) => {
+                self.offset.set(0);
+                Ok(0)
+            }
+            (sv39_abi::fcntl::SEEK_CUR, 0) => Ok(self.offset.get()),
+            _ => Err(Errno::EINVAL),
+        }
+    }
+
+    /// fsync: a disk's write cache to the medium, a share's file to the host's.
     pub fn sync(&self) -> Result<(), Errno> {
         match &self.kind {
+            FileKind::Shared(f) => f.sync(),
             FileKind::Inode(i) if let Body::Device(Device::Disk(d)) = i.body => blockdev::flush(d),
             FileKind::Pipe(_) => Err(Errno::EINVAL),
             _ => Ok(()),
@@ -295,6 +434,7 @@ impl OpenFile {
     /// `getdents64` into `buf`; the offset counts entries.
     pub fn getdents(&self, buf: &mut [u8]) -> Result<usize, Errno> {
         let entries = match &self.kind {
+            FileKind::Shared(f) if f.is_dir() => return self.getdents_shared(f, buf),
             FileKind::Inode(i) => dir_entries(i)?,
             FileKind::ProcDir(d) => d.clone(),
             _ => return Err(Errno::ENOTDIR),
@@ -313,6 +453,32 @@ impl OpenFile {
         Ok(used)
     }
 
+    /// getdents64 of a share's directory: Treaddir from the offset cookie;
+    /// entries that do not fit are read again by the next call.
+    fn getdents_shared(&self, f: &SharedFile, buf: &mut [u8]) -> Result<usize, Errno> {
+        let mut used = 0;
+        let mut offset = self.offset.get();
+        loop {
+            let entries = f.readdir(offset, buf.len() - used)?;
+            if entries.is_empty() {
+                break;
+            }
+            for e in &entries {
+                match dirent::put(&mut buf[used..], e.qid.path, e.offset as i64, e.kind, e.name.as_bytes()) {
+                    Some(n) => used += n,
+                    None if used == 0 => return Err(Errno::EINVAL),
+                    None => {
+                        self.offset.set(offset);
+                        return Ok(used);
+                    }
+                }
+                offset = e.offset;
+            }
+        }
+        self.offset.set(offset);
+        Ok(used)
+    }
+
     /// For ppoll: (readable now, writable now).
     pub fn poll(&self) -> (bool, bool) {
         match &self.kind {
@@ -322,6 +488,7 @@ impl OpenFile {
                 Body::Device(d) => (d.readable(), true),
                 _ => (true, true),
             },
+            FileKind::Shared(_) => (true, true),
             _ => (true, false),
         }
     }

@@ -128,6 +128,7 @@ unsafe impl Plain for sv39_abi::time::Timespec {}
 unsafe impl Plain for sv39_abi::uio::IoVec {}
 unsafe impl Plain for sv39_abi::stat::Stat {}
 unsafe impl Plain for sv39_abi::ioctl::Winsize {}
+unsafe impl Plain for sv39_abi::termios::Termios {}
 unsafe impl Plain for sv39_abi::poll::PollFd {}
 unsafe impl Plain for sv39_abi::utsname::UtsName {}
 unsafe impl Plain for sv39_abi::signal::SigAction {}

@@ -75,6 +75,7 @@ pub fn exec(
         Errno::from(e)
     })?;
     super::end_other_threads(p);
+    p.signals.borrow_mut().job.execed = true;
     commit(p, frame, loaded, parts.last().copied().unwrap_or("?"));
     *p.exe.borrow_mut() = path;
     Ok(())

@@ -8,6 +8,7 @@ pub mod oom;
 pub mod process;
 mod robust;
 pub mod scheduler;
+pub mod session;
 pub mod signal;
 
 pub use guest_os::proc::{elf, futex_queue, stack};
@@ -46,10 +47,11 @@ pub fn set_eager_fork(on: bool) {
     EAGER_FORK.store(on, Ordering::Relaxed);
 }
 
-/// Makes pid 1 with an empty address space and `files`; exec fills it.
-pub fn create_init(files: FdTable) -> Result<Rc<Process>, Errno> {
+/// Makes pid 1 with an empty address space, `files` and working directory
+/// `cwd`; exec fills it.
+pub fn create_init(files: FdTable, cwd: String) -> Result<Rc<Process>, Errno> {
     let space = AddressSpace::new(Layout::for_exec()).map_err(|_| Errno::ENOMEM)?;
-    let inner = Inner::new(String::from("init"), Some(space), files, String::from("/"));
+    let inner = Inner::new(String::from("init"), Some(space), files, cwd);
     let pid = scheduler::alloc_pid();
     scheduler::add(Process::new(pid, 0, &TrapFrame::default(), new_group(pid, inner, SignalState::default()))?);
     scheduler::get(pid).ok_or(Errno::ESRCH)
@@ -214,6 +216,10 @@ fn end_process(last: &Process) {
     };
     drop(space);
     drop(files);
+    let job = last.signals.borrow().job;
+    if job.sid == last.tgid && job.ctty {
+        crate::tty::hang_up(job.sid);
+    }
     reparent_children(last.tgid);
     leader.state.set(State::Zombie(status));
     notify_parent(&leader, status);
@@ -296,22 +302,24 @@ pub fn wait(pid: i32, options: u32) -> Result<(Pid, i32, Usage), Errno> {
 }
 
 /// kill: `sig` to process `pid` (a thread's tid names its process, as in
-/// Linux), or to every process but init and the caller's for -1; signal 0
-/// only checks that the target exists.
+/// Linux), to the caller's process group for 0, to group `-pid` for a
+/// negative one, or to every process but init and the caller's for -1;
+/// signal 0 only checks that the target exists.
 pub fn kill(pid: i32, sig: u32) -> Result<(), Errno> {
     if sig > sv39_abi::signal::NSIG {
         return Err(Errno::EINVAL);
     }
-    let me = scheduler::current().tgid;
-    let alive = |p: &Rc<Process>| scheduler::group_alive(p.tgid);
+    let me = scheduler::current();
+    let alive = |p: &Rc<Process>| p.is_leader() && scheduler::group_alive(p.tgid);
+    let in_group = |g: Pid| move |p: &Rc<Process>| alive(p) && session::job(p).pgid == g;
     let targets: alloc::vec::Vec<_> = match pid {
-        -1 => scheduler::all()
-            .into_iter()
-            .filter(|p| p.is_leader() && p.pid != INIT_PID && p.pid != me && alive(p))
-            .collect(),
-        p if p > 0 => scheduler::get(p as Pid).filter(alive).into_iter().collect(),
-        _ => return Err(Errno::ESRCH),
+        -1 => scheduler::all().into_iter().filter(|p| p.pid != INIT_PID && p.pid != me.tgid && alive(p)).collect(),
+        0 => scheduler::all().into_iter().filter(in_group(session::job(&me).pgid)).collect(),
+        i32::MIN => return Err(Errno::ESRCH),
+        p if p < 0 => scheduler::all().into_iter().filter(in_group(-p as Pid)).collect(),
+        p => scheduler::get(p as Pid).filter(|p| scheduler::group_alive(p.tgid)).into_iter().collect(),
     };
+    let me = me.tgid;
     if targets.is_empty() {
         return Err(Errno::ESRCH);
     }

@@ -41,6 +41,8 @@ pub enum Channel {
     Futex,
     /// A request on virtio disk N completing.
     Disk(usize),
+    /// virtio-9p device N answering, or free for the next request.
+    Share(usize),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -50,6 +50,8 @@ pub struct SignalState {
     /// The thread running an execve that ends the others (Linux's
     /// group_exec_task): their deaths do not end the process.
     pub exec_thread: Option<u32>,
+    /// The process group, session and controlling terminal.
+    pub job: super::session::Job,
 }
 
 pub const DISABLED: StackT = StackT { ss_sp: 0, ss_flags: SS_DISABLE, ss_size: 0 };
@@ -62,14 +64,17 @@ impl Default for SignalState {
             infos: BTreeMap::new(),
             exit_status: None,
             exec_thread: None,
+            job: super::session::Job::default(),
         }
     }
 }
 
 impl SignalState {
-    /// What a child inherits at fork: the actions, nothing pending.
+    /// What a child inherits at fork: the actions, its group, session and
+    /// terminal; nothing pending.
     pub fn for_child(&self) -> SignalState {
-        SignalState { actions: self.actions, ..SignalState::default() }
+        let job = super::session::Job { execed: false, ..self.job };
+        SignalState { actions: self.actions, job, ..SignalState::default() }
     }
 
     /// The process-directed signals pending.

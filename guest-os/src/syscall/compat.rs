@@ -4,9 +4,12 @@
 
 use super::fs::{at_path, file, read_into, stat_at, write_from};
 use super::SysResult;
-use crate::fs::vfs::{self, File, FileKind};
+use crate::fs::p9fs;
+use crate::fs::vfs::{self, File, FileKind, Place};
 use crate::mm::uaccess::{copy_to_user, read_value, write_value};
 use crate::proc::scheduler;
+use alloc::string::String;
+use alloc::vec::Vec;
 use sv39_abi::futex::ROBUST_LIST_HEAD_LEN;
 use sv39_abi::fcntl::{
     AT_EMPTY_PATH, AT_NO_AUTOMOUNT, AT_SYMLINK_NOFOLLOW, RENAME_EXCHANGE, RENAME_NOREPLACE, RENAME_WHITEOUT,
@@ -18,7 +21,7 @@ use sv39_abi::Errno;
 
 /// Runs `io` on `f` at `offset`, leaving the file offset as it was.
 fn at_offset(f: &File, offset: i64, io: impl FnOnce(&File) -> SysResult) -> SysResult {
-    if !matches!(f.kind, FileKind::Inode(_)) {
+    if !matches!(f.kind, FileKind::Inode(_) | FileKind::Shared(_)) {
         return Err(Errno::ESPIPE);
     }
     let offset = u64::try_from(offset).map_err(|_| Errno::EINVAL)?;
@@ -54,6 +57,29 @@ pub fn renameat2(olddirfd: i32, oldpath: u64, newdirfd: i32, newpath: u64, flags
     }
     let (old, new) = (at_path(olddirfd, oldpath)?, at_path(newdirfd, newpath)?);
     let (old_parts, new_parts) = (vfs::components(&old), vfs::components(&new));
+    if p9fs::is_mount_point(&old_parts) || p9fs::is_mount_point(&new_parts) {
+        return Err(Errno::EBUSY);
+    }
+    match (vfs::locate_parent(&old_parts)?, vfs::locate_parent(&new_parts)?) {
+        ((Place::Shared(from), old_name), (Place::Shared(to), new_name)) => {
+            if flags & RENAME_NOREPLACE != 0 && vfs::lstat_path(&new_parts).is_ok() {
+                return Err(Errno::EEXIST);
+            }
+            p9fs::rename(&from, old_name, &to, new_name).map(|_| 0)
+        }
+        ((Place::Local(mut from), old_name), (Place::Local(mut to), new_name)) => {
+            from.push(String::from(old_name));
+            to.push(String::from(new_name));
+            rename_local(&from, &to, flags)
+        }
+        _ => Err(Errno::EXDEV),
+    }
+}
+
+/// renameat2 within the ramfs, of the located paths `old` to `new`.
+fn rename_local(old: &[String], new: &[String], flags: u32) -> SysResult {
+    let old_parts: Vec<&str> = old.iter().map(String::as_str).collect();
+    let new_parts: Vec<&str> = new.iter().map(String::as_str).collect();
     let (from_dir, from_name) = vfs::parent_of(&old_parts)?;
     let inode = from_dir.child(from_name)?;
     if old_parts == new_parts {
@@ -94,10 +120,13 @@ pub fn readlinkat(dirfd: i32, path: u64, buf: u64, size: usize) -> SysResult {
             let exe = p.exe.borrow().clone();
             exe
         }
-        _ => {
-            vfs::stat_path(&parts)?;
-            return Err(Errno::EINVAL);
-        }
+        _ => match vfs::locate(&parts, false)? {
+            Place::Shared(fid) => p9fs::readlink(&fid)?,
+            Place::Local(_) => {
+                vfs::lstat_path(&parts)?;
+                return Err(Errno::EINVAL);
+            }
+        },
     };
     let n = target.len().min(size);
     copy_to_user(buf, &target.as_bytes()[..n])?;

@@ -12,7 +12,7 @@ use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 use sv39_abi::fcntl::*;
-use sv39_abi::ioctl::{Winsize, FIONBIO, FIONREAD, TIOCGWINSZ};
+use sv39_abi::ioctl::{FIONBIO, FIONREAD};
 use sv39_abi::poll::{PollFd, POLLIN, POLLNVAL, POLLOUT};
 use sv39_abi::time::Timespec;
 use sv39_abi::uio::{IoVec, UIO_MAXIOV};
@@ -173,7 +173,9 @@ pub(super) fn stat_at(dirfd: i32, path: u64, flags: u32) -> Result<sv39_abi::sta
     let empty = flags & AT_EMPTY_PATH != 0 && read_path(path)?.is_empty();
     if empty {
         let f = if dirfd == AT_FDCWD { return Err(Errno::EINVAL) } else { file(dirfd)? };
-        Ok(vfs::stat_of(&f))
+        vfs::stat_of(&f)
+    } else if flags & AT_SYMLINK_NOFOLLOW != 0 {
+        vfs::lstat_path(&vfs::components(&at_path(dirfd, path)?))
     } else {
         vfs::stat_path(&vfs::components(&at_path(dirfd, path)?))
     }
@@ -185,7 +187,7 @@ pub fn newfstatat(dirfd: i32, path: u64, statbuf: u64, flags: u32) -> SysResult 
 }
 
 pub fn fstat(fd: i32, statbuf: u64) -> SysResult {
-    write_value(statbuf, &vfs::stat_of(&*file(fd)?))?;
+    write_value(statbuf, &vfs::stat_of(&*file(fd)?)?)?;
     Ok(0)
 }
 
@@ -278,7 +280,20 @@ pub fn faccessat(dirfd: i32, path: u64) -> SysResult {
 }
 
 pub fn chdir(path: u64) -> SysResult {
-    let abs = at_path(AT_FDCWD, path)?;
+    change_dir(at_path(AT_FDCWD, path)?)
+}
+
+/// fchdir: to the directory `fd` was opened by.
+pub fn fchdir(fd: i32) -> SysResult {
+    let f = file(fd)?;
+    if f.path.is_empty() {
+        return Err(Errno::ENOTDIR);
+    }
+    change_dir(f.path.clone())
+}
+
+/// Makes the directory at absolute path `abs` the working directory.
+fn change_dir(abs: String) -> SysResult {
     let st = vfs::stat_path(&vfs::components(&abs))?;
     if !sv39_abi::stat::S_ISDIR(st.st_mode) {
         return Err(Errno::ENOTDIR);
@@ -308,13 +323,19 @@ pub fn ftruncate(fd: i32, len: i64) -> SysResult {
         FileKind::Inode(i) if f.writable() && matches!(i.body, Body::File(_)) => {
             ramfs::truncate(i, len as u64).map(|_| 0)
         }
+        FileKind::Shared(s) if f.writable() && !s.is_dir() => s.truncate(len as u64).map(|_| 0),
         _ => Err(Errno::EINVAL),
     }
 }
 
-/// ioctl: a terminal's window size; FIONBIO, FIONREAD of a pipe.
+/// ioctl: FIONBIO; FIONREAD of a pipe; the terminal's (`tty::ioctl`).
 pub fn ioctl(fd: i32, request: u32, arg: u64) -> SysResult {
     let f = file(fd)?;
+    match request {
+        FIONBIO | FIONREAD => {}
+        _ if f.is_terminal() => return crate::tty::ioctl(request, arg),
+        _ => return Err(Errno::ENOTTY),
+    }
     match request {
         FIONBIO => {
             let on = read_value::<i32>(arg)? != 0;
@@ -325,9 +346,6 @@ pub fn ioctl(fd: i32, request: u32, arg: u64) -> SysResult {
             FileKind::Pipe(end) if !end.is_write_end() => write_value(arg, &(end.len() as i32))?,
             _ => return Err(Errno::ENOTTY),
         },
-        TIOCGWINSZ if f.is_terminal() => {
-            write_value(arg, &Winsize { ws_row: 24, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0 })?
-        }
         _ => return Err(Errno::ENOTTY),
     }
     Ok(0)

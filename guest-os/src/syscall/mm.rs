@@ -10,7 +10,8 @@
 use super::SysResult;
 use crate::fs::dev::Device;
 use crate::fs::ramfs::{self, Body};
-use crate::fs::vfs::FileKind;
+use crate::fs::p9fs::SharedFile;
+use crate::fs::vfs::{File, FileKind};
 use crate::memlayout::{MMAP_MIN_ADDR, USER_TOP};
 use crate::mm::address_space::{Access, AddressSpace, FileMap, Label, Mapping};
 use crate::proc::scheduler;
@@ -67,6 +68,7 @@ fn mmap_backing(fd: i32, offset: u64, len: u64, prot: u32, flags: u32) -> Result
     let file = super::fs::file(fd)?;
     let inode = match &file.kind {
         FileKind::Inode(i) => Rc::clone(i),
+        FileKind::Shared(s) => return shared_file_copy(&file, s, offset, len, prot, flags),
         _ => return Err(Errno::ENODEV),
     };
     match &inode.body {
@@ -81,6 +83,22 @@ fn mmap_backing(fd: i32, offset: u64, len: u64, prot: u32, flags: u32) -> Result
     let writable = shared && file.writable() && file.flags.get() & O_APPEND == 0;
     let path = Rc::from(file.path.as_str());
     let map = FileMap { file: inode, offset, zero_from: None, path, writable };
+    Ok(Mapping { file: Some(map), shared, label: Label::File })
+}
+
+/// A mapping of a 9P share's file: a private copy of the mapped range
+/// taken now (p9fs keeps no page cache). Writable shared mappings would
+/// have to write back to the server: ENODEV, as Linux's 9p without a cache.
+fn shared_file_copy(file: &File, s: &SharedFile, offset: u64, len: u64, prot: u32, flags: u32) -> Result<Mapping, Errno> {
+    let shared = flags & MAP_TYPE != MAP_PRIVATE;
+    if !file.readable() {
+        return Err(Errno::EACCES);
+    }
+    if shared && prot & PROT_WRITE != 0 {
+        return Err(Errno::ENODEV);
+    }
+    let copy = s.snapshot(offset, len)?;
+    let map = FileMap { file: copy, offset, zero_from: None, path: Rc::from(file.path.as_str()), writable: false };
     Ok(Mapping { file: Some(map), shared, label: Label::File })
 }
 

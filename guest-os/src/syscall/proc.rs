@@ -1,12 +1,12 @@
 //! Process and thread system calls: clone and clone3 (fork, vfork,
 //! threads), execve, exit, exit_group, wait4, getrusage, sched_yield,
-//! set_tid_address.
+//! set_tid_address; setpgid, getpgid, getsid, setsid (proc/session.rs).
 
 use super::SysResult;
 use crate::memlayout::ARG_MAX;
 use crate::mm::uaccess::{self, write_value};
 use crate::proc::process::Usage;
-use crate::proc::{self, exec, scheduler};
+use crate::proc::{self, exec, scheduler, session};
 use crate::trap::TrapFrame;
 use alloc::string::String;
 use sv39_abi::fcntl::PATH_MAX;
@@ -206,4 +206,20 @@ pub fn set_tid_address(tidptr: u64) -> SysResult {
     let p = scheduler::current();
     p.clear_child_tid.set(tidptr);
     Ok(p.pid as usize)
+}
+
+pub fn setpgid(pid: i32, pgid: i32) -> SysResult {
+    session::setpgid(pid, pgid).map(|_| 0)
+}
+
+pub fn getpgid(pid: i32) -> SysResult {
+    session::getpgid(pid).map(|g| g as usize)
+}
+
+pub fn getsid(pid: i32) -> SysResult {
+    session::getsid(pid).map(|s| s as usize)
+}
+
+pub fn setsid() -> SysResult {
+    session::setsid().map(|s| s as usize)
 }

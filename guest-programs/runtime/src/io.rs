@@ -105,7 +105,8 @@ impl LineReader {
     }
 
     /// The next line without its newline; `None` at end of file. A last
-    /// line without a newline is returned too.
+    /// line without a newline is returned too. A read a signal handler
+    /// interrupted is EINTR, the bytes so far kept.
     pub fn read_line(&mut self) -> Result<Option<Vec<u8>>, Errno> {
         loop {
             if let Some(i) = self.buf.iter().position(|&b| b == b'\n') {
@@ -119,19 +120,23 @@ impl LineReader {
         }
     }
 
+    /// Drops what was read and not yet returned (an interactive shell's ^C).
+    pub fn discard(&mut self) {
+        self.buf.clear();
+    }
+
     fn fill(&mut self) -> Result<(), Errno> {
         let mut chunk = [0u8; 256];
         match sys::read(self.fd, &mut chunk) {
             Ok(0) => self.eof = true,
             Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
-            Err(Errno::EINTR) => {}
             Err(e) => return Err(e),
         }
         Ok(())
     }
 }
 
-/// Whether `fd` is a terminal (it answers `TIOCGWINSZ`).
+/// Whether `fd` is a terminal (it answers `TCGETS`, as glibc's isatty asks).
 pub fn isatty(fd: i32) -> bool {
-    sys::tiocgwinsz(fd).is_ok()
+    sys::tcgets(fd).is_ok()
 }

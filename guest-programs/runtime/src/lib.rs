@@ -18,6 +18,8 @@
 //! - [`shm`]: POSIX `shm_open`/`shm_unlink` over /dev/shm.
 //! - [`mman`]: a mapping owned as a value, unmapped when dropped.
 //! - [`signal`]: `SA_SIGINFO` handlers in Rust, alternate signal stacks.
+//! - [`job`]: the controlling terminal and its foreground process group,
+//!   as init and an interactive sh use them.
 //! - [`check`]: self-checks for programs that are also tests.
 //! - [`procfs`]: figures from /proc files, the mappings in a maps file.
 //! - A panic prints its message and exits with 101, as Rust's std does.
@@ -29,6 +31,7 @@ pub mod check;
 pub mod fs;
 pub mod heap;
 pub mod io;
+pub mod job;
 pub mod mman;
 mod panic;
 pub mod process;

@@ -72,8 +72,13 @@ pub fn exec(path: &[u8], argv: &[&[u8]]) -> Errno {
 /// child process; returns the child's pid. A child whose exec fails prints
 /// why and exits with [`EXIT_CANNOT_RUN`].
 pub fn spawn(argv: &[&[u8]]) -> Result<i32, Errno> {
+    spawn_with(argv, || Ok(()))
+}
+
+/// [`spawn`], running `setup` in the child before the exec.
+pub fn spawn_with(argv: &[&[u8]], setup: impl FnOnce() -> Result<(), Errno>) -> Result<i32, Errno> {
     let path = find_program(argv.first().copied().unwrap_or_default())?;
-    spawn_program(&path, argv, || Ok(()))
+    spawn_program(&path, argv, setup)
 }
 
 /// Runs program `path` as `argv` in a child process, after `setup` (run in

@@ -362,6 +362,45 @@ pub fn tiocgwinsz(fd: i32) -> Result<Winsize, Errno> {
     out(|p| unsafe { syscall!(nr::IOCTL, fd, sv39_abi::ioctl::TIOCGWINSZ, p) })
 }
 
+/// `ioctl(fd, TCGETS)`: the terminal's settings; `ENOTTY` when fd is no terminal.
+pub fn tcgets(fd: i32) -> Result<sv39_abi::termios::Termios, Errno> {
+    // SAFETY: the kernel writes one Termios.
+    out(|p| unsafe { syscall!(nr::IOCTL, fd, sv39_abi::ioctl::TCGETS, p) })
+}
+
+/// `ioctl(fd, TIOCGPGRP)`: the terminal's foreground process group.
+pub fn tcgetpgrp(fd: i32) -> Result<i32, Errno> {
+    // SAFETY: the kernel writes one int.
+    out(|p| unsafe { syscall!(nr::IOCTL, fd, sv39_abi::ioctl::TIOCGPGRP, p) })
+}
+
+/// `ioctl(fd, TIOCSPGRP)`: makes `pgrp` the terminal's foreground group.
+pub fn tcsetpgrp(fd: i32, pgrp: i32) -> Result<usize, Errno> {
+    // SAFETY: the kernel reads one int.
+    unsafe { syscall!(nr::IOCTL, fd, sv39_abi::ioctl::TIOCSPGRP, &raw const pgrp) }
+}
+
+/// `ioctl(fd, TIOCSCTTY, 0)`: the terminal becomes the session's controlling terminal.
+pub fn tiocsctty(fd: i32) -> Result<usize, Errno> {
+    // SAFETY: no memory involved.
+    unsafe { syscall!(nr::IOCTL, fd, sv39_abi::ioctl::TIOCSCTTY, 0) }
+}
+
+pub fn setpgid(pid: i32, pgid: i32) -> Result<usize, Errno> {
+    // SAFETY: no memory involved.
+    unsafe { syscall!(nr::SETPGID, pid, pgid) }
+}
+
+pub fn getpgid(pid: i32) -> Result<i32, Errno> {
+    // SAFETY: no memory involved.
+    unsafe { syscall!(nr::GETPGID, pid) }.map(|g| g as i32)
+}
+
+pub fn setsid() -> Result<i32, Errno> {
+    // SAFETY: no memory involved.
+    unsafe { syscall!(nr::SETSID) }.map(|s| s as i32)
+}
+
 /// `reboot(MAGIC1, MAGIC2, cmd, arg)`; for `LINUX_REBOOT_CMD_POWER_OFF`, arg
 /// is the status to power off with (see `sv39_abi::reboot`).
 pub fn reboot(cmd: u32, arg: usize) -> Result<usize, Errno> {

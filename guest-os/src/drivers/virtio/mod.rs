@@ -1,10 +1,11 @@
 //! virtio over MMIO (virtio 1.1, 4.2.2), driver side: finding the devices in
 //! the device tree, the transport's registers in both layouts (version 2,
 //! and legacy version 1 as QEMU gives by default), feature negotiation
-//! (3.1.1), and placing split virtqueues (`queue`). Devices: `blk`, `console`.
+//! (3.1.1), and placing split virtqueues (`queue`). Devices: `blk`, `console`, `p9`.
 
 pub mod blk;
 pub mod console;
+pub mod p9;
 pub mod queue;
 
 use super::{read32, write32};
@@ -43,6 +44,7 @@ pub const F_VERSION_1: u64 = 1 << 32;
 
 pub const DEVICE_ID_BLOCK: u32 = 2;
 pub const DEVICE_ID_CONSOLE: u32 = 3;
+pub const DEVICE_ID_9P: u32 = 9;
 
 /// Why a device could not be brought up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,6 +9,12 @@
 //! `pwd`, `exit [N]`. Anything else runs from `PATH` in a child process; a
 //! child killed by a signal is reported, and on a terminal the prompt shows
 //! a non-zero status: `[139] $ `.
+//!
+//! Reading commands from its controlling terminal, sh is interactive as a
+//! Unix shell is: it ignores the terminal's signals but ^C, which drops
+//! the line being typed, and runs each program in a process group of its
+//! own, in the terminal's foreground, taking the terminal back when the
+//! program ends; so ^C ends the program and not the shell.
 #![no_std]
 #![no_main]
 
@@ -16,11 +22,12 @@ extern crate alloc;
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use sv39_rt::abi::signal::{signal_description, signal_name};
+use sv39_rt::abi::signal::{signal_description, signal_name, SigInfo, UContext, SIGINT};
 use sv39_rt::abi::wait::{shell_status, WIFSIGNALED, WTERMSIG};
 use sv39_rt::io::{isatty, LineReader, STDIN};
+use sv39_rt::job;
 use sv39_rt::process::{self, EXIT_CANNOT_RUN, EXIT_NOT_FOUND};
-use sv39_rt::{env, eprint, eprintln, fs, println, sys, Args, Errno};
+use sv39_rt::{env, eprint, eprintln, fs, println, signal, sys, Args, Errno};
 
 sv39_rt::entry!(main);
 
@@ -40,6 +47,9 @@ struct Shell {
     status: i32,
     /// Set by `exit`.
     exit: Option<i32>,
+    /// The controlling terminal's fd when interactive: programs run in
+    /// its foreground.
+    terminal: Option<i32>,
 }
 
 fn lossy(b: &[u8]) -> String {
@@ -207,7 +217,7 @@ impl Shell {
                 self.exit = Some(code & 0xff);
                 code & 0xff
             }
-            _ => external(words),
+            _ => external(words, self.terminal),
         }
     }
 
@@ -224,6 +234,14 @@ impl Shell {
             match lines.read_line() {
                 Ok(Some(line)) => self.run_line(&line),
                 Ok(None) => break,
+                // ^C at the prompt (the handler of `start_job_control`): the
+                // line is dropped and a new prompt shows the status, 130.
+                Err(Errno::EINTR) if self.terminal.is_some() => {
+                    lines.discard();
+                    eprintln!();
+                    self.status = 128 + SIGINT as i32;
+                }
+                Err(Errno::EINTR) => {}
                 Err(e) => {
                     eprintln!("sh: read: {e}");
                     self.status = 2;
@@ -263,10 +281,18 @@ fn pwd() -> i32 {
     }
 }
 
-/// Runs a program and waits for it.
-fn external(words: &[Vec<u8>]) -> i32 {
+/// Runs a program and waits for it; on `terminal`, in a foreground
+/// process group of its own.
+fn external(words: &[Vec<u8>], terminal: Option<i32>) -> i32 {
     let argv: Vec<&[u8]> = words.iter().map(Vec::as_slice).collect();
-    let pid = match process::spawn(&argv) {
+    let spawned = match terminal {
+        Some(fd) => process::spawn_with(&argv, || {
+            job::enter_foreground(fd)?;
+            job::default_terminal_signals()
+        }),
+        None => process::spawn(&argv),
+    };
+    let pid = match spawned {
         Ok(pid) => pid,
         Err(Errno::ENOENT) => {
             eprintln!("sh: {}: not found", lossy(argv[0]));
@@ -277,7 +303,17 @@ fn external(words: &[Vec<u8>]) -> i32 {
             return EXIT_CANNOT_RUN;
         }
     };
-    match process::wait(pid) {
+    if terminal.is_some() {
+        // As the child does: the group exists whichever runs first.
+        let _ = sys::setpgid(pid, pid);
+    }
+    let waited = process::wait(pid);
+    if let Some(fd) = terminal {
+        if let Err(e) = job::reclaim_terminal(fd) {
+            eprintln!("sh: tcsetpgrp: {e}");
+        }
+    }
+    match waited {
         Ok((_, status)) => {
             if WIFSIGNALED(status) {
                 let sig = WTERMSIG(status);
@@ -293,8 +329,28 @@ fn external(words: &[Vec<u8>]) -> i32 {
     }
 }
 
+/// SIGINT's handler in an interactive sh: it only makes the read of the
+/// prompt's line return EINTR.
+extern "C" fn on_interrupt(_sig: i32, _info: &SigInfo, _ctx: &mut UContext) {}
+
+/// Makes sh interactive on its controlling terminal at `fd`: its own
+/// process group in the foreground, the terminal's signals ignored but
+/// SIGINT, which interrupts the line being typed.
+fn start_job_control(fd: i32) -> Option<i32> {
+    if !job::controls(fd) {
+        return None;
+    }
+    // EPERM if sh leads its session, whose group it already leads.
+    let _ = sys::setpgid(0, 0);
+    job::reclaim_terminal(fd).ok()?;
+    job::ignore_terminal_signals().ok()?;
+    // SAFETY: the handler does nothing. No SA_RESTART: the read is interrupted.
+    unsafe { signal::on_signal(SIGINT, on_interrupt, 0) }.ok()?;
+    Some(fd)
+}
+
 fn main(args: Args) -> i32 {
-    let mut sh = Shell { status: 0, exit: None };
+    let mut sh = Shell { status: 0, exit: None, terminal: None };
     match (args.get(1).map(|a| a.to_bytes()), args.get(2)) {
         (Some(b"-c"), Some(cmd)) => sh.run_line(cmd.to_bytes()),
         (Some(b"-c"), None) => {
@@ -308,7 +364,11 @@ fn main(args: Args) -> i32 {
                 return EXIT_NOT_FOUND;
             }
         },
-        (None, _) => sh.run_fd(STDIN, isatty(STDIN)),
+        (None, _) => {
+            let interactive = isatty(STDIN);
+            sh.terminal = if interactive { start_job_control(STDIN) } else { None };
+            sh.run_fd(STDIN, interactive)
+        }
     }
     sh.exit.unwrap_or(sh.status)
 }

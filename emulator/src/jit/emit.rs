@@ -1,0 +1,655 @@
+//! x86-64 code for one guest block, emitted with dynasm-rs.
+//!
+//! Registers: rbx = `Hart::x`, where guest registers live between blocks (x0
+//! is never written, so it reads 0); inside a block the most used ones are
+//! held in rbp, rdi, r8, r10 and r11 (`CACHE`), loaded after the prologue and
+//! written back before every exit and around every call; r15 = the `Frame`, r14 = the cycle count, r12 and
+//! r13 = load and store TLB hits (in registers: a count in memory would chain
+//! every access to the last); rax, rcx, rdx, rsi, rdi, r8, r9 are scratch.
+//! A block is entered at its prologue, which checks that it fits in the batch
+//! (`cycle + n <= batch_end`), then adds n to `cycle`; an exit in the middle (a fault, or an access that must end the block) takes
+//! back the instructions not reached, so `cycle` and `pc` are exactly the
+//! interpreter's. Every exit stores the next pc and returns an `Exit` code
+//! through the shared epilogue; exits to a pc on the block's own page start
+//! with a `jmp rel32` to the next instruction, which the dispatcher patches
+//! to jump straight to that block once it exists (chaining).
+
+use super::frame::{self, ASID, BATCH_END, CYCLE, EXIT_SLOT, LOAD_HITS, LOAD_HOT, LOAD_TAG, PC, STATUS};
+use super::frame::{STORE_HITS, STORE_HOT, STORE_TAG};
+use crate::hart::op::{Decoded, Op};
+use crate::mmu::tlb::{HOT_ASID, HOT_HOST_OFF, HOT_SIZE, HOT_TAG, TLB_ENTRIES};
+use dynasmrt::x64::X64Relocation;
+use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
+
+/// Why translated code returned to the dispatcher.
+pub const EXIT_NEXT: u64 = 0;
+pub const EXIT_FAULT: u64 = 1;
+pub const EXIT_BUDGET: u64 = 2;
+
+type Asm = VecAssembler<X64Relocation>;
+
+/// Whether the translator covers `op`; anything else is left to the interpreter.
+#[rustfmt::skip] // a table, one line per group
+pub fn covers(op: Op) -> bool {
+    use Op::*;
+    matches!(
+        op,
+        Lui | Auipc | Jal | Jalr | Beq | Bne | Blt | Bge | Bltu | Bgeu
+            | Lb | Lh | Lw | Ld | Lbu | Lhu | Lwu | Sb | Sh | Sw | Sd
+            | Addi | Slti | Sltiu | Xori | Ori | Andi | Slli | Srli | Srai
+            | Add | Sub | Sll | Slt | Sltu | Xor | Srl | Sra | Or | And
+            | Addiw | Slliw | Srliw | Sraiw | Addw | Subw | Sllw | Srlw | Sraw | Fence
+            | Mul | Mulh | Mulhsu | Mulhu | Div | Divu | Rem | Remu | Mulw | Divw | Divuw | Remw | Remuw
+    )
+}
+
+/// Whether `op` ends a block: jumps do; a block runs on past a conditional
+/// branch, whose taken side leaves (so a loop whose body branches stays one
+/// block that loops to itself).
+pub fn ends_block(op: Op) -> bool {
+    matches!(op, Op::Jal | Op::Jalr)
+}
+
+/// The shared entry and exit: `enter(frame, x, block) -> Exit`, and the
+/// epilogue every block jumps to with the exit code in eax.
+pub fn trampoline(base: usize) -> (Vec<u8>, usize, usize) {
+    let mut ops = Asm::new(base);
+    let enter = ops.offset().0;
+    dynasm!(ops
+        ; .arch x64
+        ; push rbx ; push rbp ; push r12 ; push r13 ; push r14 ; push r15
+        ; sub rsp, 8 // 16-byte aligned for the helper calls
+        ; mov r15, rdi
+        ; mov rbx, rsi
+        ; mov r14, QWORD [r15 + CYCLE]
+        ; xor r12d, r12d
+        ; xor r13d, r13d
+        ; jmp rdx
+    );
+    let epilogue = ops.offset().0;
+    dynasm!(ops
+        ; .arch x64
+        ; mov QWORD [r15 + CYCLE], r14
+        ; mov QWORD [r15 + LOAD_HITS], r12
+        ; mov QWORD [r15 + STORE_HITS], r13
+        ; add rsp, 8
+        ; pop r15 ; pop r14 ; pop r13 ; pop r12 ; pop rbp ; pop rbx
+        ; ret
+    );
+    let bytes = ops.finalize().unwrap_or_default();
+    (bytes, base + enter, base + epilogue)
+}
+
+/// One instruction to translate, at `pc`.
+pub struct Insn {
+    pub pc: u64,
+    pub d: Decoded,
+}
+
+/// Where a block's code stops the block early.
+enum Stub {
+    /// The instruction at `pc` faulted; `back` instructions were not reached.
+    Fault { label: DynamicLabel, pc: u64, back: u64 },
+    /// The instruction before `pc` completed but the block stops there.
+    Stop { label: DynamicLabel, pc: u64, back: u64 },
+    /// A branch taken to `pc`, `back` instructions before the block's end.
+    Taken { label: DynamicLabel, pc: u64, back: u64 },
+}
+
+struct Emitter {
+    ops: Asm,
+    base: usize,
+    epilogue: usize,
+    /// The block's virtual page: exits there can be chained.
+    page: u64,
+    /// The block's first pc and its length.
+    start: u64,
+    len: i32,
+    /// Each instruction's pc and code (the first's after the registers are
+    /// loaded): a branch to one of them stays in the block.
+    pcs: Vec<u64>,
+    labels: Vec<DynamicLabel>,
+    /// Guest registers held in host registers: (guest, host).
+    cached: Vec<(u8, u8)>,
+    stubs: Vec<Stub>,
+}
+
+/// Host registers that hold guest registers inside a block: rbp, rdi, r8, r10, r11.
+const CACHE: [u8; 5] = [5, 7, 8, 10, 11];
+const RAX: u8 = 0;
+const RCX: u8 = 1;
+const RSI: u8 = 6;
+const R9: u8 = 9;
+
+/// The guest registers worth holding in host registers: the most used, used twice or more.
+fn choose_cached(insns: &[Insn]) -> Vec<(u8, u8)> {
+    let mut uses = [0u32; 32];
+    for Insn { d, .. } in insns {
+        for r in [d.rd, d.rs1, d.rs2] {
+            uses[r as usize & 31] += 1;
+        }
+    }
+    uses[0] = 0;
+    let mut regs: Vec<u8> = (1..32).filter(|&r| uses[r as usize] >= 2).collect();
+    regs.sort_by_key(|&r| std::cmp::Reverse(uses[r as usize]));
+    regs.into_iter().zip(CACHE).collect()
+}
+
+/// The code for `insns` (a block on one page), to be placed at host address `base`.
+pub fn block(base: usize, epilogue: usize, insns: &[Insn]) -> Vec<u8> {
+    let mut ops = Asm::new(base);
+    let labels = insns.iter().map(|_| ops.new_dynamic_label()).collect();
+    let pcs = insns.iter().map(|i| i.pc).collect();
+    let start = insns[0].pc;
+    let (page, len, cached) = (start >> 12, insns.len() as i32, choose_cached(insns));
+    let mut e = Emitter { ops, base, epilogue, page, start, len, pcs, labels, cached, stubs: Vec::new() };
+    e.prologue();
+    let n = insns.len() as u64;
+    for (i, insn) in insns.iter().enumerate() {
+        if i > 0 {
+            let label = e.labels[i];
+            dynasm!(e.ops ; .arch x64 ; =>label);
+        }
+        e.insn(insn, n - i as u64 - 1);
+    }
+    let last = &insns[insns.len() - 1];
+    if !ends_block(last.d.op) {
+        e.exit_to(last.pc.wrapping_add(last.d.len as u64), 0);
+    }
+    e.stubs();
+    e.ops.finalize().unwrap_or_default()
+}
+
+fn x(r: u8) -> i32 {
+    (r as i32 & 31) * 8
+}
+
+impl Emitter {
+    fn prologue(&mut self) {
+        let (budget, body) = (self.ops.new_dynamic_label(), self.ops.new_dynamic_label());
+        dynasm!(self.ops
+            ; .arch x64
+            ; lea rax, [r14 + self.len]
+            ; cmp rax, QWORD [r15 + BATCH_END]
+            ; ja =>budget
+            ; mov r14, rax
+            ; jmp =>body
+            ; =>budget
+        );
+        self.leave(self.start, EXIT_BUDGET);
+        dynasm!(self.ops ; .arch x64 ; =>body);
+        self.reload();
+        let first = self.labels[0];
+        dynasm!(self.ops ; .arch x64 ; =>first);
+    }
+
+    /// Host register `dst` = guest register `g`.
+    fn read(&mut self, dst: u8, g: u8) {
+        match self.host_of(g) {
+            _ if g & 31 == 0 => dynasm!(self.ops ; .arch x64 ; xor Rd(dst), Rd(dst)),
+            Some(h) => dynasm!(self.ops ; .arch x64 ; mov Rq(dst), Rq(h)),
+            None => dynasm!(self.ops ; .arch x64 ; mov Rq(dst), QWORD [rbx + x(g)]),
+        }
+    }
+
+    /// Guest register `g` = host register `src` (nothing for x0).
+    fn write(&mut self, g: u8, src: u8) {
+        match self.host_of(g) {
+            _ if g & 31 == 0 => {}
+            Some(h) => dynasm!(self.ops ; .arch x64 ; mov Rq(h), Rq(src)),
+            None => dynasm!(self.ops ; .arch x64 ; mov QWORD [rbx + x(g)], Rq(src)),
+        }
+    }
+
+    fn host_of(&self, g: u8) -> Option<u8> {
+        self.cached.iter().find(|&&(r, _)| r == g & 31).map(|&(_, h)| h)
+    }
+
+    /// Writes the cached guest registers back to `Hart::x`.
+    fn flush(&mut self) {
+        for (g, h) in self.cached.clone() {
+            dynasm!(self.ops ; .arch x64 ; mov QWORD [rbx + x(g)], Rq(h));
+        }
+    }
+
+    /// Loads the cached guest registers from `Hart::x`.
+    fn reload(&mut self) {
+        for (g, h) in self.cached.clone() {
+            dynasm!(self.ops ; .arch x64 ; mov Rq(h), QWORD [rbx + x(g)]);
+        }
+    }
+
+    /// Returns `exit` with `pc` as the next pc, not chainable.
+    fn leave(&mut self, pc: u64, exit: u64) {
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rax, QWORD pc as i64
+            ; mov QWORD [r15 + PC], rax
+            ; mov QWORD [r15 + EXIT_SLOT], 0
+            ; mov eax, exit as i32
+        );
+        self.jmp_abs(self.epilogue);
+    }
+
+    /// `jmp rel32` to a host address.
+    fn jmp_abs(&mut self, target: usize) {
+        let at = self.base + self.ops.offset().0 + 5;
+        let rel = (target as i64 - at as i64) as i32;
+        self.ops.push(0xe9);
+        self.ops.extend(rel.to_le_bytes());
+    }
+
+    /// Goes on at `pc` from the instruction `back` instructions before the
+    /// block's end: inside the block when `pc` is one of its instructions,
+    /// else out of it, through a patchable jump when `pc` is on its page.
+    fn exit_to(&mut self, pc: u64, back: u64) {
+        let from = self.len as u64 - 1 - back;
+        match self.pcs.iter().position(|&p| p == pc) {
+            Some(to) if to as u64 > from => return self.skip_to(to, to as u64 - from - 1),
+            Some(to) => return self.loop_to(to, from, back),
+            None => {}
+        }
+        if back > 0 {
+            dynasm!(self.ops ; .arch x64 ; sub r14, back as i32);
+        }
+        self.flush();
+        if pc >> 12 != self.page {
+            return self.leave(pc, EXIT_NEXT);
+        }
+        let slot = self.base + self.ops.offset().0 + 1;
+        self.ops.push(0xe9);
+        self.ops.extend(0i32.to_le_bytes()); // falls through until chained
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rax, QWORD pc as i64
+            ; mov QWORD [r15 + PC], rax
+            ; mov rax, QWORD slot as i64
+            ; mov QWORD [r15 + EXIT_SLOT], rax
+            ; mov eax, EXIT_NEXT as i32
+        );
+        self.jmp_abs(self.epilogue);
+    }
+
+    /// A jump forward over `skipped` instructions of the block, which are
+    /// not counted.
+    fn skip_to(&mut self, to: usize, skipped: u64) {
+        let label = self.labels[to];
+        dynasm!(self.ops ; .arch x64 ; sub r14, skipped as i32 ; jmp =>label);
+    }
+
+    /// A jump back to instruction `to` from instruction `from`: the
+    /// instructions from `to` on are counted again, if the batch has room
+    /// for them; else the block returns with `pc` at `to`.
+    fn loop_to(&mut self, to: usize, from: u64, back: u64) {
+        let (out, label) = (self.ops.new_dynamic_label(), self.labels[to]);
+        let again = (from + 1 - to as u64) as i32;
+        dynasm!(self.ops
+            ; .arch x64
+            ; lea rax, [r14 + again]
+            ; cmp rax, QWORD [r15 + BATCH_END]
+            ; ja =>out
+            ; mov r14, rax
+            ; jmp =>label
+            ; =>out
+        );
+        if back > 0 {
+            dynasm!(self.ops ; .arch x64 ; sub r14, back as i32);
+        }
+        self.flush();
+        self.leave(self.pcs[to], EXIT_NEXT);
+    }
+
+    fn stubs(&mut self) {
+        for stub in std::mem::take(&mut self.stubs) {
+            let (label, pc, back, exit) = match stub {
+                Stub::Fault { label, pc, back } => (label, pc, back, EXIT_FAULT),
+                Stub::Stop { label, pc, back } => (label, pc, back, EXIT_NEXT),
+                Stub::Taken { label, pc, back } => {
+                    dynasm!(self.ops ; .arch x64 ; =>label);
+                    self.exit_to(pc, back);
+                    continue;
+                }
+            };
+            dynasm!(self.ops ; .arch x64 ; =>label ; sub r14, back as i32);
+            self.flush();
+            self.leave(pc, exit);
+        }
+    }
+
+    /// One instruction; `back` instructions of the block follow it.
+    fn insn(&mut self, insn: &Insn, back: u64) {
+        let Insn { pc, d } = *insn;
+        let next = pc.wrapping_add(d.len as u64);
+        let (rd, rs1, rs2, imm) = (d.rd, d.rs1, d.rs2, d.imm);
+        use Op::*;
+        match d.op {
+            Lui if rd != 0 => self.set_const(rd, imm as i64 as u64),
+            Auipc if rd != 0 => self.set_const(rd, pc.wrapping_add(imm as i64 as u64)),
+            Jal => {
+                self.set_const(rd, next);
+                self.exit_to(pc.wrapping_add(imm as i64 as u64), back);
+            }
+            Jalr => self.jalr(rd, rs1, imm, next),
+            Beq | Bne | Blt | Bge | Bltu | Bgeu => {
+                self.branch(d.op, rs1, rs2, pc.wrapping_add(imm as i64 as u64), back)
+            }
+            Lb | Lh | Lw | Ld | Lbu | Lhu | Lwu => self.load(d, pc, back),
+            Sb | Sh | Sw | Sd => self.store(d, pc, back),
+            Fence => {}
+            _ if rd == 0 => {} // computations into x0 have no effect
+            Addi | Slti | Sltiu | Xori | Ori | Andi | Slli | Srli | Srai | Addiw | Slliw | Srliw | Sraiw => {
+                self.alu_imm(d.op, rd, rs1, imm)
+            }
+            _ => self.alu_reg(d.op, rd, rs1, rs2),
+        }
+    }
+
+    fn set_const(&mut self, rd: u8, v: u64) {
+        if rd != 0 {
+            dynasm!(self.ops ; .arch x64 ; mov rax, QWORD v as i64);
+            self.write(rd, RAX);
+        }
+    }
+
+    fn jalr(&mut self, rd: u8, rs1: u8, imm: i32, next: u64) {
+        // The target is taken before rd is written (rd may be rs1).
+        self.read(RAX, rs1);
+        dynasm!(self.ops
+            ; .arch x64
+            ; add rax, imm
+            ; and rax, -2
+            ; mov QWORD [r15 + PC], rax
+            ; mov QWORD [r15 + EXIT_SLOT], 0
+        );
+        self.set_const(rd, next);
+        self.flush();
+        dynasm!(self.ops ; .arch x64 ; mov eax, EXIT_NEXT as i32);
+        self.jmp_abs(self.epilogue);
+    }
+
+    /// A conditional branch: the taken side leaves through a stub, the
+    /// block goes on with the next instruction.
+    fn branch(&mut self, op: Op, rs1: u8, rs2: u8, target: u64, back: u64) {
+        let taken = self.ops.new_dynamic_label();
+        self.stubs.push(Stub::Taken { label: taken, pc: target, back });
+        self.read(RAX, rs1);
+        self.read(RCX, rs2);
+        dynasm!(self.ops ; .arch x64 ; cmp rax, rcx);
+        match op {
+            Op::Beq => dynasm!(self.ops ; .arch x64 ; je =>taken),
+            Op::Bne => dynasm!(self.ops ; .arch x64 ; jne =>taken),
+            Op::Blt => dynasm!(self.ops ; .arch x64 ; jl =>taken),
+            Op::Bge => dynasm!(self.ops ; .arch x64 ; jge =>taken),
+            Op::Bltu => dynasm!(self.ops ; .arch x64 ; jb =>taken),
+            _ => dynasm!(self.ops ; .arch x64 ; jae =>taken),
+        }
+    }
+
+    fn alu_imm(&mut self, op: Op, rd: u8, rs1: u8, imm: i32) {
+        let sh = (imm & 63) as i8;
+        let shw = (imm & 31) as i8;
+        self.read(RAX, rs1);
+        match op {
+            Op::Addi => dynasm!(self.ops ; .arch x64 ; add rax, imm),
+            Op::Slti => dynasm!(self.ops ; .arch x64 ; cmp rax, imm ; setl al ; movzx eax, al),
+            Op::Sltiu => dynasm!(self.ops ; .arch x64 ; cmp rax, imm ; setb al ; movzx eax, al),
+            Op::Xori => dynasm!(self.ops ; .arch x64 ; xor rax, imm),
+            Op::Ori => dynasm!(self.ops ; .arch x64 ; or rax, imm),
+            Op::Andi => dynasm!(self.ops ; .arch x64 ; and rax, imm),
+            Op::Slli => dynasm!(self.ops ; .arch x64 ; shl rax, sh),
+            Op::Srli => dynasm!(self.ops ; .arch x64 ; shr rax, sh),
+            Op::Srai => dynasm!(self.ops ; .arch x64 ; sar rax, sh),
+            Op::Addiw => dynasm!(self.ops ; .arch x64 ; add eax, imm ; movsxd rax, eax),
+            Op::Slliw => dynasm!(self.ops ; .arch x64 ; shl eax, shw ; movsxd rax, eax),
+            Op::Srliw => dynasm!(self.ops ; .arch x64 ; shr eax, shw ; movsxd rax, eax),
+            _ => dynasm!(self.ops ; .arch x64 ; sar eax, shw ; movsxd rax, eax), // Sraiw
+        }
+        self.write(rd, RAX);
+    }
+
+    /// Register-register computations: rax = rs1 op rs2, then rd = rax.
+    fn alu_reg(&mut self, op: Op, rd: u8, rs1: u8, rs2: u8) {
+        self.read(RAX, rs1);
+        self.read(RCX, rs2);
+        match op {
+            Op::Add => dynasm!(self.ops ; .arch x64 ; add rax, rcx),
+            Op::Sub => dynasm!(self.ops ; .arch x64 ; sub rax, rcx),
+            Op::Xor => dynasm!(self.ops ; .arch x64 ; xor rax, rcx),
+            Op::Or => dynasm!(self.ops ; .arch x64 ; or rax, rcx),
+            Op::And => dynasm!(self.ops ; .arch x64 ; and rax, rcx),
+            // x86 masks the count to 6 bits (5 for 32-bit operands), as RISC-V does.
+            Op::Sll => dynasm!(self.ops ; .arch x64 ; shl rax, cl),
+            Op::Srl => dynasm!(self.ops ; .arch x64 ; shr rax, cl),
+            Op::Sra => dynasm!(self.ops ; .arch x64 ; sar rax, cl),
+            Op::Slt => dynasm!(self.ops ; .arch x64 ; cmp rax, rcx ; setl al ; movzx eax, al),
+            Op::Sltu => dynasm!(self.ops ; .arch x64 ; cmp rax, rcx ; setb al ; movzx eax, al),
+            Op::Addw => dynasm!(self.ops ; .arch x64 ; add eax, ecx ; movsxd rax, eax),
+            Op::Subw => dynasm!(self.ops ; .arch x64 ; sub eax, ecx ; movsxd rax, eax),
+            Op::Sllw => dynasm!(self.ops ; .arch x64 ; shl eax, cl ; movsxd rax, eax),
+            Op::Srlw => dynasm!(self.ops ; .arch x64 ; shr eax, cl ; movsxd rax, eax),
+            Op::Sraw => dynasm!(self.ops ; .arch x64 ; sar eax, cl ; movsxd rax, eax),
+            Op::Mul => dynasm!(self.ops ; .arch x64 ; imul rax, rcx),
+            Op::Mulw => dynasm!(self.ops ; .arch x64 ; imul eax, ecx ; movsxd rax, eax),
+            Op::Mulh => dynasm!(self.ops ; .arch x64 ; imul rcx ; mov rax, rdx),
+            Op::Mulhu => dynasm!(self.ops ; .arch x64 ; mul rcx ; mov rax, rdx),
+            // signed × unsigned: the unsigned high half, less rs2 when rs1 < 0.
+            Op::Mulhsu => dynasm!(self.ops
+                ; .arch x64
+                ; mov rsi, rax
+                ; mul rcx
+                ; sar rsi, 63
+                ; and rsi, rcx
+                ; sub rdx, rsi
+                ; mov rax, rdx
+            ),
+            _ => self.divide(op),
+        }
+        self.write(rd, RAX);
+    }
+
+    /// Division and remainder (unprivileged spec table 7.1): by zero, the
+    /// quotient is all ones and the remainder the dividend; MIN / -1 gives
+    /// MIN remainder 0. x86 traps on both, so they are branched around.
+    /// rax holds rs1 and rcx rs2; the result is left in rax.
+    fn divide(&mut self, op: Op) {
+        match op {
+            Op::Div | Op::Rem => {
+                let rem = op == Op::Rem;
+                dynasm!(self.ops
+                    ; .arch x64
+                    ; test rcx, rcx
+                    ; jz >zero
+                    ; cmp rcx, -1
+                    ; je >minus_one
+                    ; cqo
+                    ; idiv rcx
+                );
+                if rem {
+                    dynasm!(self.ops ; .arch x64 ; mov rax, rdx ; jmp >done ; minus_one: ; xor eax, eax ; jmp >done ; zero:);
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; jmp >done ; minus_one: ; neg rax ; jmp >done ; zero: ; mov rax, -1);
+                }
+                dynasm!(self.ops ; .arch x64 ; done:);
+            }
+            Op::Divu | Op::Remu => {
+                dynasm!(self.ops ; .arch x64 ; test rcx, rcx ; jz >zero ; xor edx, edx ; div rcx);
+                if op == Op::Remu {
+                    dynasm!(self.ops ; .arch x64 ; mov rax, rdx ; zero:);
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; jmp >done ; zero: ; mov rax, -1 ; done:);
+                }
+            }
+            Op::Divw | Op::Remw => {
+                dynasm!(self.ops
+                    ; .arch x64
+                    ; test ecx, ecx
+                    ; jz >zero
+                    ; cmp ecx, -1
+                    ; je >minus_one
+                    ; cdq
+                    ; idiv ecx
+                );
+                if op == Op::Remw {
+                    dynasm!(self.ops ; .arch x64 ; mov eax, edx ; jmp >done ; minus_one: ; xor eax, eax ; jmp >done ; zero:);
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; jmp >done ; minus_one: ; neg eax ; jmp >done ; zero: ; mov eax, -1);
+                }
+                dynasm!(self.ops ; .arch x64 ; done: ; movsxd rax, eax);
+            }
+            _ => {
+                // Divuw, Remuw
+                dynasm!(self.ops ; .arch x64 ; test ecx, ecx ; jz >zero ; xor edx, edx ; div ecx);
+                if op == Op::Remuw {
+                    dynasm!(self.ops ; .arch x64 ; mov eax, edx ; zero:);
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; jmp >done ; zero: ; mov eax, -1 ; done:);
+                }
+                dynasm!(self.ops ; .arch x64 ; movsxd rax, eax);
+            }
+        }
+    }
+
+    /// rsi = rs1 + imm; jumps to `slow` unless the access of `size` bytes
+    /// stays in its page and the TLB (`hot`, `tag`) holds it; then rsi is
+    /// the host address (the TLB's own hit test, `Tlb::lookup`, inlined).
+    fn tlb_lookup(&mut self, rs1: u8, imm: i32, size: i32, store: bool, slow: DynamicLabel) {
+        let (hot, tag) = if store { (STORE_HOT, STORE_TAG) } else { (LOAD_HOT, LOAD_TAG) };
+        let hit = self.ops.new_dynamic_label();
+        self.read(RSI, rs1);
+        if imm != 0 {
+            dynasm!(self.ops ; .arch x64 ; add rsi, imm);
+        }
+        // The tag is taken from the access's last byte: one that crosses into
+        // the next page cannot match the entry of its first byte's page.
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov eax, esi
+            ; shr eax, 12
+            ; and eax, (TLB_ENTRIES - 1) as i32
+            ; imul eax, eax, HOT_SIZE as i32
+            ; add rax, QWORD [r15 + hot]
+            ; lea rdx, [rsi + size - 1]
+            ; shr rdx, 12
+            ; shl rdx, 5
+            ; or rdx, QWORD [r15 + tag]
+            ; cmp rdx, QWORD [rax + HOT_TAG as i32]
+            ; jne =>slow
+            ; mov ecx, DWORD [rax + HOT_ASID as i32]
+            ; cmp ecx, DWORD [r15 + ASID]
+            ; je =>hit
+            ; cmp ecx, -1
+            ; jne =>slow
+            ; =>hit
+            ; add rsi, QWORD [rax + HOT_HOST_OFF as i32]
+        );
+        if store {
+            dynasm!(self.ops ; .arch x64 ; inc r13);
+        } else {
+            dynasm!(self.ops ; .arch x64 ; inc r12);
+        }
+    }
+
+    /// Checks the helper's status: a fault leaves through a stub.
+    fn check_fault(&mut self, pc: u64, back: u64) {
+        let label = self.ops.new_dynamic_label();
+        self.stubs.push(Stub::Fault { label, pc, back });
+        dynasm!(self.ops ; .arch x64 ; cmp QWORD [r15 + STATUS], frame::FAULT as i32 ; je =>label);
+    }
+
+    /// After a completed slow access: the block stops if the helper says so.
+    fn check_stop(&mut self, next: u64, back: u64) {
+        let label = self.ops.new_dynamic_label();
+        self.stubs.push(Stub::Stop { label, pc: next, back });
+        dynasm!(self.ops ; .arch x64 ; cmp QWORD [r15 + STATUS], frame::OK as i32 ; jne =>label);
+    }
+
+    fn load(&mut self, d: Decoded, pc: u64, back: u64) {
+        let size = match d.op {
+            Op::Lb | Op::Lbu => 1,
+            Op::Lh | Op::Lhu => 2,
+            Op::Lw | Op::Lwu => 4,
+            _ => 8,
+        };
+        let (slow, done) = (self.ops.new_dynamic_label(), self.ops.new_dynamic_label());
+        self.tlb_lookup(d.rs1, d.imm, size, false, slow);
+        match d.op {
+            Op::Lb => dynasm!(self.ops ; .arch x64 ; movsx rax, BYTE [rsi]),
+            Op::Lbu => dynasm!(self.ops ; .arch x64 ; movzx eax, BYTE [rsi]),
+            Op::Lh => dynasm!(self.ops ; .arch x64 ; movsx rax, WORD [rsi]),
+            Op::Lhu => dynasm!(self.ops ; .arch x64 ; movzx eax, WORD [rsi]),
+            Op::Lw => dynasm!(self.ops ; .arch x64 ; movsxd rax, DWORD [rsi]),
+            Op::Lwu => dynasm!(self.ops ; .arch x64 ; mov eax, DWORD [rsi]),
+            _ => dynasm!(self.ops ; .arch x64 ; mov rax, QWORD [rsi]),
+        }
+        self.write(d.rd, RAX);
+        dynasm!(self.ops ; .arch x64 ; jmp =>done ; =>slow);
+        let helper = match size {
+            1 => frame::load::<u8> as *const () as usize,
+            2 => frame::load::<u16> as *const () as usize,
+            4 => frame::load::<u32> as *const () as usize,
+            _ => frame::load::<u64> as *const () as usize,
+        };
+        // The call may clobber the cached registers: they go back to memory and return.
+        self.flush();
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov QWORD [r15 + CYCLE], r14
+            ; mov rdi, r15
+            ; mov rdx, QWORD pc as i64
+            ; mov ecx, back as i32
+            ; mov rax, QWORD helper as i64
+            ; call rax
+        );
+        self.reload();
+        self.check_fault(pc, back);
+        match d.op {
+            Op::Lb => dynasm!(self.ops ; .arch x64 ; movsx rax, al),
+            Op::Lh => dynasm!(self.ops ; .arch x64 ; movsx rax, ax),
+            Op::Lw => dynasm!(self.ops ; .arch x64 ; movsxd rax, eax),
+            _ => {}
+        }
+        self.write(d.rd, RAX);
+        self.check_stop(pc.wrapping_add(d.len as u64), back);
+        dynasm!(self.ops ; .arch x64 ; =>done);
+    }
+
+    fn store(&mut self, d: Decoded, pc: u64, back: u64) {
+        let size = match d.op {
+            Op::Sb => 1,
+            Op::Sh => 2,
+            Op::Sw => 4,
+            _ => 8,
+        };
+        let (slow, done) = (self.ops.new_dynamic_label(), self.ops.new_dynamic_label());
+        self.read(R9, d.rs2);
+        self.tlb_lookup(d.rs1, d.imm, size, true, slow);
+        match size {
+            1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [rsi], r9b),
+            2 => dynasm!(self.ops ; .arch x64 ; mov WORD [rsi], r9w),
+            4 => dynasm!(self.ops ; .arch x64 ; mov DWORD [rsi], r9d),
+            _ => dynasm!(self.ops ; .arch x64 ; mov QWORD [rsi], r9),
+        }
+        dynasm!(self.ops ; .arch x64 ; jmp =>done ; =>slow);
+        let helper = match size {
+            1 => frame::store::<u8> as *const () as usize,
+            2 => frame::store::<u16> as *const () as usize,
+            4 => frame::store::<u32> as *const () as usize,
+            _ => frame::store::<u64> as *const () as usize,
+        };
+        self.flush();
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov QWORD [r15 + CYCLE], r14
+            ; mov rdi, r15
+            ; mov rdx, r9
+            ; mov rcx, QWORD pc as i64
+            ; mov r8d, back as i32
+            ; mov rax, QWORD helper as i64
+            ; call rax
+        );
+        self.reload();
+        self.check_fault(pc, back);
+        self.check_stop(pc.wrapping_add(d.len as u64), back);
+        dynasm!(self.ops ; .arch x64 ; =>done);
+    }
+}

@@ -1,0 +1,134 @@
+//! The frame translated code runs against (r15 points at it), and the calls
+//! it makes back into the emulator: the loads and stores its inlined TLB
+//! lookup does not serve.
+//!
+//! A helper runs the interpreter's own `Hart::load`/`store` with `pc` and
+//! `cycle` set as the interpreter would have them for that instruction, so
+//! slow paths, faults and events are the interpreter's. It reports through
+//! `status`: OK, FAULT (the exception is in `exception`; nothing was written),
+//! or END (the access completed but the block must stop after it: it ended
+//! the batch, or it wrote to a page holding translated code).
+
+use crate::bus::Bus;
+use crate::hart::exception::Exception;
+use crate::hart::Hart;
+use crate::mmu::Word;
+use std::mem::offset_of;
+
+pub const OK: u64 = 0;
+pub const FAULT: u64 = 1;
+pub const END: u64 = 2;
+
+#[repr(C)]
+pub struct Frame {
+    /// The hart's cycle; a block adds its length on entry.
+    pub cycle: u64,
+    /// The hart's batch end: a block runs only if it ends by then.
+    pub batch_end: u64,
+    /// Where the hart goes on when the block returns.
+    pub pc: u64,
+    /// The displacement of the exit's `jmp rel32` to patch (0: not chainable).
+    pub exit_slot: u64,
+    /// The load and store TLBs as `Tlb::jit_view` gives them, and the ASID.
+    pub load_hot: *const u8,
+    pub load_tag: u64,
+    pub store_hot: *const u8,
+    pub store_tag: u64,
+    pub asid: u64,
+    /// TLB hits on the inlined path, added to the TLBs' figures on return.
+    pub load_hits: u64,
+    pub store_hits: u64,
+    pub status: u64,
+    pub hart: *mut Hart,
+    pub bus: *mut Bus,
+    pub exception: Option<Exception>,
+}
+
+pub const CYCLE: i32 = offset_of!(Frame, cycle) as i32;
+pub const BATCH_END: i32 = offset_of!(Frame, batch_end) as i32;
+pub const PC: i32 = offset_of!(Frame, pc) as i32;
+pub const EXIT_SLOT: i32 = offset_of!(Frame, exit_slot) as i32;
+pub const LOAD_HOT: i32 = offset_of!(Frame, load_hot) as i32;
+pub const LOAD_TAG: i32 = offset_of!(Frame, load_tag) as i32;
+pub const STORE_HOT: i32 = offset_of!(Frame, store_hot) as i32;
+pub const STORE_TAG: i32 = offset_of!(Frame, store_tag) as i32;
+pub const ASID: i32 = offset_of!(Frame, asid) as i32;
+pub const LOAD_HITS: i32 = offset_of!(Frame, load_hits) as i32;
+pub const STORE_HITS: i32 = offset_of!(Frame, store_hits) as i32;
+pub const STATUS: i32 = offset_of!(Frame, status) as i32;
+
+impl Default for Frame {
+    fn default() -> Frame {
+        Frame {
+            cycle: 0,
+            batch_end: 0,
+            pc: 0,
+            exit_slot: 0,
+            load_hot: std::ptr::null(),
+            load_tag: 0,
+            store_hot: std::ptr::null(),
+            store_tag: 0,
+            asid: 0,
+            load_hits: 0,
+            store_hits: 0,
+            status: OK,
+            hart: std::ptr::null_mut(),
+            bus: std::ptr::null_mut(),
+            exception: None,
+        }
+    }
+}
+
+impl Frame {
+    /// Copies what the inlined lookups read from the hart's MMU.
+    pub fn refresh_tlbs(&mut self, hart: &Hart) {
+        (self.load_hot, self.load_tag) = hart.mmu.load_tlb.jit_view();
+        (self.store_hot, self.store_tag) = hart.mmu.store_tlb.jit_view();
+        self.asid = hart.mmu.tlb_asid() as u64;
+    }
+
+    /// The hart as the interpreter would have it at the instruction at `pc`,
+    /// `back` instructions before the end of the block.
+    fn enter_slow_path(&self, hart: &mut Hart, pc: u64, back: u64) {
+        hart.cycle = self.cycle - back;
+        hart.pc = pc;
+    }
+
+    fn leave_slow_path(&mut self, hart: &Hart, invalidations: u64, result: Result<(), Exception>) {
+        // SAFETY: `bus` is live for the whole block (see `Jit::enter`).
+        let wrote_code = unsafe { (*self.bus).code.invalidations } != invalidations;
+        self.status = match result {
+            Err(e) => {
+                self.exception = Some(e);
+                FAULT
+            }
+            Ok(()) if wrote_code || hart.batch_end() < self.batch_end => END,
+            Ok(()) => OK,
+        };
+        self.batch_end = hart.batch_end();
+        self.refresh_tlbs(hart);
+    }
+}
+
+/// A load the inlined lookup missed: the value zero-extended (0 on a fault).
+pub extern "sysv64" fn load<T: Word>(frame: *mut Frame, va: u64, pc: u64, back: u64) -> u64 {
+    // SAFETY: translated code passes the frame `Jit::enter` set up, whose hart
+    // and bus pointers are live and used by nothing else during the call.
+    let (f, hart, bus) = unsafe { (&mut *frame, &mut *(*frame).hart, &mut *(*frame).bus) };
+    f.enter_slow_path(hart, pc, back);
+    let invalidations = bus.code.invalidations;
+    let result = hart.load::<T>(bus, va);
+    let value = result.map_or(0, T::to_u64);
+    f.leave_slow_path(hart, invalidations, result.map(|_| ()));
+    value
+}
+
+/// A store the inlined lookup missed (code pages and devices come here).
+pub extern "sysv64" fn store<T: Word>(frame: *mut Frame, va: u64, value: u64, pc: u64, back: u64) {
+    // SAFETY: as in `load`.
+    let (f, hart, bus) = unsafe { (&mut *frame, &mut *(*frame).hart, &mut *(*frame).bus) };
+    f.enter_slow_path(hart, pc, back);
+    let invalidations = bus.code.invalidations;
+    let result = hart.store::<T>(bus, va, T::from_u64(value));
+    f.leave_slow_path(hart, invalidations, result);
+}

@@ -1,0 +1,276 @@
+//! The translator (`--engine jit`): guest blocks on one page become x86-64
+//! code (dynasm-rs), kept per hart in a cache keyed by the block's virtual and
+//! physical address, chained block to block on the same page, with a
+//! direct-mapped table in front of the cache for every other jump.
+//!
+//! The interpreter stays the reference: the translator covers RV64I and M
+//! (compressed forms included, as the decoder expands them) and ends a block
+//! before anything else, which the interpreter runs (`Hart::interpret_one`);
+//! so do blocks that do not fit in what is left of the batch, and pcs whose
+//! page the fetch TLB does not hold (the interpreter walks and fills it).
+//!
+//! Why a cached block is still right:
+//! - translation: a block is found by (va, pa) with pa from the fetch TLB, so
+//!   satp writes and sfence.vma need no flush here; a chained jump stays on
+//!   the page its block was entered on, whose translation was just checked.
+//! - code changes: the dispatcher compares a block's page generation
+//!   (`CodePages::generation`), which every write to a code page moves
+//!   (stores, DMA, the debugger), before it enters the block; a write from
+//!   inside a block stops it at once, so a chain (same page) never runs on
+//!   into code written since.
+//! - time: a block runs only when it ends by the batch end, so interrupts and
+//!   timer deadlines come at the interpreter's instruction.
+
+mod code_buffer;
+mod emit;
+mod frame;
+
+use crate::bus::Bus;
+use crate::hart::decode;
+use crate::hart::Hart;
+use code_buffer::CodeBuffer;
+use emit::{Insn, EXIT_BUDGET, EXIT_FAULT, EXIT_NEXT};
+use frame::Frame;
+use std::collections::HashMap;
+use std::time::Instant;
+
+/// Which engine runs the harts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Engine {
+    /// The interpreter (the reference; per-instruction tracing, --strict-tlb).
+    #[default]
+    Interp,
+    /// The translator, with the interpreter for what it does not cover.
+    Jit,
+}
+
+/// The longest block, in instructions.
+const MAX_BLOCK: usize = 64;
+/// Executable memory per hart; when it fills, every block is dropped.
+const CODE_SIZE: usize = 64 << 20;
+const TABLE_ENTRIES: usize = 4096;
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct JitStats {
+    /// Blocks translated, and the host time spent translating them.
+    pub blocks: u64,
+    pub compile_ns: u64,
+    /// Guest instructions in the blocks translated.
+    pub block_insns: u64,
+    /// Jumps patched to go straight to their target block.
+    pub chained: u64,
+    /// Times the code buffer filled and every block was dropped.
+    pub flushes: u64,
+    /// Entries from the dispatcher into translated code.
+    pub entries: u64,
+}
+
+/// A cached translation: host code at `code`, or 0 where the interpreter
+/// runs the first instruction (valid while `page` is at `gen`).
+#[derive(Clone, Copy, Debug, Default)]
+struct Block {
+    va: u64,
+    pa: u64,
+    code: usize,
+    page: usize,
+    gen: u32,
+}
+
+const NO_BLOCK: Block = Block { va: 1, pa: 0, code: 0, page: 0, gen: 0 };
+
+pub struct Jit {
+    code: CodeBuffer,
+    enter: usize,
+    epilogue: usize,
+    /// Bytes of the buffer the trampoline keeps across flushes.
+    kept: usize,
+    blocks: HashMap<(u64, u64), Block>,
+    /// Direct-mapped by va, in front of `blocks`.
+    table: Box<[Block; TABLE_ENTRIES]>,
+    frame: Box<Frame>,
+    pub stats: JitStats,
+}
+
+type Enter = extern "sysv64" fn(*mut Frame, *mut u64, usize) -> u64;
+
+impl Jit {
+    /// A translator with its code buffer; None where executable memory
+    /// cannot be had (the interpreter runs instead).
+    pub fn new() -> Option<Jit> {
+        let mut code = CodeBuffer::new(CODE_SIZE).ok()?;
+        let (bytes, enter, epilogue) = emit::trampoline(code.next_addr());
+        code.append(&bytes)?;
+        let kept = code.used();
+        Some(Jit {
+            code,
+            enter,
+            epilogue,
+            kept,
+            blocks: HashMap::new(),
+            table: Box::new([NO_BLOCK; TABLE_ENTRIES]),
+            frame: Box::default(),
+            stats: JitStats::default(),
+        })
+    }
+
+    /// Runs `hart` until its batch ends.
+    pub fn run(&mut self, hart: &mut Hart, bus: &mut Bus) {
+        while hart.cycle < hart.batch_end() {
+            match self.block_at(hart, bus) {
+                Some(code) => self.enter(hart, bus, code),
+                None => hart.interpret_one(bus),
+            }
+        }
+    }
+
+    /// The translated code for `hart.pc`, translating it if needed; None
+    /// where the interpreter must run the next instruction.
+    fn block_at(&mut self, hart: &mut Hart, bus: &mut Bus) -> Option<usize> {
+        let va = hart.pc;
+        let host = hart.mmu.fetch_tlb.lookup(va, hart.mmu.tlb_asid())?;
+        let pa = bus.ram.base() + (host - bus.ram.host_addr(0)) as u64;
+        let slot = (va as usize >> 1) % TABLE_ENTRIES;
+        let cached = self.table[slot];
+        let b = if cached.va == va && cached.pa == pa {
+            cached
+        } else {
+            let b = match self.blocks.get(&(va, pa)) {
+                Some(&b) => b,
+                None => self.translate(hart, bus, va, pa)?,
+            };
+            self.table[slot] = b;
+            b
+        };
+        if bus.code.generation(b.page) != b.gen {
+            self.forget(va, pa);
+            return self.block_at(hart, bus);
+        }
+        (b.code != 0).then_some(b.code)
+    }
+
+    /// Translates the block at `va` (physical `pa`) and caches it.
+    fn translate(&mut self, hart: &mut Hart, bus: &mut Bus, va: u64, pa: u64) -> Option<Block> {
+        let start = Instant::now();
+        let page = bus.ram_page(pa)?;
+        let insns = decode_block(bus, va, pa);
+        let mut b = Block { va, pa, code: 0, page, gen: bus.code.generation(page) };
+        if !insns.is_empty() {
+            // Stores to the page now take the slow path, which moves its generation.
+            bus.code.code_page(page);
+            hart.sync_store_tlb(bus);
+            b.gen = bus.code.generation(page);
+            b.code = self.place(&insns);
+            self.stats.blocks += 1;
+            self.stats.block_insns += insns.len() as u64;
+            self.stats.compile_ns += start.elapsed().as_nanos() as u64;
+        }
+        self.blocks.insert((va, pa), b);
+        Some(b)
+    }
+
+    /// Emits `insns` into the code buffer, dropping every block first if it is full.
+    fn place(&mut self, insns: &[Insn]) -> usize {
+        let bytes = emit::block(self.code.next_addr(), self.epilogue, insns);
+        if let Some(at) = self.code.append(&bytes) {
+            return at;
+        }
+        self.flush();
+        let bytes = emit::block(self.code.next_addr(), self.epilogue, insns);
+        self.code.append(&bytes).unwrap_or(0)
+    }
+
+    fn flush(&mut self) {
+        self.blocks.clear();
+        self.table.fill(NO_BLOCK);
+        self.code.truncate(self.kept);
+        self.stats.flushes += 1;
+    }
+
+    fn forget(&mut self, va: u64, pa: u64) {
+        self.blocks.remove(&(va, pa));
+        self.table[(va as usize >> 1) % TABLE_ENTRIES] = NO_BLOCK;
+    }
+
+    /// Runs translated code from `code` until it returns, then does what its
+    /// exit asks.
+    fn enter(&mut self, hart: &mut Hart, bus: &mut Bus, code: usize) {
+        let f = &mut *self.frame;
+        f.cycle = hart.cycle;
+        f.batch_end = hart.batch_end();
+        f.refresh_tlbs(hart);
+        f.status = frame::OK;
+        let hart_ptr: *mut Hart = hart;
+        f.hart = hart_ptr;
+        f.bus = bus;
+        self.stats.entries += 1;
+        // SAFETY: `enter` is the trampoline `emit::trampoline` made and `code` a
+        // block entry in the live buffer; the block reads and writes the
+        // registers through the x pointer and everything else through the
+        // frame, whose hart and bus pointers are the only ones used until it
+        // returns.
+        let exit = unsafe {
+            let run: Enter = std::mem::transmute::<usize, Enter>(self.enter);
+            run(f, std::ptr::addr_of_mut!((*hart_ptr).x) as *mut u64, code)
+        };
+        hart.cycle = f.cycle;
+        hart.pc = f.pc;
+        hart.mmu.load_tlb.stats.hits += std::mem::take(&mut f.load_hits);
+        hart.mmu.store_tlb.stats.hits += std::mem::take(&mut f.store_hits);
+        let (exception, slot) = (f.exception.take(), f.exit_slot as usize);
+        match exit {
+            EXIT_FAULT => {
+                if let Some(e) = exception {
+                    hart.take_exception(e);
+                }
+            }
+            EXIT_BUDGET => hart.interpret(bus),
+            EXIT_NEXT if slot != 0 => self.chain(hart, bus, slot),
+            _ => {}
+        }
+    }
+
+    /// Patches the exit whose jump displacement is at `slot` to go straight
+    /// to the block at `hart.pc` (on the same page), translating it first.
+    fn chain(&mut self, hart: &mut Hart, bus: &mut Bus, slot: usize) {
+        let flushes = self.stats.flushes;
+        let target = self.block_at(hart, bus);
+        // A flush while translating the target took the exit's block with it.
+        if let (Some(target), true) = (target, self.stats.flushes == flushes) {
+            self.code.patch_rel32(slot, target);
+            self.stats.chained += 1;
+        }
+    }
+}
+
+/// The instructions from `va` (physical `pa`) up to and including the first
+/// jump, stopping before anything the translator does not cover,
+/// the end of the page, or an instruction that crosses it.
+fn decode_block(bus: &Bus, va: u64, pa: u64) -> Vec<Insn> {
+    let mut insns = Vec::new();
+    let (mut va, mut pa) = (va, pa);
+    while insns.len() < MAX_BLOCK {
+        let Some(lo) = bus.ram.read(pa, 2) else { break };
+        let mut word = lo as u32;
+        if word & 3 == 3 {
+            if va & 0xfff == 0xffe {
+                break;
+            }
+            let Some(hi) = bus.ram.read(pa + 2, 2) else { break };
+            word |= (hi as u32) << 16;
+        }
+        let d = decode::decode(word);
+        if !emit::covers(d.op) {
+            break;
+        }
+        insns.push(Insn { pc: va, d });
+        if emit::ends_block(d.op) {
+            break;
+        }
+        va = va.wrapping_add(d.len as u64);
+        pa += d.len as u64;
+        if va & 0xfff == 0 {
+            break;
+        }
+    }
+    insns
+}

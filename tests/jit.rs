@@ -1,0 +1,247 @@
+//! Differential test of the translator: random programs, mostly of what it
+//! covers (RV64I and M, loads and stores near page ends, through a read-only
+//! alias and into the code itself, branches and jumps in the program) with
+//! some of what it leaves to the interpreter (counter reads, ecall, random
+//! compressed words), run from the same state on `--engine interp` and
+//! `--engine jit` in batches of random length; after every batch the
+//! architectural state (registers, pc, privilege, minstret, the trap CSRs)
+//! must be the same, and at the end the program's memory too.
+
+mod common;
+use common::Rng;
+use sv39::jit::Engine;
+use sv39::loader::elf::{Image, Segment};
+use sv39::machine::{Config, Machine};
+use sv39::mmu::walk::AdPolicy;
+use sv39_arch::csr::{self, Priv};
+
+const RAM: u64 = 0x8000_0000;
+const RAM_SIZE: u64 = 1 << 20;
+/// Two pages of code, two of data, the root page table.
+const CODE: u64 = RAM + 0x1000;
+const CODE_LEN: u64 = 0x2000;
+const DATA: u64 = RAM + 0x4000;
+const ROOT: u64 = RAM + 0x10000;
+/// A read-only alias of RAM (a second gigapage mapping, no W).
+const ALIAS: u64 = 0x4000_0000;
+
+fn machine(engine: Engine) -> Machine {
+    let cfg = Config {
+        harts: 1,
+        ram_size: RAM_SIZE,
+        ad: AdPolicy::Update,
+        strict_tlb: false,
+        realtime: false,
+        bootargs: None,
+        initrd: None,
+        rng_seed: None,
+        disks: Vec::new(),
+        virtio_legacy: false,
+    };
+    let image = Image {
+        entry: CODE,
+        segments: vec![Segment { pa: RAM, data: vec![0; 16], memsz: 16 }],
+        tohost: None,
+        fromhost: None,
+    };
+    let mut m = Machine::new(&cfg, image, Box::new(std::io::sink())).unwrap();
+    m.set_engine(engine);
+    m
+}
+
+fn r(funct7: u32, rs2: u32, rs1: u32, funct3: u32, rd: u32, opcode: u32) -> u32 {
+    funct7 << 25 | rs2 << 20 | rs1 << 15 | funct3 << 12 | rd << 7 | opcode
+}
+
+fn i(imm: i32, rs1: u32, funct3: u32, rd: u32, opcode: u32) -> u32 {
+    ((imm as u32) & 0xfff) << 20 | rs1 << 15 | funct3 << 12 | rd << 7 | opcode
+}
+
+fn s(imm: i32, rs2: u32, rs1: u32, funct3: u32) -> u32 {
+    let imm = imm as u32;
+    (imm >> 5 & 0x7f) << 25 | rs2 << 20 | rs1 << 15 | funct3 << 12 | (imm & 0x1f) << 7 | 0x23
+}
+
+fn b(off: i32, rs2: u32, rs1: u32, funct3: u32) -> u32 {
+    let o = off as u32;
+    (o >> 12 & 1) << 31
+        | (o >> 5 & 0x3f) << 25
+        | rs2 << 20
+        | rs1 << 15
+        | funct3 << 12
+        | (o >> 1 & 0xf) << 8
+        | (o >> 11 & 1) << 7
+        | 0x63
+}
+
+fn j(off: i32, rd: u32) -> u32 {
+    let o = off as u32;
+    (o >> 20 & 1) << 31 | (o >> 1 & 0x3ff) << 21 | (o >> 11 & 1) << 20 | (o >> 12 & 0xff) << 12 | rd << 7 | 0x6f
+}
+
+/// x5-x7 hold addresses (data, the read-only alias, the code) and are
+/// rarely overwritten, so most accesses hit memory.
+fn rd(rng: &mut Rng) -> u32 {
+    if rng.below(16) == 0 {
+        rng.below(32) as u32
+    } else {
+        [1, 2, 3, 4, 8, 9, 10, 11, 12, 13, 14, 15][rng.below(12) as usize]
+    }
+}
+
+fn rs(rng: &mut Rng) -> u32 {
+    rng.below(32) as u32
+}
+
+/// A branch or jump offset that stays in the program, from `at`.
+fn offset(rng: &mut Rng, at: u64) -> i32 {
+    let target = CODE + 2 * rng.below(CODE_LEN / 2);
+    if rng.below(4) == 0 {
+        (target as i64 - at as i64) as i32
+    } else {
+        2 * (rng.below(40) as i32 - 8) // short, mostly forward
+    }
+}
+
+/// One instruction at `at`: 4 bytes, or 2 for a random compressed word.
+fn instruction(rng: &mut Rng, at: u64) -> (u32, u64) {
+    let (a, c) = (rs(rng), rs(rng));
+    let d = rd(rng);
+    let small = rng.below(64) as i32 - 32;
+    let word = match rng.below(100) {
+        0..=19 => {
+            let (f3, f7) = [(0, 0), (0, 32), (1, 0), (2, 0), (3, 0), (4, 0), (5, 0), (5, 32), (6, 0), (7, 0)]
+                [rng.below(10) as usize];
+            r(f7, c, a, f3, d, 0x33)
+        }
+        20..=27 => r(1, c, a, rng.below(8) as u32, d, [0x33, 0x3b][rng.below(2) as usize]),
+        28..=31 => {
+            let (f3, f7) = [(0, 0), (0, 32), (1, 0), (5, 0), (5, 32)][rng.below(5) as usize];
+            r(f7, c, a, f3, d, 0x3b)
+        }
+        32..=43 => {
+            let f3 = [0, 2, 3, 4, 6, 7][rng.below(6) as usize];
+            i(rng.next() as i32 >> 20, a, f3, d, 0x13)
+        }
+        44..=47 => {
+            let (f3, hi) = [(1, 0), (5, 0), (5, 0x400)][rng.below(3) as usize];
+            i(hi | rng.below(64) as i32, a, f3, d, 0x13)
+        }
+        48..=51 => match rng.below(4) {
+            0 => i(rng.next() as i32 >> 20, a, 0, d, 0x1b),
+            n => i([0, 0, 0x000, 0x400][n as usize] | rng.below(32) as i32, a, [0, 1, 5, 5][n as usize], d, 0x1b),
+        },
+        52..=53 => (rng.next() as u32 & !0xfff) | d << 7 | [0x37, 0x17][rng.below(2) as usize],
+        54..=65 => i(small, 5 + rng.below(3) as u32, [0, 1, 2, 3, 4, 5, 6][rng.below(7) as usize], d, 0x03),
+        66..=75 => s(small, c, 5 + rng.below(3) as u32, rng.below(4) as u32),
+        76..=85 => b(offset(rng, at), c, a, [0, 1, 4, 5, 6, 7][rng.below(6) as usize]),
+        86..=88 => j(offset(rng, at), [0, 1][rng.below(2) as usize]),
+        89..=90 => i(0, 1, 0, 0, 0x67),                                     // ret
+        91..=92 => i([0xb02, 0xb00][rng.below(2) as usize], 0, 2, d, 0x73), // csrr minstret / mcycle
+        93 => 0x73,                                                         // ecall
+        _ => return (rng.next() as u32 & 0xfffc | rng.below(3) as u32, 2),  // compressed: quadrants 0-2
+    };
+    (word, 4)
+}
+
+/// Writes a random program over the code pages.
+fn program(m: &mut Machine, rng: &mut Rng) {
+    let mut at = CODE;
+    while at + 4 <= CODE + CODE_LEN {
+        let (word, len) = instruction(rng, at);
+        m.bus.write(at, len, word as u64).unwrap();
+        at += len;
+    }
+}
+
+/// Random registers (a few corner values for division), the page table, and
+/// M-mode or U-mode under Sv39.
+fn start(m: &mut Machine, rng: &mut Rng) {
+    for a in (DATA..DATA + 0x2000).step_by(8) {
+        m.bus.write(a, 8, rng.next()).unwrap();
+    }
+    let gigapage = |pa: u64, flags: u64| (pa >> 12) << 10 | flags;
+    m.bus.write(ROOT + 8 * 2, 8, gigapage(RAM, 0xdf)).unwrap(); // V R W X U A D at 0x8000_0000
+    m.bus.write(ROOT + 8 * 1, 8, gigapage(RAM, 0xdb)).unwrap(); // V R X U A D: no W
+    let h = &mut m.harts[0];
+    for x in 1..32 {
+        h.x[x] = match rng.below(6) {
+            0 => [0, 1, u64::MAX, i64::MIN as u64, 0xffff_ffff, 0x8000_0000][rng.below(6) as usize],
+            1 => rng.below(64),
+            _ => rng.next(),
+        };
+    }
+    h.x[5] = DATA + rng.below(0x2000);
+    h.x[6] = ALIAS + (DATA - RAM) + rng.below(0x2000);
+    h.x[7] = CODE + rng.below(CODE_LEN);
+    h.pc = CODE + 2 * rng.below(64);
+    let user = rng.below(2) == 0;
+    let writes = [
+        (csr::MTVEC, CODE + 4 * rng.below(CODE_LEN / 4)),
+        (csr::PMPADDR0, u64::MAX),
+        (csr::PMPCFG0, 0x1f),
+        (csr::SATP, if user { 8 << 60 | (ROOT >> 12) } else { 0 }),
+    ];
+    for (n, v) in writes {
+        h.csr_write(n, v).unwrap();
+    }
+    h.set_priv(if user { Priv::U } else { Priv::M });
+}
+
+/// The architectural state a run must agree on.
+fn state(m: &Machine) -> String {
+    let h = &m.harts[0];
+    let c = &h.csr;
+    format!(
+        "pc {:#x} prv {:?} cycle {} minstret {} mcause {:#x} mepc {:#x} mtval {:#x} x {:x?}",
+        h.pc,
+        h.prv,
+        h.cycle,
+        h.minstret(),
+        c.mcause,
+        c.mepc,
+        c.mtval,
+        h.x
+    )
+}
+
+fn memory(m: &mut Machine) -> Vec<u64> {
+    (CODE..DATA + 0x2000).step_by(8).map(|a| m.bus.read(a, 8).unwrap()).collect()
+}
+
+/// Runs `programs` random programs for `steps` instructions each on both engines.
+fn differential(seed: u64, programs: u64, steps: u64) -> u64 {
+    let mut translated = 0;
+    for p in 0..programs {
+        let mut engines = [machine(Engine::Interp), machine(Engine::Jit)];
+        for m in &mut engines {
+            let mut rng = Rng(seed ^ p.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+            program(m, &mut rng);
+            start(m, &mut rng);
+        }
+        let mut batches = Rng(seed.wrapping_add(p));
+        let mut done = 0;
+        while done < steps {
+            let n = 1 + batches.below(300);
+            for m in &mut engines {
+                let (h, bus) = (&mut m.harts[0], &mut m.bus);
+                h.wfi = false;
+                let until = h.cycle + n;
+                h.run(bus, until);
+            }
+            let (a, b) = (state(&engines[0]), state(&engines[1]));
+            assert_eq!(a, b, "seed {seed:#x} program {p} after {done}+{n} instructions:\ninterp {a}\njit    {b}");
+            done += n;
+        }
+        let [i, j] = &mut engines;
+        assert!(memory(i) == memory(j), "seed {seed:#x} program {p}: memory differs");
+        translated += j.harts[0].jit_stats().map_or(0, |s| s.blocks);
+    }
+    translated
+}
+
+#[test]
+fn random_programs_agree_on_both_engines() {
+    let blocks = differential(0x0d1f_f001, 400, 3_000);
+    assert!(blocks > 1_000, "the translator ran: {blocks} blocks");
+}
