@@ -92,7 +92,7 @@ pub(crate) struct BoardArgs {
     /// Repeatable. `sv39 run` without one shares the current directory at
     /// its own path (--no-share: nothing). See docs/share.md.
     #[arg(long, value_name = "HOSTDIR[:GUESTDIR]", value_parser = parse_share)]
-    share: Vec<board::Share>,
+    share: Vec<ShareArg>,
     /// Make the shares writable (as the host user permits).
     #[arg(long)]
     pub(crate) share_rw: bool,
@@ -188,27 +188,49 @@ fn parse_drive(s: &str) -> Result<board::Disk, String> {
     Ok(board::Disk::Image { path: path.into(), readonly })
 }
 
-/// Parses `HOSTDIR[:GUESTDIR]`: GUESTDIR is what follows the last `:/`;
-/// HOSTDIR must be a directory and is made canonical.
-pub(crate) fn parse_share(s: &str) -> Result<board::Share, String> {
+/// A `--share` as given: HOSTDIR and maybe GUESTDIR.
+#[derive(Clone, Debug)]
+pub(crate) struct ShareArg {
+    host: std::path::PathBuf,
+    guest: Option<String>,
+}
+
+/// Parses `HOSTDIR[:GUESTDIR]`: GUESTDIR is what follows the last `:/`.
+/// HOSTDIR is looked at when the machine is built (`shares`), so that a
+/// missing one gets one error line.
+fn parse_share(s: &str) -> Result<ShareArg, String> {
     let (host, guest) = match s.rfind(":/") {
         Some(at) => (&s[..at], Some(&s[at + 1..])),
         None => (s, None),
     };
-    let dir = std::fs::canonicalize(host).map_err(|e| format!("cannot share `{host}`: {e}"))?;
+    if host.is_empty() {
+        return Err("a share needs a host directory".into());
+    }
+    Ok(ShareArg { host: host.into(), guest: guest.map(String::from) })
+}
+
+/// The shares `args` ask for, HOSTDIR made canonical (the default
+/// GUESTDIR), read-only unless --share-rw.
+pub(crate) fn shares(args: &BoardArgs) -> Result<Vec<board::Share>, String> {
+    args.share.iter().map(|s| share(&s.host, s.guest.as_deref(), !args.share_rw)).collect()
+}
+
+/// The share of the directory `host` at `guest` (default: its canonical
+/// path), which may not be the guest's root: that holds its programs.
+pub(crate) fn share(host: &std::path::Path, guest: Option<&str>, readonly: bool) -> Result<board::Share, String> {
+    let shown = host.display();
+    let dir = std::fs::canonicalize(host).map_err(|e| format!("cannot share {shown}: {e}"))?;
     if !dir.is_dir() {
-        return Err(format!("cannot share `{host}`: not a directory"));
+        return Err(format!("cannot share {shown}: not a directory"));
     }
     let guest = match guest {
         Some(g) => g.to_string(),
-        None => dir.to_str().ok_or(format!("`{host}` is not UTF-8: give a GUESTDIR"))?.to_string(),
+        None => dir.to_str().ok_or(format!("cannot share {shown}: its path is not UTF-8, give a GUESTDIR"))?.into(),
     };
-    Ok(board::Share { host: dir, guest, readonly: true })
-}
-
-/// The shares `args` ask for, writable with --share-rw.
-pub(crate) fn shares(args: &BoardArgs) -> Vec<board::Share> {
-    args.share.iter().map(|s| board::Share { readonly: !args.share_rw, ..s.clone() }).collect()
+    if guest.trim_end_matches('/').is_empty() {
+        return Err(format!("cannot share {shown} at the guest's root: give a GUESTDIR below it"));
+    }
+    Ok(board::Share { host: dir, guest, readonly })
 }
 
 /// `share=TAG:GUESTDIR` for each share, for the kernel's command line.
@@ -270,19 +292,19 @@ pub fn main() -> i32 {
 
 fn boot(args: &BoardArgs, path: &std::path::Path) -> Result<i32, String> {
     let image = elf::load_file(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    run_machine(args, &machine_config(args), image, &path.display().to_string(), None).map(|(_, status)| status)
+    run_machine(args, &machine_config(args)?, image, &path.display().to_string(), None).map(|(_, status)| status)
 }
 
 /// The machine `args` describe, with `--append` and the shares'
 /// `share=` words as its command line.
-pub(crate) fn machine_config(args: &BoardArgs) -> Config {
-    let shares = shares(args);
+pub(crate) fn machine_config(args: &BoardArgs) -> Result<Config, String> {
+    let shares = shares(args)?;
     let bootargs = match (&args.append, shares.is_empty()) {
         (append, true) => append.clone(),
         (None, false) => Some(share_params(&shares)),
         (Some(a), false) => Some(format!("{} {a}", share_params(&shares))),
     };
-    Config {
+    Ok(Config {
         harts: args.harts as usize,
         ram_size: args.mem,
         ad: args.ad,
@@ -294,7 +316,7 @@ pub(crate) fn machine_config(args: &BoardArgs) -> Config {
         disks: args.drive.clone(),
         virtio_legacy: args.virtio_legacy,
         shares,
-    }
+    })
 }
 
 /// Runs `image` (named `what` in errors) on a machine built as `cfg`, with

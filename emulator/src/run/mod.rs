@@ -122,11 +122,19 @@ pub struct RunArgs {
     /// memory and signals against Linux; forkbench times fork; disk reads
     /// and writes /dev/vda, given with --drive; swapon switches swap areas
     /// on and off). Without it:
-    /// the shell.
-    program: Option<String>,
-    /// The program's arguments.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    args: Vec<String>,
+    /// the shell. Its arguments follow it, all of them its own (`rg -L`).
+    #[arg(value_name = "PROGRAM [ARGS]", trailing_var_arg = true, allow_hyphen_values = true)]
+    command: Vec<String>,
+}
+
+impl RunArgs {
+    fn program(&self) -> Option<&str> {
+        self.command.first().map(String::as_str)
+    }
+
+    fn args(&self) -> &[String] {
+        self.command.get(1..).unwrap_or_default()
+    }
 }
 
 /// Runs the command; returns the program's status (see the module docs).
@@ -134,9 +142,9 @@ pub fn run(args: &RunArgs) -> Result<i32, String> {
     let (initrd, command) = match &args.initrd {
         Some(path) => {
             let archive = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            (archive, args.program.iter().chain(&args.args).cloned().collect())
+            (archive, args.command.clone())
         }
-        None => bundled_initramfs(args.program.as_deref(), &args.args, args.ld_prefix.as_deref())?,
+        None => bundled_initramfs(args.program(), args.args(), args.ld_prefix.as_deref())?,
     };
     let (image, what) = match &args.kernel {
         Some(path) => {
@@ -144,11 +152,13 @@ pub fn run(args: &RunArgs) -> Result<i32, String> {
         }
         None => (elf::parse(KERNEL).map_err(|e| format!("the bundled kernel: {e}"))?, "the bundled kernel".into()),
     };
-    let mut cfg = machine_config(&args.board);
+    let mut cfg = machine_config(&args.board)?;
     let mut append = args.board.append.clone().unwrap_or_default();
-    let cwd = std::env::current_dir().and_then(std::fs::canonicalize).map_err(|e| format!("the current directory: {e}"))?;
-    if cfg.shares.is_empty() && !args.no_share {
-        cfg.shares.push(cwd_share(&cwd, args.board.share_rw)?);
+    let cwd =
+        std::env::current_dir().and_then(std::fs::canonicalize).map_err(|e| format!("the current directory: {e}"))?;
+    // The default share; the host's root is not shared (it would hide the guest's).
+    if cfg.shares.is_empty() && !args.no_share && cwd.parent().is_some() {
+        cfg.shares.push(crate::cli::share(&cwd, None, !args.board.share_rw)?);
     }
     if !cfg.shares.is_empty() {
         let cwd = guest_cwd(&cfg.shares, &cwd).map(|dir| quoted(&format!("cwd={dir}")));
@@ -185,12 +195,6 @@ pub fn run(args: &RunArgs) -> Result<i32, String> {
     Ok(status)
 }
 
-/// The default share: the current directory at its own path.
-fn cwd_share(cwd: &Path, writable: bool) -> Result<board::Share, String> {
-    let guest = cwd.to_str().ok_or(format!("{}: not UTF-8, so it cannot be shared (--no-share)", cwd.display()))?;
-    Ok(board::Share { host: cwd.to_path_buf(), guest: guest.to_string(), readonly: !writable })
-}
-
 /// The guest path of the host's `cwd`, when a share holds it (the one
 /// nearest to it when several do).
 fn guest_cwd(shares: &[board::Share], cwd: &Path) -> Option<String> {
@@ -198,7 +202,13 @@ fn guest_cwd(shares: &[board::Share], cwd: &Path) -> Option<String> {
         .iter()
         .filter_map(|s| Some((s, cwd.strip_prefix(&s.host).ok()?)))
         .max_by_key(|(s, _)| s.host.components().count())?;
-    Path::new(&share.guest).join(rest).to_str().map(|d| d.trim_end_matches('/').to_string()).map(|d| if d.is_empty() { "/".into() } else { d })
+    Path::new(&share.guest).join(rest).to_str().map(|d| d.trim_end_matches('/').to_string()).map(|d| {
+        if d.is_empty() {
+            "/".into()
+        } else {
+            d
+        }
+    })
 }
 
 /// One word of the kernel command line, quoted if it must be.
@@ -262,7 +272,8 @@ pub fn bundled_initramfs(
         let data = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let interp = host_program_interp(&data).map_err(|e| format!("{}: {e}", path.display()))?;
         if let Some(interp) = interp {
-            let sysroot = sysroot.ok_or_else(|| format!("{}: {}", path.display(), elf::LoadError::NeedsInterpreter(interp.clone())))?;
+            let sysroot = sysroot
+                .ok_or_else(|| format!("{}: {}", path.display(), elf::LoadError::NeedsInterpreter(interp.clone())))?;
             for (guest, lib) in sysroot::files(sysroot, &data, &interp)? {
                 archive.file(&guest, 0o755, &lib);
             }
