@@ -105,37 +105,16 @@ fn p9_name(op: u8) -> String {
         msg::TXATTRWALK => "xattrwalk",
         msg::TLOCK => "lock",
         msg::TGETLOCK => "getlock",
+        msg::TMKNOD => "mknod",
+        msg::TXATTRCREATE => "xattrcreate",
         _ => return format!("type-{op}"),
     };
     name.to_string()
 }
 
-/// An errno's symbolic name for the trace (the number when it is not common).
+/// An errno's symbolic name for the trace (the number when Linux has none).
 fn errno_name(e: i32) -> String {
-    let name = match e {
-        libc::EPERM => "EPERM",
-        libc::ENOENT => "ENOENT",
-        libc::EIO => "EIO",
-        libc::EBADF => "EBADF",
-        libc::EACCES => "EACCES",
-        libc::EBUSY => "EBUSY",
-        libc::EEXIST => "EEXIST",
-        libc::EXDEV => "EXDEV",
-        libc::ENOTDIR => "ENOTDIR",
-        libc::EISDIR => "EISDIR",
-        libc::EINVAL => "EINVAL",
-        libc::EMFILE => "EMFILE",
-        libc::ENOSPC => "ENOSPC",
-        libc::EROFS => "EROFS",
-        libc::ENAMETOOLONG => "ENAMETOOLONG",
-        libc::ENOTEMPTY => "ENOTEMPTY",
-        libc::ELOOP => "ELOOP",
-        libc::EPROTO => "EPROTO",
-        libc::EMSGSIZE => "EMSGSIZE",
-        libc::EOPNOTSUPP => "EOPNOTSUPP",
-        _ => return format!("errno {e}"),
-    };
-    name.to_string()
+    sv39_abi::errno::errno_name(e).map_or_else(|| format!("errno {e}"), String::from)
 }
 
 fn p9(p: &P9Event, base: u64, done: u64) -> Record {

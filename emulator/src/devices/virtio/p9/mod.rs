@@ -14,6 +14,9 @@ pub mod host;
 pub mod server;
 pub mod wire;
 
+#[cfg(test)]
+mod tests;
+
 use super::queue::{Chain, QueueError, Segment};
 use super::{Device, DeviceEvent, DEVICE_ID_9P};
 use crate::bus::dma::Dma;

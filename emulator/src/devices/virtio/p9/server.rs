@@ -15,8 +15,8 @@ use std::os::fd::{AsRawFd, OwnedFd};
 pub const MAX_MSIZE: u32 = 1 << 20;
 /// QEMU refuses a smaller msize (P9_MIN_MSIZE).
 const MIN_MSIZE: u32 = 4096;
-const MAX_FIDS: usize = 4096;
-const MAX_OPEN: usize = 256;
+pub const MAX_FIDS: usize = 4096;
+pub const MAX_OPEN: usize = 256;
 /// Walk elements in one Twalk (P9_MAXWELEM).
 const MAX_WELEM: u16 = 16;
 /// size[4] type[1] tag[2] count[4]: what precedes Rread's and Rreaddir's data.
@@ -175,6 +175,8 @@ impl Server {
             msg::TXATTRWALK => self.xattrwalk(r, ev),
             msg::TLOCK => self.lock(r, ev),
             msg::TGETLOCK => self.getlock(r, ev),
+            // Device nodes and attributes are not made on the host.
+            msg::TMKNOD | msg::TXATTRCREATE => self.writable().and(Err(Errno(libc::EOPNOTSUPP))),
             _ => Err(Errno(libc::EOPNOTSUPP)),
         }
     }
@@ -263,6 +265,7 @@ impl Server {
         }
         let names: Vec<&[u8]> = (0..n).map(|_| r.str()).collect::<Result<_, _>>()?;
         let mut path = self.fid(fid, ev)?.path.clone();
+        ev.path = shown_walk(&ev.path, &names);
         if newfid != fid && self.fids.contains_key(&newfid) {
             return Err(Errno(libc::EINVAL));
         }
@@ -275,7 +278,6 @@ impl Server {
                 Err(_) => break,
             }
         }
-        ev.path = show(&path, None);
         if qids.len() == names.len() {
             if newfid == fid {
                 self.fids.get_mut(&fid).expect("looked up above").path = path;
@@ -321,7 +323,13 @@ impl Server {
             return Err(Errno(libc::EMFILE));
         }
         let loc = self.root.locate(&f.path)?;
-        let fd = open_at(&loc.dir, &loc.name, host_flags, 0)?;
+        // A FIFO or a device would block the machine or reach host devices
+        // (Linux's client opens those on its side, never through the server).
+        let kind = stat_at(&loc)?.st_mode & libc::S_IFMT;
+        if kind != libc::S_IFREG && kind != libc::S_IFDIR {
+            return Err(Errno(libc::ENXIO));
+        }
+        let fd = open_at(&loc.dir, &loc.name, host_flags | libc::O_NONBLOCK, 0)?;
         let st = stat_fd(&fd)?;
         self.opened(fid, fd);
         let q = self.qid(&st);
@@ -751,6 +759,19 @@ impl<'a> Dirent<'a> {
             name,
         })
     }
+}
+
+/// The path a walk from `from` asks for, for the trace.
+fn shown_walk(from: &str, names: &[&[u8]]) -> String {
+    let mut s = from.trim_end_matches('/').to_string();
+    for n in names {
+        s.push('/');
+        s.push_str(&String::from_utf8_lossy(n));
+    }
+    if s.is_empty() {
+        s.push('/');
+    }
+    s
 }
 
 /// A guest path for the trace: `/a/b`, and `name` under it if given.

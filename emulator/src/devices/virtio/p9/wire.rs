@@ -9,11 +9,13 @@ pub mod msg {
     pub const TLOPEN: u8 = 12;
     pub const TLCREATE: u8 = 14;
     pub const TSYMLINK: u8 = 16;
+    pub const TMKNOD: u8 = 18;
     pub const TRENAME: u8 = 20;
     pub const TREADLINK: u8 = 22;
     pub const TGETATTR: u8 = 24;
     pub const TSETATTR: u8 = 26;
     pub const TXATTRWALK: u8 = 30;
+    pub const TXATTRCREATE: u8 = 32;
     pub const TREADDIR: u8 = 40;
     pub const TFSYNC: u8 = 50;
     pub const TLOCK: u8 = 52;
