@@ -34,7 +34,7 @@ pub fn drain(bus: &mut Bus, blk_wanted: bool, p9_wanted: bool) -> Vec<Record> {
         for (done, e) in events.drain(..) {
             match e {
                 DeviceEvent::Blk(b) if blk_wanted => records.push(blk(&b, disk, base, done, per_tick)),
-                DeviceEvent::P9(p) if p9_wanted => records.push(p9(&p, base, done)),
+                DeviceEvent::P9(p) if p9_wanted => records.push(p9(&p, base, done, per_tick)),
                 _ => {}
             }
         }
@@ -117,7 +117,7 @@ fn errno_name(e: i32) -> String {
     sv39_abi::errno::errno_name(e).map_or_else(|| format!("errno {e}"), String::from)
 }
 
-fn p9(p: &P9Event, base: u64, done: u64) -> Record {
+fn p9(p: &P9Event, base: u64, done: u64, per_tick: Option<u64>) -> Record {
     let q = &p.request;
     let op = p9_name(q.op);
     let mut r = Record::new_device("9p", &p.tag);
@@ -151,6 +151,9 @@ fn p9(p: &P9Event, base: u64, done: u64) -> Record {
             text += &format!(": Rlerror {name}");
         }
     }
-    r.text = format!("{text}, {} ticks, done at mtime {done}", p.ticks);
+    let insns = per_tick.map(|t| p.ticks * t);
+    r.field("insns", insns.map_or(serde_json::Value::Null, Into::into));
+    let latency = insns.map_or(String::new(), |n| format!(" ({n} instructions)"));
+    r.text = format!("{text}, {} ticks{latency}, done at mtime {done}", p.ticks);
     r
 }
