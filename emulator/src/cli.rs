@@ -235,17 +235,16 @@ pub(crate) fn share(host: &std::path::Path, guest: Option<&str>, readonly: bool)
 
 /// `share=TAG:GUESTDIR` for each share, for the kernel's command line.
 pub(crate) fn share_params(shares: &[board::Share]) -> String {
-    let words: Vec<String> = shares
-        .iter()
-        .enumerate()
-        .map(|(n, s)| {
-            let mut word = Vec::new();
-            let param = format!("share={}:{}", board::share_tag(n), s.guest);
-            sv39_abi::bootargs::quote(param.as_bytes(), &mut |b| word.push(b));
-            String::from_utf8(word).expect("quoting keeps UTF-8")
-        })
-        .collect();
+    let words: Vec<String> =
+        shares.iter().enumerate().map(|(n, s)| quoted(&format!("share={}:{}", board::share_tag(n), s.guest))).collect();
     words.join(" ")
+}
+
+/// One word of the kernel command line, quoted if it must be.
+pub(crate) fn quoted(word: &str) -> String {
+    let mut out = Vec::new();
+    sv39_abi::bootargs::quote(word.as_bytes(), &mut |b| out.push(b));
+    String::from_utf8(out).expect("quoting keeps UTF-8")
 }
 
 /// Parses a RAM size: `parse_bytes`, a multiple of 4 KiB from 1M to 1024G.

@@ -161,7 +161,7 @@ pub fn run(args: &RunArgs) -> Result<i32, String> {
         cfg.shares.push(crate::cli::share(&cwd, None, !args.board.share_rw)?);
     }
     if !cfg.shares.is_empty() {
-        let cwd = guest_cwd(&cfg.shares, &cwd).map(|dir| quoted(&format!("cwd={dir}")));
+        let cwd = guest_cwd(&cfg.shares, &cwd).map(|dir| crate::cli::quoted(&format!("cwd={dir}")));
         append = [crate::cli::share_params(&cfg.shares), cwd.unwrap_or_default(), append].join(" ");
     }
     if let Some(size) = args.swap {
@@ -202,20 +202,8 @@ fn guest_cwd(shares: &[board::Share], cwd: &Path) -> Option<String> {
         .iter()
         .filter_map(|s| Some((s, cwd.strip_prefix(&s.host).ok()?)))
         .max_by_key(|(s, _)| s.host.components().count())?;
-    Path::new(&share.guest).join(rest).to_str().map(|d| d.trim_end_matches('/').to_string()).map(|d| {
-        if d.is_empty() {
-            "/".into()
-        } else {
-            d
-        }
-    })
-}
-
-/// One word of the kernel command line, quoted if it must be.
-fn quoted(word: &str) -> String {
-    let mut out = Vec::new();
-    quote(word.as_bytes(), &mut |b| out.push(b));
-    String::from_utf8(out).expect("quoting keeps UTF-8")
+    let dir = Path::new(&share.guest).join(rest);
+    Some(dir.to_str()?.trim_end_matches('/').to_string())
 }
 
 /// Where the kernel's messages go: stderr, `--kernel-log FILE`, or nowhere (`--quiet`).
@@ -272,8 +260,7 @@ pub fn bundled_initramfs(
         let data = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let interp = host_program_interp(&data).map_err(|e| format!("{}: {e}", path.display()))?;
         if let Some(interp) = interp {
-            let sysroot = sysroot
-                .ok_or_else(|| format!("{}: {}", path.display(), elf::LoadError::NeedsInterpreter(interp.clone())))?;
+            let sysroot = sysroot.ok_or_else(|| format!("{}: {}", path.display(), elf::LoadError::NeedsInterpreter(interp.clone())))?;
             for (guest, lib) in sysroot::files(sysroot, &data, &interp)? {
                 archive.file(&guest, 0o755, &lib);
             }
@@ -330,6 +317,17 @@ mod tests {
 
     fn unquoted(line: &str) -> Vec<String> {
         init_args(line).map(|w| String::from_utf8(w.bytes().collect()).unwrap()).collect()
+    }
+
+    #[test]
+    fn the_cwd_is_found_in_the_innermost_share() {
+        let share = |host: &str, guest: &str| board::Share { host: host.into(), guest: guest.into(), readonly: true };
+        let shares = [share("/home/me", "/home/me"), share("/home/me/src", "/src")];
+        assert_eq!(guest_cwd(&shares, Path::new("/home/me/src/a/b")).as_deref(), Some("/src/a/b"));
+        assert_eq!(guest_cwd(&shares, Path::new("/home/me/src")).as_deref(), Some("/src"));
+        assert_eq!(guest_cwd(&shares, Path::new("/home/me/doc")).as_deref(), Some("/home/me/doc"));
+        assert_eq!(guest_cwd(&shares, Path::new("/home/mean")), None, "a prefix of a name is no parent");
+        assert_eq!(guest_cwd(&shares, Path::new("/tmp")), None);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! file holds a fid of its own (Tlopen, Tlcreate), and the server's answers
 //! are passed through (its Rlerror errno, EROFS on a read-only share). No
 //! data is cached: reads and writes go to the server, as Linux's 9p with
-//! `cache=none` (mmap takes a private copy, `snapshot`).
+//! `cache=none` (mmap and exec take a private copy, `snapshot`).
 //!
 //! A fid is given back (Tclunk) when its `Fid` is dropped: the clunk waits
 //! for the mount's next request, so dropping never sleeps.
@@ -244,6 +244,18 @@ pub fn rename(from: &Fid, old: &str, to: &Fid, new: &str) -> Result<(), Errno> {
     }
     let msg = wire::trenameat(TAG, from.id, old, to.id, new);
     from.mount.call(msg, |r| wire::rempty(r, wire::TRENAMEAT, TAG))
+}
+
+/// A program file of a share for exec: a copy of the whole file (as an
+/// mmap takes one) when it is a regular file with an execute bit, the
+/// check Linux's exec makes for root; else EACCES.
+pub fn program(fid: Fid) -> Result<Inode, Errno> {
+    let mode = stat(&fid)?.st_mode;
+    if !sv39_abi::stat::S_ISREG(mode) || mode & 0o111 == 0 {
+        return Err(Errno::EACCES);
+    }
+    let file = open(fid, sv39_abi::fcntl::O_RDONLY)?;
+    file.snapshot(0, u64::MAX)
 }
 
 /// An open file of a share.
