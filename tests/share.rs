@@ -139,7 +139,8 @@ const SEARCHES: &[(&[&str], i32)] = &[
 #[test]
 fn ripgrep_searches_a_shared_directory_as_under_qemu_user() {
     let Some(bin) = programs() else { return };
-    let dir = scratch("rg");
+    // A name the kernel command line must quote (share= and cwd=).
+    let dir = scratch("rg \"a b\"");
     search_tree(&dir);
     for (args, status) in SEARCHES {
         let want = qemu_user(&bin.join("rg"), args, &dir);
