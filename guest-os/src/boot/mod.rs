@@ -168,8 +168,8 @@ fn start_swap(board: &Board) {
 /// share that cannot be mounted gets a line and is left out.
 fn mount_shares(board: &Board) {
     let words = bootargs::kernel_params(board.bootargs).map(|w| w.bytes().collect::<Vec<u8>>());
-    let shares = words.filter_map(|w| Some(String::from_utf8_lossy(w.strip_prefix(b"share=".as_slice())?).into_owned()));
-    for spec in shares {
+    let specs = words.filter_map(|w| Some(String::from_utf8_lossy(w.strip_prefix(b"share=")?).into_owned()));
+    for spec in specs {
         let Some((tag, dir)) = spec.split_once(':') else {
             println!("[kernel] share={spec}: not TAG:GUESTDIR");
             continue;
