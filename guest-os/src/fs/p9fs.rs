@@ -72,12 +72,12 @@ fn errno(e: ReplyError) -> Errno {
 /// must exist): Tversion, then Tattach of the root fid.
 pub fn mount(tag: &str, at: Vec<String>) -> Result<(), Errno> {
     let device = device::find(tag).ok_or(Errno::ENODEV)?;
-    let (msize, version) = device::rpc(device, &wire::tversion(MSIZE), wire::rversion)?.map_err(errno)?;
+    let (msize, version) = device::rpc(device, wire::tversion(MSIZE), wire::rversion)?.map_err(errno)?;
     if version != wire::VERSION || msize < 4096 || msize > MSIZE {
         return Err(Errno::EPROTONOSUPPORT);
     }
     let attach = wire::tattach(TAG, ROOT_FID, "root", "", 0);
-    let root = device::rpc(device, &attach, |r| wire::rqid(r, wire::TATTACH, TAG))?.map_err(errno)?;
+    let root = device::rpc(device, attach, |r| wire::rqid(r, wire::TATTACH, TAG))?.map_err(errno)?;
     if !root.is_dir() {
         return Err(Errno::ENOTDIR);
     }
@@ -104,14 +104,14 @@ impl Mount {
     /// Sends `msg` (after the clunks pending) and parses the reply.
     fn call<R>(&self, msg: Vec<u8>, parse: impl FnOnce(&[u8]) -> Result<R, ReplyError>) -> Result<R, Errno> {
         self.clunk_pending();
-        device::rpc(self.device, &msg, parse)?.map_err(errno)
+        device::rpc(self.device, msg, parse)?.map_err(errno)
     }
 
     fn clunk_pending(&self) {
         let pending = core::mem::take(&mut self.fids.borrow_mut().to_clunk);
         for id in pending {
             // A clunk the server refuses still ends the fid (9P: Tclunk).
-            let _ = device::rpc(self.device, &wire::tclunk(TAG, id), |r| wire::rempty(r, wire::TCLUNK, TAG));
+            let _ = device::rpc(self.device, wire::tclunk(TAG, id), |r| wire::rempty(r, wire::TCLUNK, TAG));
             self.fids.borrow_mut().free.push(id);
         }
     }
