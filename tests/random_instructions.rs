@@ -27,6 +27,7 @@ fn machine(ad: AdPolicy) -> Machine {
         rng_seed: None,
         disks: Vec::new(),
         virtio_legacy: false,
+        shares: Vec::new(),
     };
     let image = Image {
         entry: CODE,

@@ -142,11 +142,14 @@ pub fn init_args(cmdline: &str) -> impl Iterator<Item = Word<'_>> {
     it.filter(move |w| separated || !is_kernel_option(w))
 }
 
-/// The value of kernel parameter `key=value`; the last one counts, as in Linux.
+/// The value of kernel parameter `key=value`; the last one counts, as in
+/// Linux, which also takes the word quoted whole (`"key=a b"`, as `quote`
+/// writes it).
 pub fn param<'a>(cmdline: &'a str, key: &str) -> Option<Word<'a>> {
     kernel_params(cmdline)
         .filter_map(|w| {
-            let v = w.raw.strip_prefix(key.as_bytes())?.strip_prefix(b"=")?;
+            let raw = w.raw.strip_prefix(b"\"").unwrap_or(w.raw);
+            let v = raw.strip_prefix(key.as_bytes())?.strip_prefix(b"=")?;
             Some(Word { raw: v })
         })
         .last()
@@ -198,6 +201,9 @@ mod tests {
         assert_eq!(a, ["/bin/ls", "-l", "/my dir"]);
         assert_eq!(param(line, "init").map(unquoted).as_deref(), Some("/bin/init"));
         assert_eq!(param(line, "console").map(unquoted).as_deref(), Some("ttyS0"));
+        let quoted_line = format!("{} cwd=\"/x y\" --", quoted("init=/my dir/in\"it"));
+        assert_eq!(param(&quoted_line, "init").map(unquoted).as_deref(), Some("/my dir/in\"it"), "quoted whole");
+        assert_eq!(param(&quoted_line, "cwd").map(unquoted).as_deref(), Some("/x y"), "the value quoted");
         assert!(flag(line, "norandmaps") && !flag(line, "init") && param(line, "ls").is_none());
     }
 

@@ -95,6 +95,17 @@ pub(crate) struct BoardArgs {
     /// slots from 0x1000_1000 on; `,readonly` refuses writes. Repeatable.
     #[arg(long, value_name = "FILE[,readonly]", value_parser = parse_drive)]
     drive: Vec<board::Disk>,
+    /// Share the host directory HOSTDIR with the guest over virtio-9p
+    /// (QEMU's `-virtfs local,...,mount_tag=shareN`), mounted at GUESTDIR
+    /// (an absolute path; default: HOSTDIR's canonical path), read-only
+    /// unless --share-rw; on the virtio-mmio slots after the drives.
+    /// Repeatable. `sv39 run` without one shares the current directory at
+    /// its own path (--no-share: nothing). See docs/share.md.
+    #[arg(long, value_name = "HOSTDIR[:GUESTDIR]", value_parser = parse_share)]
+    share: Vec<ShareArg>,
+    /// Make the shares writable (as the host user permits).
+    #[arg(long)]
+    pub(crate) share_rw: bool,
     /// The legacy (version 1) virtio-mmio interface, as QEMU's default
     /// `virtio-mmio.force-legacy=true`, for kernels written for it.
     #[arg(long)]
@@ -152,7 +163,7 @@ impl BootFiles {
 #[derive(Args, Debug)]
 struct TraceArgs {
     /// Events to trace, comma-separated: insn, trap, mmu, tlb, tlb-hit,
-    /// syscall, mem, csr, blk, or all (everything but tlb-hit).
+    /// syscall, mem, csr, blk, 9p, or all (everything but tlb-hit).
     #[arg(long, value_name = "LIST", value_parser = |s: &str| trace::config::parse_kinds(s).map(Kinds))]
     trace: Option<Kinds>,
     /// Where the trace goes (default: stderr).
@@ -220,6 +231,65 @@ fn parse_drive(s: &str) -> Result<board::Disk, String> {
     Ok(board::Disk::Image { path: path.into(), readonly })
 }
 
+/// A `--share` as given: HOSTDIR and maybe GUESTDIR.
+#[derive(Clone, Debug)]
+pub(crate) struct ShareArg {
+    host: std::path::PathBuf,
+    guest: Option<String>,
+}
+
+/// Parses `HOSTDIR[:GUESTDIR]`: GUESTDIR is what follows the last `:/`.
+/// HOSTDIR is looked at when the machine is built (`shares`), so that a
+/// missing one gets one error line.
+fn parse_share(s: &str) -> Result<ShareArg, String> {
+    let (host, guest) = match s.rfind(":/") {
+        Some(at) => (&s[..at], Some(&s[at + 1..])),
+        None => (s, None),
+    };
+    if host.is_empty() {
+        return Err("a share needs a host directory".into());
+    }
+    Ok(ShareArg { host: host.into(), guest: guest.map(String::from) })
+}
+
+/// The shares `args` ask for, HOSTDIR made canonical (the default
+/// GUESTDIR), read-only unless --share-rw.
+pub(crate) fn shares(args: &BoardArgs) -> Result<Vec<board::Share>, String> {
+    args.share.iter().map(|s| share(&s.host, s.guest.as_deref(), !args.share_rw)).collect()
+}
+
+/// The share of the directory `host` at `guest` (default: its canonical
+/// path), which may not be the guest's root: that holds its programs.
+pub(crate) fn share(host: &std::path::Path, guest: Option<&str>, readonly: bool) -> Result<board::Share, String> {
+    let shown = host.display();
+    let dir = std::fs::canonicalize(host).map_err(|e| format!("cannot share {shown}: {e}"))?;
+    if !dir.is_dir() {
+        return Err(format!("cannot share {shown}: not a directory"));
+    }
+    let guest = match guest {
+        Some(g) => g.to_string(),
+        None => dir.to_str().ok_or(format!("cannot share {shown}: its path is not UTF-8, give a GUESTDIR"))?.into(),
+    };
+    if guest.trim_end_matches('/').is_empty() {
+        return Err(format!("cannot share {shown} at the guest's root: give a GUESTDIR below it"));
+    }
+    Ok(board::Share { host: dir, guest, readonly })
+}
+
+/// `share=TAG:GUESTDIR` for each share, for the kernel's command line.
+pub(crate) fn share_params(shares: &[board::Share]) -> String {
+    let words: Vec<String> =
+        shares.iter().enumerate().map(|(n, s)| quoted(&format!("share={}:{}", board::share_tag(n), s.guest))).collect();
+    words.join(" ")
+}
+
+/// One word of the kernel command line, quoted if it must be.
+pub(crate) fn quoted(word: &str) -> String {
+    let mut out = Vec::new();
+    sv39_abi::bootargs::quote(word.as_bytes(), &mut |b| out.push(b));
+    String::from_utf8(out).expect("quoting keeps UTF-8")
+}
+
 /// Parses a RAM size: `parse_bytes`, a multiple of 4 KiB from 1M to 1024G.
 fn parse_size(s: &str) -> Result<u64, String> {
     let bytes = parse_bytes(s)?;
@@ -263,7 +333,7 @@ pub fn main() -> i32 {
 }
 
 fn boot(args: &BoardArgs, files: &BootFiles) -> Result<i32, String> {
-    let mut cfg = machine_config(args);
+    let mut cfg = machine_config(args)?;
     if let Some(path) = &files.initrd {
         cfg.initrd = Some(std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?);
     }
@@ -307,20 +377,28 @@ fn named(path: &std::path::Path, e: elf::LoadError) -> String {
     format!("{}: {e}", path.display())
 }
 
-/// The machine `args` describe, with `--append` as its command line.
-pub(crate) fn machine_config(args: &BoardArgs) -> Config {
-    Config {
+/// The machine `args` describe, with `--append` and the shares'
+/// `share=` words as its command line.
+pub(crate) fn machine_config(args: &BoardArgs) -> Result<Config, String> {
+    let shares = shares(args)?;
+    let bootargs = match (&args.append, shares.is_empty()) {
+        (append, true) => append.clone(),
+        (None, false) => Some(share_params(&shares)),
+        (Some(a), false) => Some(format!("{} {a}", share_params(&shares))),
+    };
+    Ok(Config {
         harts: args.harts as usize,
         ram_size: args.mem,
         ad: args.ad,
         strict_tlb: args.strict_tlb,
         realtime: args.realtime,
-        bootargs: args.append.clone(),
+        bootargs,
         initrd: None,
         rng_seed: None,
         disks: args.drive.clone(),
         virtio_legacy: args.virtio_legacy,
-    }
+        shares,
+    })
 }
 
 /// Runs `image` (named `what` in errors) on a machine built as `cfg`, with

@@ -44,6 +44,8 @@ pub struct Config {
     pub disks: Vec<board::Disk>,
     /// The legacy (version 1) virtio-mmio interface instead of version 2.
     pub virtio_legacy: bool,
+    /// Host directories shared over virtio-9p, on the slots after the disks.
+    pub shares: Vec<board::Share>,
 }
 
 /// How the harts leave reset.
@@ -121,6 +123,7 @@ impl Machine {
         let mut bus = board::build_bus(cfg.harts, cfg.ram_size, clock, console)
             .map_err(|e| format!("cannot reserve {} bytes of guest RAM: {e}", cfg.ram_size))?;
         board::attach_disks(&mut bus, &cfg.disks, cfg.virtio_legacy)?;
+        board::attach_shares(&mut bus, cfg.disks.len(), &cfg.shares, cfg.virtio_legacy)?;
         let initrd = cfg.initrd.clone().map(|data| {
             let lowest = image.segments.iter().map(|s| s.pa).min().unwrap_or(RAM_BASE);
             let kernel_base = match start {
@@ -215,7 +218,7 @@ impl Machine {
     pub fn attach_console(&mut self, console: Console, legacy: bool) -> Result<(), String> {
         let slot = self.bus.virtio.len() - 1;
         if self.bus.virtio[slot].has_device() {
-            return Err(format!("the console needs the last virtio-mmio slot: at most {slot} drives"));
+            return Err(format!("the console needs the last virtio-mmio slot: at most {slot} drives and shares"));
         }
         self.bus.virtio[slot] = VirtioMmio::new(Box::new(console), legacy);
         self.console = Some(slot);

@@ -7,7 +7,7 @@ pub mod swap;
 
 use crate::bus::{Bus, Clock, DeviceId, Overlap};
 use crate::bus::ram::Ram;
-use crate::devices::virtio::{blk::Blk, mmio::VirtioMmio};
+use crate::devices::virtio::{blk::Blk, mmio::VirtioMmio, p9::P9};
 use crate::devices::{clint::Clint, plic::Plic, uart::Uart};
 use sv39_arch::memmap::*;
 
@@ -50,6 +50,35 @@ pub fn attach_disks(bus: &mut Bus, disks: &[Disk], legacy: bool) -> Result<(), S
             }
         };
         bus.virtio[slot] = VirtioMmio::new(Box::new(blk), legacy);
+    }
+    Ok(())
+}
+
+/// A host directory shared with the guest (QEMU's `-virtfs
+/// local,path=HOST,mount_tag=TAG,security_model=none[,readonly=on]`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Share {
+    pub host: std::path::PathBuf,
+    /// Where the guest mounts it (absolute).
+    pub guest: String,
+    pub readonly: bool,
+}
+
+/// The mount tag of the `n`-th share.
+pub fn share_tag(n: usize) -> String {
+    format!("share{n}")
+}
+
+/// Puts a virtio-9p device for each of `shares` on the virtio-mmio slots
+/// from `first` on (after the disks), tagged `share0`, `share1`...
+pub fn attach_shares(bus: &mut Bus, first: usize, shares: &[Share], legacy: bool) -> Result<(), String> {
+    if first + shares.len() > bus.virtio.len() {
+        return Err(format!("at most {} drives and shares fit the board's virtio-mmio slots", bus.virtio.len()));
+    }
+    for (n, share) in shares.iter().enumerate() {
+        let dev = P9::new(&share.host, &share_tag(n), share.readonly)
+            .map_err(|e| format!("cannot share {}: {e}", share.host.display()))?;
+        bus.virtio[first + n] = VirtioMmio::new(Box::new(dev), legacy);
     }
     Ok(())
 }

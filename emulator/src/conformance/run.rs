@@ -102,6 +102,7 @@ pub fn on_sv39(case: &Case, ad: AdPolicy, engine: crate::jit::Engine) -> Verdict
         rng_seed: None,
         disks: Vec::new(),
         virtio_legacy: false,
+        shares: Vec::new(),
     };
     let console = MemoryConsole::default();
     let mut machine = match Machine::new(&cfg, image, Box::new(console.clone())) {

@@ -111,6 +111,10 @@ pub struct RunArgs {
     /// Drop the kernel's own messages.
     #[arg(long)]
     quiet: bool,
+    /// Share nothing: without it and without --share, the current
+    /// directory is shared (read-only) at its own path.
+    #[arg(long, conflicts_with = "share")]
+    no_share: bool,
     /// A static riscv64 ELF on the host (dynamically linked with -L), or the name of a bundled program
     /// (init, sh, hello, echo, cat, ls, tour, exitcode, sleep, segv, efault,
     /// forkbomb, hog; and for virtual memory layout, lazy, pageedge, cow,
@@ -118,11 +122,19 @@ pub struct RunArgs {
     /// memory and signals against Linux; forkbench times fork; disk reads
     /// and writes /dev/vda, given with --drive; swapon switches swap areas
     /// on and off). Without it:
-    /// the shell.
-    program: Option<String>,
-    /// The program's arguments.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    args: Vec<String>,
+    /// the shell. Its arguments follow it, all of them its own (`rg -L`).
+    #[arg(value_name = "PROGRAM [ARGS]", trailing_var_arg = true, allow_hyphen_values = true)]
+    command: Vec<String>,
+}
+
+impl RunArgs {
+    fn program(&self) -> Option<&str> {
+        self.command.first().map(String::as_str)
+    }
+
+    fn args(&self) -> &[String] {
+        self.command.get(1..).unwrap_or_default()
+    }
 }
 
 /// Runs the command; returns the program's status (see the module docs).
@@ -130,9 +142,9 @@ pub fn run(args: &RunArgs) -> Result<i32, String> {
     let (initrd, command) = match &args.initrd {
         Some(path) => {
             let archive = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            (archive, args.program.iter().chain(&args.args).cloned().collect())
+            (archive, args.command.clone())
         }
-        None => bundled_initramfs(args.program.as_deref(), &args.args, args.ld_prefix.as_deref())?,
+        None => bundled_initramfs(args.program(), args.args(), args.ld_prefix.as_deref())?,
     };
     let (image, what) = match &args.kernel {
         Some(path) => {
@@ -140,8 +152,18 @@ pub fn run(args: &RunArgs) -> Result<i32, String> {
         }
         None => (elf::parse(KERNEL).map_err(|e| format!("the bundled kernel: {e}"))?, "the bundled kernel".into()),
     };
-    let mut cfg = machine_config(&args.board);
+    let mut cfg = machine_config(&args.board)?;
     let mut append = args.board.append.clone().unwrap_or_default();
+    let cwd =
+        std::env::current_dir().and_then(std::fs::canonicalize).map_err(|e| format!("the current directory: {e}"))?;
+    // The default share; the host's root is not shared (it would hide the guest's).
+    if cfg.shares.is_empty() && !args.no_share && cwd.parent().is_some() {
+        cfg.shares.push(crate::cli::share(&cwd, None, !args.board.share_rw)?);
+    }
+    if !cfg.shares.is_empty() {
+        let cwd = guest_cwd(&cfg.shares, &cwd).map(|dir| crate::cli::quoted(&format!("cwd={dir}")));
+        append = [crate::cli::share_params(&cfg.shares), cwd.unwrap_or_default(), append].join(" ");
+    }
     if let Some(size) = args.swap {
         cfg.disks.push(board::Disk::Swap { size });
         append = format!("swap=/dev/vd{} {append}", char::from(b'a' + (cfg.disks.len() - 1) as u8));
@@ -171,6 +193,17 @@ pub fn run(args: &RunArgs) -> Result<i32, String> {
         eprintln!("sv39: {why}");
     }
     Ok(status)
+}
+
+/// The guest path of the host's `cwd`, when a share holds it (the one
+/// nearest to it when several do).
+fn guest_cwd(shares: &[board::Share], cwd: &Path) -> Option<String> {
+    let (share, rest) = shares
+        .iter()
+        .filter_map(|s| Some((s, cwd.strip_prefix(&s.host).ok()?)))
+        .max_by_key(|(s, _)| s.host.components().count())?;
+    let dir = Path::new(&share.guest).join(rest);
+    Some(dir.to_str()?.trim_end_matches('/').to_string())
 }
 
 /// Where the kernel's messages go: stderr, `--kernel-log FILE`, or nowhere (`--quiet`).
@@ -287,6 +320,17 @@ mod tests {
     }
 
     #[test]
+    fn the_cwd_is_found_in_the_innermost_share() {
+        let share = |host: &str, guest: &str| board::Share { host: host.into(), guest: guest.into(), readonly: true };
+        let shares = [share("/home/me", "/home/me"), share("/home/me/src", "/src")];
+        assert_eq!(guest_cwd(&shares, Path::new("/home/me/src/a/b")).as_deref(), Some("/src/a/b"));
+        assert_eq!(guest_cwd(&shares, Path::new("/home/me/src")).as_deref(), Some("/src"));
+        assert_eq!(guest_cwd(&shares, Path::new("/home/me/doc")).as_deref(), Some("/home/me/doc"));
+        assert_eq!(guest_cwd(&shares, Path::new("/home/mean")), None, "a prefix of a name is no parent");
+        assert_eq!(guest_cwd(&shares, Path::new("/tmp")), None);
+    }
+
+    #[test]
     fn bootargs_name_the_command_after_the_separator() {
         let cmd: Vec<String> = ["/bin/echo", "a b", "", "--", "\"q\""].map(String::from).into();
         let line = bootargs(Some(" verbose "), &cmd);
@@ -364,6 +408,7 @@ mod tests {
             rng_seed: None,
             disks: Vec::new(),
             virtio_legacy: false,
+            shares: Vec::new(),
         }
     }
 

@@ -23,9 +23,11 @@ pub enum Kind {
     Csr,
     /// virtio-blk requests: sector, length, read or write, latency.
     Blk,
+    /// virtio-9p requests: type, fid, path or offset and count, result.
+    P9,
 }
 
-pub const KINDS: [(&str, Kind); 9] = [
+pub const KINDS: [(&str, Kind); 10] = [
     ("insn", Kind::Insn),
     ("trap", Kind::Trap),
     ("mmu", Kind::Mmu),
@@ -35,6 +37,7 @@ pub const KINDS: [(&str, Kind); 9] = [
     ("mem", Kind::Mem),
     ("csr", Kind::Csr),
     ("blk", Kind::Blk),
+    ("9p", Kind::P9),
 ];
 
 impl Kind {

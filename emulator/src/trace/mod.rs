@@ -42,15 +42,15 @@ impl Tracer {
 
     /// Starts recording the devices' events on `bus`, if asked to.
     pub fn observe_devices(&self, bus: &mut Bus) {
-        if self.cfg.wants(Kind::Blk) {
+        if self.cfg.wants(Kind::Blk) || self.cfg.wants(Kind::P9) {
             device::observe(bus);
         }
     }
 
     /// Writes out the events the devices recorded.
     pub fn drain_devices(&mut self, bus: &mut Bus) {
-        if self.cfg.wants(Kind::Blk) {
-            for r in device::drain(bus) {
+        if self.cfg.wants(Kind::Blk) || self.cfg.wants(Kind::P9) {
+            for r in device::drain(bus, self.cfg.wants(Kind::Blk), self.cfg.wants(Kind::P9)) {
                 self.emit(&r);
             }
         }

@@ -167,8 +167,9 @@ fn start_swap(board: &Board) {
 /// mounted at GUESTDIR, made with its parents in the ramfs as needed. A
 /// share that cannot be mounted gets a line and is left out.
 fn mount_shares(board: &Board) {
-    let shares = bootargs::kernel_params(board.bootargs).filter_map(|w| w.raw().strip_prefix(b"share=".as_slice()));
-    for spec in shares.map(|s| String::from_utf8_lossy(s).into_owned()) {
+    let words = bootargs::kernel_params(board.bootargs).map(|w| w.bytes().collect::<Vec<u8>>());
+    let specs = words.filter_map(|w| Some(String::from_utf8_lossy(w.strip_prefix(b"share=")?).into_owned()));
+    for spec in specs {
         let Some((tag, dir)) = spec.split_once(':') else {
             println!("[kernel] share={spec}: not TAG:GUESTDIR");
             continue;

@@ -4,7 +4,7 @@
 //! file holds a fid of its own (Tlopen, Tlcreate), and the server's answers
 //! are passed through (its Rlerror errno, EROFS on a read-only share). No
 //! data is cached: reads and writes go to the server, as Linux's 9p with
-//! `cache=none` (mmap takes a private copy, `snapshot`).
+//! `cache=none` (mmap and exec take a private copy, `snapshot`).
 //!
 //! A fid is given back (Tclunk) when its `Fid` is dropped: the clunk waits
 //! for the mount's next request, so dropping never sleeps.
@@ -72,12 +72,12 @@ fn errno(e: ReplyError) -> Errno {
 /// must exist): Tversion, then Tattach of the root fid.
 pub fn mount(tag: &str, at: Vec<String>) -> Result<(), Errno> {
     let device = device::find(tag).ok_or(Errno::ENODEV)?;
-    let (msize, version) = device::rpc(device, &wire::tversion(MSIZE), wire::rversion)?.map_err(errno)?;
+    let (msize, version) = device::rpc(device, wire::tversion(MSIZE), wire::rversion)?.map_err(errno)?;
     if version != wire::VERSION || msize < 4096 || msize > MSIZE {
         return Err(Errno::EPROTONOSUPPORT);
     }
     let attach = wire::tattach(TAG, ROOT_FID, "root", "", 0);
-    let root = device::rpc(device, &attach, |r| wire::rqid(r, wire::TATTACH, TAG))?.map_err(errno)?;
+    let root = device::rpc(device, attach, |r| wire::rqid(r, wire::TATTACH, TAG))?.map_err(errno)?;
     if !root.is_dir() {
         return Err(Errno::ENOTDIR);
     }
@@ -104,14 +104,14 @@ impl Mount {
     /// Sends `msg` (after the clunks pending) and parses the reply.
     fn call<R>(&self, msg: Vec<u8>, parse: impl FnOnce(&[u8]) -> Result<R, ReplyError>) -> Result<R, Errno> {
         self.clunk_pending();
-        device::rpc(self.device, &msg, parse)?.map_err(errno)
+        device::rpc(self.device, msg, parse)?.map_err(errno)
     }
 
     fn clunk_pending(&self) {
         let pending = core::mem::take(&mut self.fids.borrow_mut().to_clunk);
         for id in pending {
             // A clunk the server refuses still ends the fid (9P: Tclunk).
-            let _ = device::rpc(self.device, &wire::tclunk(TAG, id), |r| wire::rempty(r, wire::TCLUNK, TAG));
+            let _ = device::rpc(self.device, wire::tclunk(TAG, id), |r| wire::rempty(r, wire::TCLUNK, TAG));
             self.fids.borrow_mut().free.push(id);
         }
     }
@@ -244,6 +244,18 @@ pub fn rename(from: &Fid, old: &str, to: &Fid, new: &str) -> Result<(), Errno> {
     }
     let msg = wire::trenameat(TAG, from.id, old, to.id, new);
     from.mount.call(msg, |r| wire::rempty(r, wire::TRENAMEAT, TAG))
+}
+
+/// A program file of a share for exec: a copy of the whole file (as an
+/// mmap takes one) when it is a regular file with an execute bit, the
+/// check Linux's exec makes for root; else EACCES.
+pub fn program(fid: Fid) -> Result<Inode, Errno> {
+    let mode = stat(&fid)?.st_mode;
+    if !sv39_abi::stat::S_ISREG(mode) || mode & 0o111 == 0 {
+        return Err(Errno::EACCES);
+    }
+    let file = open(fid, sv39_abi::fcntl::O_RDONLY)?;
+    file.snapshot(0, u64::MAX)
 }
 
 /// An open file of a share.

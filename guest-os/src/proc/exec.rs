@@ -15,6 +15,7 @@
 use super::elf::{self, ElfError, LoadPlan, Segment, PHENT};
 use super::process::Process;
 use super::stack::{self, StackArgs};
+use crate::fs::p9fs;
 use crate::fs::ramfs::{self, Body, Inode};
 use crate::fs::vfs;
 use crate::memlayout::ARG_MAX;
@@ -63,7 +64,7 @@ pub fn exec(
     if parts.first() == Some(&"proc") {
         return Err(Errno::EACCES);
     }
-    let inode = ramfs::lookup(parts)?;
+    let inode = program_file(parts)?;
     if !matches!(inode.body, Body::File(_)) {
         return Err(Errno::EACCES);
     }
@@ -79,6 +80,15 @@ pub fn exec(
     commit(p, frame, loaded, parts.last().copied().unwrap_or("?"));
     *p.exe.borrow_mut() = path;
     Ok(())
+}
+
+/// The program file at absolute components `parts`: a ramfs file, or a
+/// copy of a share's, taken whole when exec'd (p9fs::program).
+fn program_file(parts: &[&str]) -> Result<Inode, Errno> {
+    match vfs::locate(parts, true)? {
+        vfs::Place::Local(path) => ramfs::lookup(&path.iter().map(String::as_str).collect::<Vec<_>>()),
+        vfs::Place::Shared(fid) => p9fs::program(fid),
+    }
 }
 
 /// Why a load failed.
@@ -196,7 +206,8 @@ fn map_segment(space: &mut AddressSpace, inode: &Inode, path: &Rc<str>, seg: &Se
     if seg.filesz > 0 {
         let zero_from = (seg.memsz > seg.filesz).then_some(seg.offset + seg.filesz);
         let offset = seg.offset & !(PAGE_SIZE - 1);
-        let file = FileMap { file: Rc::clone(inode) as FileRef, offset, zero_from, path: Rc::clone(path), writable: false };
+        let file =
+            FileMap { file: Rc::clone(inode) as FileRef, offset, zero_from, path: Rc::clone(path), writable: false };
         space.map(start, file_end, seg.perms, Mapping { file: Some(file), shared: false, label: Label::File })?;
     }
     if mem_end > anon_start {

@@ -145,6 +145,11 @@ impl VirtioMmio {
         self.device.is_some()
     }
 
+    /// The virtio device ID of the device behind the slot.
+    pub fn device_id(&self) -> Option<u32> {
+        self.device.as_ref().map(|d| d.device_id())
+    }
+
     /// The level of the slot's interrupt line.
     pub fn irq(&self) -> bool {
         self.interrupt_status != 0

@@ -1,5 +1,6 @@
 //! virtio over MMIO (virtio spec 1.1): the transport (`mmio`), the split
-//! virtqueue (`queue`) and the devices behind a transport (`blk`, `console`).
+//! virtqueue (`queue`) and the devices behind a transport (`blk`, `console`,
+//! `p9`).
 //!
 //! A device serves one descriptor chain at a time per transport, taking a
 //! modelled time in `mtime` ticks (`Device::cost`), so completions arrive as
@@ -9,6 +10,7 @@
 pub mod blk;
 pub mod console;
 pub mod mmio;
+pub mod p9;
 pub mod queue;
 
 use crate::bus::dma::Dma;
@@ -36,11 +38,13 @@ pub mod feature {
 /// Device IDs (5).
 pub const DEVICE_ID_CONSOLE: u32 = 3;
 pub const DEVICE_ID_BLOCK: u32 = 2;
+pub const DEVICE_ID_9P: u32 = 9;
 
-/// What a device did, for `--trace blk`.
+/// What a device did, for `--trace blk` and `--trace 9p`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DeviceEvent {
     Blk(blk::BlkEvent),
+    P9(p9::P9Event),
     /// A console chain (not traced).
     Console,
 }

@@ -30,10 +30,6 @@ struct Device {
     transport: Transport,
     queue: Virtqueue,
     tag: String,
-    /// The T-message, and the reply the device writes: on the kernel heap,
-    /// which is direct-mapped RAM, so each is physically contiguous.
-    request: Vec<u8>,
-    response: Vec<u8>,
     /// A request is on the queue or its reply not yet taken.
     busy: bool,
     /// The reply's length once the device has used the chain.
@@ -52,9 +48,8 @@ pub fn attach(transport: Transport) -> Result<usize, SetupError> {
     let queue = transport.setup_queue(0, QUEUE_SIZE)?;
     let tag = mount_tag(&transport);
     transport.driver_ok();
-    let (request, response) = (vec![0u8; MSIZE as usize], vec![0u8; MSIZE as usize]);
     let mut devices = DEVICES.borrow_mut();
-    devices.push(Device { transport, queue, tag, request, response, busy: false, done: None });
+    devices.push(Device { transport, queue, tag, busy: false, done: None });
     Ok(devices.len() - 1)
 }
 
@@ -78,12 +73,20 @@ pub fn tag(n: usize) -> Option<String> {
 
 /// Sends `request` (at most MSIZE bytes) to device `n` and hands the reply
 /// to `parse`, which must not call the driver. EIO if the device gave back
-/// more than the buffer or nothing.
-pub fn rpc<R>(n: usize, request: &[u8], parse: impl FnOnce(&[u8]) -> R) -> Result<R, Errno> {
-    if request.len() > MSIZE as usize {
+/// more than the buffer or nothing; ENOMEM without heap for the reply.
+///
+/// Both buffers are on the kernel heap, which is direct-mapped RAM, so each
+/// is physically contiguous; the device reads and writes them in place
+/// while this call waits. The reply's buffer lives only as long as the
+/// call: an idle share holds no heap (small RAM gives a small heap).
+pub fn rpc<R>(n: usize, request: Vec<u8>, parse: impl FnOnce(&[u8]) -> R) -> Result<R, Errno> {
+    if request.is_empty() || request.len() > MSIZE as usize {
         return Err(Errno::EINVAL);
     }
-    while !submit(n, request)? {
+    let mut response = Vec::new();
+    response.try_reserve_exact(MSIZE as usize).map_err(|_| Errno::ENOMEM)?;
+    response.resize(MSIZE as usize, 0);
+    while !submit(n, &request, &response)? {
         wait(n);
     }
     let len = loop {
@@ -92,25 +95,21 @@ pub fn rpc<R>(n: usize, request: &[u8], parse: impl FnOnce(&[u8]) -> R) -> Resul
         }
         wait(n);
     };
-    let result = {
-        let devices = DEVICES.borrow();
-        let d = devices.get(n).ok_or(Errno::ENXIO)?;
-        d.response.get(..len as usize).map(parse)
-    };
     release(n);
+    let result = response.get(..len as usize).map(parse);
     result.ok_or(Errno::EIO)
 }
 
-/// Puts `request` on the queue; false while another request holds the device.
-fn submit(n: usize, request: &[u8]) -> Result<bool, Errno> {
+/// Puts `request` and the `response` buffer on the queue; false while
+/// another request holds the device.
+fn submit(n: usize, request: &[u8], response: &[u8]) -> Result<bool, Errno> {
     let mut devices = DEVICES.borrow_mut();
     let d = devices.get_mut(n).ok_or(Errno::ENXIO)?;
     if d.busy {
         return Ok(false);
     }
-    d.request[..request.len()].copy_from_slice(request);
-    let out = Buffer { pa: pa_of(&d.request), len: request.len() as u32, device_writes: false };
-    let back = Buffer { pa: pa_of(&d.response), len: MSIZE, device_writes: true };
+    let out = Buffer { pa: pa_of(request), len: request.len() as u32, device_writes: false };
+    let back = Buffer { pa: pa_of(response), len: MSIZE, device_writes: true };
     if d.queue.add(&[out, back]).is_none() {
         return Err(Errno::EIO);
     }
