@@ -198,29 +198,6 @@ fn no_share_hides_the_host_and_a_missing_hostdir_is_one_error_line() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Every entry under `dir`: its path and what it is (contents, link target).
-fn tree(dir: &Path) -> Vec<(String, String)> {
-    let mut out = vec![];
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            let name = p.strip_prefix(dir).unwrap().display().to_string();
-            let meta = std::fs::symlink_metadata(&p).unwrap();
-            let what = if meta.file_type().is_symlink() {
-                format!("link {}", std::fs::read_link(&p).unwrap().display())
-            } else if meta.is_dir() {
-                stack.push(p.clone());
-                "dir".to_string()
-            } else {
-                format!("file {:?}", String::from_utf8_lossy(&std::fs::read(&p).unwrap()))
-            };
-            out.push((name, what));
-        }
-    }
-    out.sort();
-    out
-}
 
 #[test]
 fn a_read_only_share_refuses_writes_and_stays_unchanged() {

@@ -93,29 +93,6 @@ fn guest(elf: &Path, dir: &Path, mode: &str, legacy: bool, readonly: bool) -> St
     out
 }
 
-/// Every entry under `dir`: its path and what it is (contents, link target).
-fn tree(dir: &Path) -> Vec<(String, String)> {
-    let mut out = vec![];
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            let name = p.strip_prefix(dir).unwrap().display().to_string();
-            let meta = std::fs::symlink_metadata(&p).unwrap();
-            let what = if meta.file_type().is_symlink() {
-                format!("link {}", std::fs::read_link(&p).unwrap().display())
-            } else if meta.is_dir() {
-                stack.push(p.clone());
-                "dir".to_string()
-            } else {
-                format!("file {:?}", String::from_utf8_lossy(&std::fs::read(&p).unwrap()))
-            };
-            out.push((name, what));
-        }
-    }
-    out.sort();
-    out
-}
 
 /// What sv39's 9p refuses where Linux with a page cache maps (Linux's 9p
 /// without a cache refuses it too).

@@ -515,6 +515,7 @@ mod tests {
             initrd: Some(vec![0xa5; 5000]),
             rng_seed: None,
             disks: Vec::new(),
+            shares: Vec::new(),
             virtio_legacy: false,
         }
     }

@@ -232,3 +232,27 @@ impl Rng {
         self.next() % n
     }
 }
+
+/// Every entry under `dir`: its path and what it is (contents, link target).
+pub fn tree(dir: &Path) -> Vec<(String, String)> {
+    let mut out = vec![];
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            let name = p.strip_prefix(dir).unwrap().display().to_string();
+            let meta = std::fs::symlink_metadata(&p).unwrap();
+            let what = if meta.file_type().is_symlink() {
+                format!("link {}", std::fs::read_link(&p).unwrap().display())
+            } else if meta.is_dir() {
+                stack.push(p.clone());
+                "dir".to_string()
+            } else {
+                format!("file {:?}", String::from_utf8_lossy(&std::fs::read(&p).unwrap()))
+            };
+            out.push((name, what));
+        }
+    }
+    out.sort();
+    out
+}
