@@ -36,6 +36,7 @@ fn machine(engine: Engine) -> Machine {
         initrd: None,
         rng_seed: None,
         disks: Vec::new(),
+        shares: Vec::new(),
         virtio_legacy: false,
     };
     let image = Image {

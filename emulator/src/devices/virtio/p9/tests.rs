@@ -82,8 +82,12 @@ impl Client {
     /// A session: Tversion, then Tattach of fid 0 at the root.
     fn attached(share: &Path, readonly: bool) -> Client {
         let mut c = Client::new(share, readonly);
-        c.ok(msg::TVERSION, |w| drop(w.u32(69632).str(b"9P2000.L")));
-        c.ok(msg::TATTACH, |w| drop(w.u32(0).u32(!0).str(b"root").str(b"").u32(!0)));
+        c.ok(msg::TVERSION, |w| {
+            w.u32(69632).str(b"9P2000.L");
+        });
+        c.ok(msg::TATTACH, |w| {
+            w.u32(0).u32(!0).str(b"root").str(b"").u32(!0);
+        });
         c
     }
 
@@ -133,7 +137,9 @@ impl Client {
     fn walk(&mut self, fid: u32, newfid: u32, names: &[&str]) -> Result<Vec<Qid>, i32> {
         let reply = self.call(msg::TWALK, |w| {
             w.u32(fid).u32(newfid).u16(names.len() as u16);
-            names.iter().for_each(|n| drop(w.str(n.as_bytes())));
+            names.iter().for_each(|n| {
+                w.str(n.as_bytes());
+            });
         });
         if reply[4] == msg::RLERROR {
             return Err(u32::from_le_bytes(reply[7..11].try_into().unwrap()) as i32);
@@ -144,7 +150,9 @@ impl Client {
     }
 
     fn lopen(&mut self, fid: u32, flags: u32) -> Result<Qid, i32> {
-        let reply = self.call(msg::TLOPEN, |w| drop(w.u32(fid).u32(flags)));
+        let reply = self.call(msg::TLOPEN, |w| {
+            w.u32(fid).u32(flags);
+        });
         if reply[4] == msg::RLERROR {
             return Err(u32::from_le_bytes(reply[7..11].try_into().unwrap()) as i32);
         }
@@ -152,7 +160,9 @@ impl Client {
     }
 
     fn read(&mut self, fid: u32, offset: u64, count: u32) -> Vec<u8> {
-        let body = self.ok(msg::TREAD, |w| drop(w.u32(fid).u64(offset).u32(count)));
+        let body = self.ok(msg::TREAD, |w| {
+            w.u32(fid).u64(offset).u32(count);
+        });
         let n = u32::from_le_bytes(body[0..4].try_into().unwrap()) as usize;
         assert_eq!(body.len(), 4 + n);
         body[4..].to_vec()
@@ -163,7 +173,9 @@ impl Client {
     fn readdir_all(&mut self, fid: u32, count: u32) -> Vec<String> {
         let (mut names, mut offset) = (vec![], 0);
         loop {
-            let body = self.ok(msg::TREADDIR, |w| drop(w.u32(fid).u64(offset).u32(count)));
+            let body = self.ok(msg::TREADDIR, |w| {
+                w.u32(fid).u64(offset).u32(count);
+            });
             let mut r = Reader::new(&body);
             let n = r.u32().unwrap() as usize;
             assert!(n <= count as usize, "{n} bytes for count {count}");
@@ -183,7 +195,9 @@ impl Client {
 
     /// Rgetattr's size field of `fid`.
     fn size(&mut self, fid: u32) -> u64 {
-        let body = self.ok(msg::TGETATTR, |w| drop(w.u32(fid).u64(0x7ff)));
+        let body = self.ok(msg::TGETATTR, |w| {
+            w.u32(fid).u64(0x7ff);
+        });
         // valid[8] qid[13] mode[4] uid[4] gid[4] nlink[8] rdev[8] size[8]
         u64::from_le_bytes(body[49..57].try_into().unwrap())
     }
@@ -214,20 +228,37 @@ fn the_device_names_its_mount_tag() {
 fn version_and_attach_start_a_session() {
     let t = Tree::new("version");
     let mut c = Client::new(&t.share, true);
-    let body = c.ok(msg::TVERSION, |w| drop(w.u32(8192).str(b"9P2000.L")));
+    let body = c.ok(msg::TVERSION, |w| {
+        w.u32(8192).str(b"9P2000.L");
+    });
     assert_eq!(body, [&8192u32.to_le_bytes()[..], b"\x08\x009P2000.L"].concat());
-    let body = c.ok(msg::TVERSION, |w| drop(w.u32(u32::MAX).str(b"9P2000.u")));
+    let body = c.ok(msg::TVERSION, |w| {
+        w.u32(u32::MAX).str(b"9P2000.u");
+    });
     assert_eq!(body, [&MAX_MSIZE.to_le_bytes()[..], b"\x07\x00unknown"].concat(), "msize capped");
-    assert_eq!(c.err(msg::TVERSION, |w| drop(w.u32(512).str(b"9P2000.L"))), libc::EMSGSIZE);
-    c.ok(msg::TVERSION, |w| drop(w.u32(69632).str(b"9P2000.L")));
-    let body = c.ok(msg::TATTACH, |w| drop(w.u32(0).u32(!0).str(b"root").str(b"").u32(!0)));
+    assert_eq!(
+        c.err(msg::TVERSION, |w| {
+            w.u32(512).str(b"9P2000.L");
+        }),
+        libc::EMSGSIZE
+    );
+    c.ok(msg::TVERSION, |w| {
+        w.u32(69632).str(b"9P2000.L");
+    });
+    let body = c.ok(msg::TATTACH, |w| {
+        w.u32(0).u32(!0).str(b"root").str(b"").u32(!0);
+    });
     assert_eq!(body[0], QTDIR, "the root is a directory");
     assert_eq!(
-        c.err(msg::TATTACH, |w| drop(w.u32(0).u32(!0).str(b"root").str(b"").u32(!0))),
+        c.err(msg::TATTACH, |w| {
+            w.u32(0).u32(!0).str(b"root").str(b"").u32(!0);
+        }),
         libc::EINVAL,
         "fid in use"
     );
-    c.ok(msg::TVERSION, |w| drop(w.u32(69632).str(b"9P2000.L")));
+    c.ok(msg::TVERSION, |w| {
+        w.u32(69632).str(b"9P2000.L");
+    });
     assert_eq!(c.walk(0, 1, &[]), Err(libc::ENOENT), "a new session has no fids");
 }
 
@@ -238,21 +269,46 @@ fn walk_open_read_and_getattr() {
     let qids = c.walk(0, 1, &["sub", "b.txt"]).unwrap();
     assert_eq!(qids.iter().map(|q| q.kind).collect::<Vec<_>>(), [QTDIR, QTFILE]);
     assert_eq!(c.size(1), 5);
-    assert_eq!(c.err(msg::TREAD, |w| drop(w.u32(1).u64(0).u32(100))), libc::EBADF, "not open");
+    assert_eq!(
+        c.err(msg::TREAD, |w| {
+            w.u32(1).u64(0).u32(100);
+        }),
+        libc::EBADF,
+        "not open"
+    );
     assert_eq!(c.lopen(1, RDONLY).map(|q| q.kind), Ok(QTFILE));
     assert_eq!(c.lopen(1, RDONLY), Err(libc::EINVAL), "opened twice");
     assert_eq!(c.read(1, 0, 100), b"deep\n");
     assert_eq!(c.read(1, 2, 2), b"ep");
     assert_eq!(c.read(1, 5, 100), b"", "at the end");
     assert_eq!(c.walk(0, 2, &["link"]).unwrap()[0].kind, QTSYMLINK, "a symlink is not followed");
-    assert_eq!(c.ok(msg::TREADLINK, |w| drop(w.u32(2))), b"\x09\x00sub/b.txt");
+    assert_eq!(
+        c.ok(msg::TREADLINK, |w| {
+            w.u32(2);
+        }),
+        b"\x09\x00sub/b.txt"
+    );
     assert_eq!(c.walk(0, 3, &["sub", "nope"]).map(|q| q.len()), Ok(1), "a partial walk");
-    assert_eq!(c.err(msg::TGETATTR, |w| drop(w.u32(3).u64(0x7ff))), libc::ENOENT, "makes no newfid");
+    assert_eq!(
+        c.err(msg::TGETATTR, |w| {
+            w.u32(3).u64(0x7ff);
+        }),
+        libc::ENOENT,
+        "makes no newfid"
+    );
     assert_eq!(c.walk(0, 3, &["nope"]), Err(libc::ENOENT));
     assert_eq!(c.walk(0, 3, &["a.txt", "x"]).map(|q| q.len()), Ok(1), "a file has no children");
     assert_eq!(c.walk(0, 1, &[]), Err(libc::EINVAL), "newfid in use");
-    c.ok(msg::TCLUNK, |w| drop(w.u32(1)));
-    assert_eq!(c.err(msg::TCLUNK, |w| drop(w.u32(1))), libc::ENOENT, "clunked");
+    c.ok(msg::TCLUNK, |w| {
+        w.u32(1);
+    });
+    assert_eq!(
+        c.err(msg::TCLUNK, |w| {
+            w.u32(1);
+        }),
+        libc::ENOENT,
+        "clunked"
+    );
 }
 
 #[test]
@@ -286,7 +342,13 @@ fn readdir_continues_from_each_entry_offset() {
         assert_eq!(got, want, "in replies of {count} bytes");
     }
     c.walk(0, 2, &["a.txt"]).unwrap();
-    assert_eq!(c.err(msg::TREADDIR, |w| drop(w.u32(2).u64(0).u32(4096))), libc::EBADF, "not open");
+    assert_eq!(
+        c.err(msg::TREADDIR, |w| {
+            w.u32(2).u64(0).u32(4096);
+        }),
+        libc::EBADF,
+        "not open"
+    );
 }
 
 #[test]
@@ -298,18 +360,43 @@ fn a_read_only_share_refuses_every_change() {
         assert_eq!(c.lopen(1, flags), Err(libc::EROFS), "flags {flags:o}");
     }
     c.lopen(1, RDONLY).unwrap();
-    assert_eq!(c.err(msg::TWRITE, |w| drop(w.u32(1).u64(0).u32(1).data(b"x"))), libc::EROFS);
+    assert_eq!(
+        c.err(msg::TWRITE, |w| {
+            w.u32(1).u64(0).u32(1).data(b"x");
+        }),
+        libc::EROFS
+    );
     let refused: [(u8, &dyn Fn(&mut Writer)); 10] = [
-        (msg::TLCREATE, &|w| drop(w.u32(0).str(b"new").u32(WRONLY).u32(0o644).u32(0))),
-        (msg::TMKDIR, &|w| drop(w.u32(0).str(b"dir").u32(0o755).u32(0))),
-        (msg::TSYMLINK, &|w| drop(w.u32(0).str(b"s").str(b"a.txt").u32(0))),
-        (msg::TLINK, &|w| drop(w.u32(0).u32(1).str(b"hard"))),
-        (msg::TUNLINKAT, &|w| drop(w.u32(0).str(b"a.txt").u32(0))),
-        (msg::TRENAMEAT, &|w| drop(w.u32(0).str(b"a.txt").u32(0).str(b"b.txt"))),
-        (msg::TRENAME, &|w| drop(w.u32(1).u32(0).str(b"b.txt"))),
-        (msg::TSETATTR, &|w| drop(w.u32(1).u32(8).u32(0).u32(0).u32(0).u64(0).u64(0).u64(0).u64(0).u64(0))),
-        (msg::TMKNOD, &|w| drop(w.u32(0).str(b"fifo").u32(0o10644).u32(0).u32(0).u32(0))),
-        (msg::TXATTRCREATE, &|w| drop(w.u32(1).str(b"user.x").u64(1).u32(0))),
+        (msg::TLCREATE, &|w| {
+            w.u32(0).str(b"new").u32(WRONLY).u32(0o644).u32(0);
+        }),
+        (msg::TMKDIR, &|w| {
+            w.u32(0).str(b"dir").u32(0o755).u32(0);
+        }),
+        (msg::TSYMLINK, &|w| {
+            w.u32(0).str(b"s").str(b"a.txt").u32(0);
+        }),
+        (msg::TLINK, &|w| {
+            w.u32(0).u32(1).str(b"hard");
+        }),
+        (msg::TUNLINKAT, &|w| {
+            w.u32(0).str(b"a.txt").u32(0);
+        }),
+        (msg::TRENAMEAT, &|w| {
+            w.u32(0).str(b"a.txt").u32(0).str(b"b.txt");
+        }),
+        (msg::TRENAME, &|w| {
+            w.u32(1).u32(0).str(b"b.txt");
+        }),
+        (msg::TSETATTR, &|w| {
+            w.u32(1).u32(8).u32(0).u32(0).u32(0).u64(0).u64(0).u64(0).u64(0).u64(0);
+        }),
+        (msg::TMKNOD, &|w| {
+            w.u32(0).str(b"fifo").u32(0o10644).u32(0).u32(0).u32(0);
+        }),
+        (msg::TXATTRCREATE, &|w| {
+            w.u32(1).str(b"user.x").u64(1).u32(0);
+        }),
     ];
     for (op, body) in refused {
         assert_eq!(c.err(op, body), libc::EROFS, "T{op}");
@@ -325,28 +412,59 @@ fn a_writable_share_creates_writes_renames_and_removes() {
     let t = Tree::new("rw");
     let mut c = Client::attached(&t.share, false);
     c.walk(0, 1, &["sub"]).unwrap();
-    let body = c.ok(msg::TLCREATE, |w| drop(w.u32(1).str(b"new.txt").u32(RDWR).u32(0o640).u32(0)));
+    let body = c.ok(msg::TLCREATE, |w| {
+        w.u32(1).str(b"new.txt").u32(RDWR).u32(0o640).u32(0);
+    });
     assert_eq!(body[0], QTFILE, "fid 1 is now the open new file");
-    assert_eq!(c.ok(msg::TWRITE, |w| drop(w.u32(1).u64(0).u32(6).data(b"first\n"))), 6u32.to_le_bytes());
+    assert_eq!(
+        c.ok(msg::TWRITE, |w| {
+            w.u32(1).u64(0).u32(6).data(b"first\n");
+        }),
+        6u32.to_le_bytes()
+    );
     assert_eq!(c.read(1, 0, 100), b"first\n");
     assert_eq!(std::fs::read(t.share.join("sub/new.txt")).unwrap(), b"first\n");
-    c.ok(msg::TMKDIR, |w| drop(w.u32(0).str(b"made").u32(0o755).u32(0)));
+    c.ok(msg::TMKDIR, |w| {
+        w.u32(0).str(b"made").u32(0o755).u32(0);
+    });
     c.walk(0, 2, &["sub"]).unwrap();
     c.walk(0, 3, &["made"]).unwrap();
-    c.ok(msg::TRENAMEAT, |w| drop(w.u32(2).str(b"new.txt").u32(3).str(b"moved.txt")));
+    c.ok(msg::TRENAMEAT, |w| {
+        w.u32(2).str(b"new.txt").u32(3).str(b"moved.txt");
+    });
     assert_eq!(std::fs::read(t.share.join("made/moved.txt")).unwrap(), b"first\n");
     assert_eq!(c.size(1), 6, "the open fid follows its file");
     c.walk(0, 4, &["made", "moved.txt"]).unwrap();
-    c.ok(msg::TSETATTR, |w| drop(w.u32(4).u32(8).u32(0).u32(0).u32(0).u64(2).u64(0).u64(0).u64(0).u64(0)));
+    c.ok(msg::TSETATTR, |w| {
+        w.u32(4).u32(8).u32(0).u32(0).u32(0).u64(2).u64(0).u64(0).u64(0).u64(0);
+    });
     assert_eq!(std::fs::read(t.share.join("made/moved.txt")).unwrap(), b"fi", "truncated");
-    c.ok(msg::TSYMLINK, |w| drop(w.u32(3).str(b"l").str(b"/etc/passwd").u32(0)));
+    c.ok(msg::TSYMLINK, |w| {
+        w.u32(3).str(b"l").str(b"/etc/passwd").u32(0);
+    });
     assert_eq!(std::fs::read_link(t.share.join("made/l")).unwrap(), Path::new("/etc/passwd"), "stored as given");
-    assert_eq!(c.err(msg::TUNLINKAT, |w| drop(w.u32(0).str(b"made").u32(0x200))), libc::ENOTEMPTY);
-    c.ok(msg::TUNLINKAT, |w| drop(w.u32(3).str(b"moved.txt").u32(0)));
-    c.ok(msg::TUNLINKAT, |w| drop(w.u32(3).str(b"l").u32(0)));
-    c.ok(msg::TUNLINKAT, |w| drop(w.u32(0).str(b"made").u32(0x200)));
+    assert_eq!(
+        c.err(msg::TUNLINKAT, |w| {
+            w.u32(0).str(b"made").u32(0x200);
+        }),
+        libc::ENOTEMPTY
+    );
+    c.ok(msg::TUNLINKAT, |w| {
+        w.u32(3).str(b"moved.txt").u32(0);
+    });
+    c.ok(msg::TUNLINKAT, |w| {
+        w.u32(3).str(b"l").u32(0);
+    });
+    c.ok(msg::TUNLINKAT, |w| {
+        w.u32(0).str(b"made").u32(0x200);
+    });
     assert!(!t.share.join("made").exists());
-    assert_eq!(c.err(msg::TMKNOD, |w| drop(w.u32(0).str(b"fifo").u32(0o10644).u32(0).u32(0).u32(0))), libc::EOPNOTSUPP);
+    assert_eq!(
+        c.err(msg::TMKNOD, |w| {
+            w.u32(0).str(b"fifo").u32(0o10644).u32(0).u32(0).u32(0);
+        }),
+        libc::EOPNOTSUPP
+    );
 }
 
 #[test]
@@ -359,7 +477,13 @@ fn no_walk_or_change_leaves_the_share() {
     assert_eq!(up.len(), 3);
     assert_eq!(c.size(2), c.size(1), "`..` at the root stays at the root");
     assert_eq!(c.walk(0, 3, &["..", "outside"]).map(|q| q.len()), Ok(1), "no `outside` at the root");
-    assert_eq!(c.err(msg::TGETATTR, |w| drop(w.u32(3).u64(0x7ff))), libc::ENOENT, "nor fid 3");
+    assert_eq!(
+        c.err(msg::TGETATTR, |w| {
+            w.u32(3).u64(0x7ff);
+        }),
+        libc::ENOENT,
+        "nor fid 3"
+    );
     assert_eq!(c.walk(0, 3, &["sub", "..", "..", "a.txt"]).map(|q| q.len()), Ok(4), "up from sub, then the root");
     for name in ["../outside", "sub/b.txt", "", "a\0b"] {
         assert_eq!(c.walk(0, 4, &[name]), Err(libc::EINVAL), "{name:?} is not one name");
@@ -371,17 +495,51 @@ fn no_walk_or_change_leaves_the_share() {
     }
     c.walk(0, 4, &["out"]).unwrap();
     assert_eq!(c.lopen(4, RDONLY), Err(libc::ENXIO), "a symlink is no file to open");
-    assert_eq!(c.err(msg::TLCREATE, |w| drop(w.u32(4).str(b"x").u32(WRONLY).u32(0o644).u32(0))), libc::ENOTDIR);
-    assert_eq!(c.err(msg::TMKDIR, |w| drop(w.u32(4).str(b"d").u32(0o755).u32(0))), libc::ENOTDIR);
-    assert_eq!(c.err(msg::TLCREATE, |w| drop(w.u32(0).str(b"dangle").u32(WRONLY).u32(0o644).u32(0))), libc::ELOOP);
-    assert_eq!(c.err(msg::TLCREATE, |w| drop(w.u32(0).str(b"..").u32(WRONLY).u32(0o644).u32(0))), libc::EINVAL);
+    assert_eq!(
+        c.err(msg::TLCREATE, |w| {
+            w.u32(4).str(b"x").u32(WRONLY).u32(0o644).u32(0);
+        }),
+        libc::ENOTDIR
+    );
+    assert_eq!(
+        c.err(msg::TMKDIR, |w| {
+            w.u32(4).str(b"d").u32(0o755).u32(0);
+        }),
+        libc::ENOTDIR
+    );
+    assert_eq!(
+        c.err(msg::TLCREATE, |w| {
+            w.u32(0).str(b"dangle").u32(WRONLY).u32(0o644).u32(0);
+        }),
+        libc::ELOOP
+    );
+    assert_eq!(
+        c.err(msg::TLCREATE, |w| {
+            w.u32(0).str(b"..").u32(WRONLY).u32(0o644).u32(0);
+        }),
+        libc::EINVAL
+    );
     c.walk(0, 5, &["dangle"]).unwrap();
-    let truncate = |w: &mut Writer| drop(w.u32(5).u32(8).u32(0).u32(0).u32(0).u64(0).u64(0).u64(0).u64(0).u64(0));
+    let truncate = |w: &mut Writer| {
+        w.u32(5).u32(8).u32(0).u32(0).u32(0).u64(0).u64(0).u64(0).u64(0).u64(0);
+    };
     assert_eq!(c.err(msg::TSETATTR, truncate), libc::ELOOP);
-    let chmod = |w: &mut Writer| drop(w.u32(4).u32(1).u32(0o777).u32(0).u32(0).u64(0).u64(0).u64(0).u64(0).u64(0));
+    let chmod = |w: &mut Writer| {
+        w.u32(4).u32(1).u32(0o777).u32(0).u32(0).u64(0).u64(0).u64(0).u64(0).u64(0);
+    };
     assert_eq!(c.err(msg::TSETATTR, chmod), libc::ELOOP);
-    assert_eq!(c.err(msg::TRENAMEAT, |w| drop(w.u32(0).str(b"a.txt").u32(4).str(b"a.txt"))), libc::ENOTDIR);
-    assert_eq!(c.err(msg::TUNLINKAT, |w| drop(w.u32(4).str(b"secret").u32(0))), libc::ENOTDIR);
+    assert_eq!(
+        c.err(msg::TRENAMEAT, |w| {
+            w.u32(0).str(b"a.txt").u32(4).str(b"a.txt");
+        }),
+        libc::ENOTDIR
+    );
+    assert_eq!(
+        c.err(msg::TUNLINKAT, |w| {
+            w.u32(4).str(b"secret").u32(0);
+        }),
+        libc::ENOTDIR
+    );
     assert_eq!(t.outside(), ["secret"], "nothing made or removed outside");
     assert_eq!(std::fs::read(t.top.join("outside/secret")).unwrap(), b"secret\n");
 }
@@ -390,16 +548,42 @@ fn no_walk_or_change_leaves_the_share() {
 fn malformed_messages_are_errors_not_panics() {
     let t = Tree::new("malformed");
     let mut c = Client::attached(&t.share, true);
-    assert_eq!(c.err(msg::TWALK, |w| drop(w.u32(0))), libc::EPROTO, "a body too short");
     assert_eq!(
-        c.err(msg::TWALK, |w| drop(w.u32(0).u32(1).u16(1).u16(50).data(b"ab"))),
+        c.err(msg::TWALK, |w| {
+            w.u32(0);
+        }),
+        libc::EPROTO,
+        "a body too short"
+    );
+    assert_eq!(
+        c.err(msg::TWALK, |w| {
+            w.u32(0).u32(1).u16(1).u16(50).data(b"ab");
+        }),
         libc::EPROTO,
         "a name past the end"
     );
-    assert_eq!(c.err(msg::TWRITE, |w| drop(w.u32(0).u64(0).u32(100).data(b"ab"))), libc::EPROTO, "data past the end");
-    assert_eq!(c.err(msg::TWALK, |w| drop(w.u32(0).u32(1).u16(17))), libc::EINVAL, "more than 16 names");
+    assert_eq!(
+        c.err(msg::TWRITE, |w| {
+            w.u32(0).u64(0).u32(100).data(b"ab");
+        }),
+        libc::EPROTO,
+        "data past the end"
+    );
+    assert_eq!(
+        c.err(msg::TWALK, |w| {
+            w.u32(0).u32(1).u16(17);
+        }),
+        libc::EINVAL,
+        "more than 16 names"
+    );
     assert_eq!(c.err(200, |_| {}), libc::EOPNOTSUPP, "an unknown type");
-    assert_eq!(c.err(msg::TWALK + 1, |w| drop(w.u32(0))), libc::EOPNOTSUPP, "an R-message");
+    assert_eq!(
+        c.err(msg::TWALK + 1, |w| {
+            w.u32(0);
+        }),
+        libc::EOPNOTSUPP,
+        "an R-message"
+    );
     // Chains the transport cannot answer: DEVICE_NEEDS_RESET, as QEMU's virtio_error.
     assert_eq!(c.raw(&[3, 0, 0, 0, 100, 1], ROOM), Err(QueueError::BadRequest), "shorter than a header");
     assert_eq!(c.raw(&[6, 0, 0, 0, 100, 1, 0], ROOM), Err(QueueError::BadRequest), "size below the header's");
@@ -426,12 +610,16 @@ fn fids_and_open_files_are_bounded() {
         c.walk(0, fid, &[]).unwrap();
     }
     assert_eq!(c.walk(0, MAX_FIDS as u32, &[]), Err(libc::EMFILE));
-    c.ok(msg::TCLUNK, |w| drop(w.u32(1)));
+    c.ok(msg::TCLUNK, |w| {
+        w.u32(1);
+    });
     c.walk(0, MAX_FIDS as u32, &[]).unwrap();
     for fid in 2..=MAX_OPEN as u32 + 1 {
         c.lopen(fid, RDONLY).unwrap();
     }
     assert_eq!(c.lopen(MAX_OPEN as u32 + 2, RDONLY), Err(libc::EMFILE));
-    c.ok(msg::TCLUNK, |w| drop(w.u32(2)));
+    c.ok(msg::TCLUNK, |w| {
+        w.u32(2);
+    });
     c.lopen(MAX_OPEN as u32 + 2, RDONLY).unwrap();
 }
