@@ -15,9 +15,9 @@
 //! to jump straight to that block once it exists (chaining).
 
 use super::frame::{self, ASID, BATCH_END, CYCLE, EXIT_SLOT, LOAD_HITS, LOAD_HOT, LOAD_TAG, PC, STATUS};
-use super::frame::{STORE_HITS, STORE_HOT, STORE_TAG};
+use super::frame::{LOAD_MASK, STORE_HITS, STORE_HOT, STORE_MASK, STORE_TAG};
 use crate::hart::op::{Decoded, Op};
-use crate::mmu::tlb::{HOT_ASID, HOT_HOST_OFF, HOT_SIZE, HOT_TAG, TLB_ENTRIES};
+use crate::mmu::tlb::{HOT_ASID, HOT_HOST_OFF, HOT_SIZE, HOT_TAG};
 use dynasmrt::x64::X64Relocation;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
 
@@ -513,7 +513,7 @@ impl Emitter {
     /// stays in its page and the TLB (`hot`, `tag`) holds it; then rsi is
     /// the host address (the TLB's own hit test, `Tlb::lookup`, inlined).
     fn tlb_lookup(&mut self, rs1: u8, imm: i32, size: i32, store: bool, slow: DynamicLabel) {
-        let (hot, tag) = if store { (STORE_HOT, STORE_TAG) } else { (LOAD_HOT, LOAD_TAG) };
+        let (hot, tag, mask) = if store { (STORE_HOT, STORE_TAG, STORE_MASK) } else { (LOAD_HOT, LOAD_TAG, LOAD_MASK) };
         let hit = self.ops.new_dynamic_label();
         self.read(RSI, rs1);
         if imm != 0 {
@@ -525,7 +525,7 @@ impl Emitter {
             ; .arch x64
             ; mov eax, esi
             ; shr eax, 12
-            ; and eax, (TLB_ENTRIES - 1) as i32
+            ; and eax, DWORD [r15 + mask]
             ; imul eax, eax, HOT_SIZE as i32
             ; add rax, QWORD [r15 + hot]
             ; lea rdx, [rsi + size - 1]

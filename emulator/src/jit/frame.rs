@@ -32,8 +32,10 @@ pub struct Frame {
     /// The load and store TLBs as `Tlb::jit_view` gives them, and the ASID.
     pub load_hot: *const u8,
     pub load_tag: u64,
+    pub load_mask: u64,
     pub store_hot: *const u8,
     pub store_tag: u64,
+    pub store_mask: u64,
     pub asid: u64,
     /// TLB hits on the inlined path, added to the TLBs' figures on return.
     pub load_hits: u64,
@@ -52,6 +54,8 @@ pub const LOAD_HOT: i32 = offset_of!(Frame, load_hot) as i32;
 pub const LOAD_TAG: i32 = offset_of!(Frame, load_tag) as i32;
 pub const STORE_HOT: i32 = offset_of!(Frame, store_hot) as i32;
 pub const STORE_TAG: i32 = offset_of!(Frame, store_tag) as i32;
+pub const LOAD_MASK: i32 = offset_of!(Frame, load_mask) as i32;
+pub const STORE_MASK: i32 = offset_of!(Frame, store_mask) as i32;
 pub const ASID: i32 = offset_of!(Frame, asid) as i32;
 pub const LOAD_HITS: i32 = offset_of!(Frame, load_hits) as i32;
 pub const STORE_HITS: i32 = offset_of!(Frame, store_hits) as i32;
@@ -66,8 +70,10 @@ impl Default for Frame {
             exit_slot: 0,
             load_hot: std::ptr::null(),
             load_tag: 0,
+            load_mask: 0,
             store_hot: std::ptr::null(),
             store_tag: 0,
+            store_mask: 0,
             asid: 0,
             load_hits: 0,
             store_hits: 0,
@@ -82,8 +88,8 @@ impl Default for Frame {
 impl Frame {
     /// Copies what the inlined lookups read from the hart's MMU.
     pub fn refresh_tlbs(&mut self, hart: &Hart) {
-        (self.load_hot, self.load_tag) = hart.mmu.load_tlb.jit_view();
-        (self.store_hot, self.store_tag) = hart.mmu.store_tlb.jit_view();
+        (self.load_hot, self.load_tag, self.load_mask) = hart.mmu.load_tlb.jit_view();
+        (self.store_hot, self.store_tag, self.store_mask) = hart.mmu.store_tlb.jit_view();
         self.asid = hart.mmu.tlb_asid() as u64;
     }
 
