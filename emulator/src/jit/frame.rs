@@ -37,9 +37,9 @@ pub struct Frame {
     pub store_tag: u64,
     pub store_mask: u64,
     pub asid: u64,
-    /// TLB hits on the inlined path, added to the TLBs' figures on return.
-    pub load_hits: u64,
-    pub store_hits: u64,
+    /// TLB hits on the inlined path, added to the TLBs' figures on return:
+    /// loads count `LOAD_HIT`, stores `STORE_HIT` (`split_hits`).
+    pub hits: u64,
     pub status: u64,
     pub hart: *mut Hart,
     pub bus: *mut Bus,
@@ -57,8 +57,17 @@ pub const STORE_TAG: i32 = offset_of!(Frame, store_tag) as i32;
 pub const LOAD_MASK: i32 = offset_of!(Frame, load_mask) as i32;
 pub const STORE_MASK: i32 = offset_of!(Frame, store_mask) as i32;
 pub const ASID: i32 = offset_of!(Frame, asid) as i32;
-pub const LOAD_HITS: i32 = offset_of!(Frame, load_hits) as i32;
-pub const STORE_HITS: i32 = offset_of!(Frame, store_hits) as i32;
+pub const HITS: i32 = offset_of!(Frame, hits) as i32;
+
+/// One counter holds both kinds of hit: an entry into translated code runs
+/// at most a batch (100,000 instructions, one access each), far below 2^30.
+pub const LOAD_HIT: i32 = 1;
+pub const STORE_HIT: i32 = 1 << 30;
+
+/// (load hits, store hits) from the combined counter.
+pub fn split_hits(hits: u64) -> (u64, u64) {
+    (hits & (STORE_HIT as u64 - 1), hits >> 30)
+}
 pub const STATUS: i32 = offset_of!(Frame, status) as i32;
 
 impl Default for Frame {
@@ -75,8 +84,7 @@ impl Default for Frame {
             store_tag: 0,
             store_mask: 0,
             asid: 0,
-            load_hits: 0,
-            store_hits: 0,
+            hits: 0,
             status: OK,
             hart: std::ptr::null_mut(),
             bus: std::ptr::null_mut(),

@@ -214,8 +214,9 @@ impl Jit {
         };
         hart.cycle = f.cycle;
         hart.pc = f.pc;
-        hart.mmu.load_tlb.stats.hits += std::mem::take(&mut f.load_hits);
-        hart.mmu.store_tlb.stats.hits += std::mem::take(&mut f.store_hits);
+        let (load_hits, store_hits) = frame::split_hits(std::mem::take(&mut f.hits));
+        hart.mmu.load_tlb.stats.hits += load_hits;
+        hart.mmu.store_tlb.stats.hits += store_hits;
         let (exception, slot) = (f.exception.take(), f.exit_slot as usize);
         match exit {
             EXIT_FAULT => {
