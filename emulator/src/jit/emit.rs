@@ -21,6 +21,9 @@ use super::frame::{self, ASID, BATCH_END, CYCLE, EXIT_SLOT, HITS, LOAD_HIT, LOAD
 use super::frame::{LOAD_MASK, STORE_HIT, STORE_HOT, STORE_MASK, STORE_TAG};
 use crate::hart::op::{Decoded, Op};
 use crate::mmu::tlb::{HOT_ASID, HOT_HOST_OFF, HOT_SIZE, HOT_TAG};
+
+// The inlined lookup finds a slot by shifting: entries are 32 bytes.
+const _: () = assert!(HOT_SIZE == 32);
 use dynasmrt::x64::X64Relocation;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
 
@@ -97,6 +100,8 @@ enum Stub {
     Taken { label: DynamicLabel, pc: u64, back: u64 },
     /// The block does not fit in what is left of the batch.
     Budget { label: DynamicLabel },
+    /// A TLB tag matched under another ASID: a hit if the entry is global.
+    Global { label: DynamicLabel, hit: DynamicLabel, slow: DynamicLabel },
     /// The load or store at `pc` missed the inlined TLB lookup: the helper
     /// call, then back to `done`.
     Slow { label: DynamicLabel, done: DynamicLabel, d: Decoded, pc: u64, back: u64 },
@@ -326,6 +331,10 @@ impl Emitter {
                     self.exit_to(pc, back);
                     continue;
                 }
+                Stub::Global { label, hit, slow } => {
+                    dynasm!(self.ops ; .arch x64 ; =>label ; cmp ecx, -1 ; jne =>slow ; jmp =>hit);
+                    continue;
+                }
                 Stub::Budget { label } => {
                     dynasm!(self.ops ; .arch x64 ; =>label);
                     self.leave(self.start, EXIT_BUDGET);
@@ -408,7 +417,7 @@ impl Emitter {
         self.stubs.push(Stub::Taken { label: taken, pc: target, back });
         let a = self.source(rs1, RAX);
         if rs2 & 31 == 0 {
-            dynasm!(self.ops ; .arch x64 ; cmp Rq(a), 0);
+            dynasm!(self.ops ; .arch x64 ; test Rq(a), Rq(a));
         } else {
             let b = self.source(rs2, RCX);
             dynasm!(self.ops ; .arch x64 ; cmp Rq(a), Rq(b));
@@ -440,8 +449,16 @@ impl Emitter {
         let sh = (imm & 63) as i8;
         let shw = (imm & 31) as i8;
         let d = self.dest(rd);
+        if op == Op::Addi && rs1 & 31 == 0 {
+            dynasm!(self.ops ; .arch x64 ; mov Rq(d), imm); // li
+            return self.write(rd, d);
+        }
         match self.host_of(rs1) {
-            Some(h) if op == Op::Addi && h != d && rs1 & 31 != 0 => {
+            Some(h) if op == Op::Addi && imm == 0 => {
+                dynasm!(self.ops ; .arch x64 ; mov Rq(d), Rq(h)); // mv
+                return self.write(rd, d);
+            }
+            Some(h) if op == Op::Addi && h != d => {
                 dynasm!(self.ops ; .arch x64 ; lea Rq(d), [Rq(h) + imm]);
                 return self.write(rd, d);
             }
@@ -593,34 +610,38 @@ impl Emitter {
 
     /// rsi = rs1 + imm; jumps to `slow` unless the access of `size` bytes
     /// stays in its page and the TLB (`hot`, `tag`) holds it; then rsi is
-    /// the host address (the TLB's own hit test, `Tlb::lookup`, inlined).
+    /// the host address (the TLB's own hit test, `Tlb::lookup`, inlined; a
+    /// global entry's ASID is matched out of line).
     fn tlb_lookup(&mut self, rs1: u8, imm: i32, size: i32, store: bool, slow: DynamicLabel) {
         let (hot, tag, mask) = if store { (STORE_HOT, STORE_TAG, STORE_MASK) } else { (LOAD_HOT, LOAD_TAG, LOAD_MASK) };
-        let hit = self.ops.new_dynamic_label();
-        self.read(RSI, rs1);
-        if imm != 0 {
-            dynasm!(self.ops ; .arch x64 ; add rsi, imm);
+        let (hit, global) = (self.ops.new_dynamic_label(), self.ops.new_dynamic_label());
+        self.stubs.push(Stub::Global { label: global, hit, slow });
+        match self.host_of(rs1) {
+            Some(h) if rs1 & 31 != 0 => dynasm!(self.ops ; .arch x64 ; lea rsi, [Rq(h) + imm]),
+            _ => {
+                self.read(RSI, rs1);
+                if imm != 0 {
+                    dynasm!(self.ops ; .arch x64 ; add rsi, imm);
+                }
+            }
         }
+        // The slot: (va >> 12 & mask) * 32, with the mask pre-scaled in the frame.
         // The tag is taken from the access's last byte: one that crosses into
         // the next page cannot match the entry of its first byte's page.
         dynasm!(self.ops
             ; .arch x64
             ; mov eax, esi
-            ; shr eax, 12
+            ; shr eax, 7
             ; and eax, DWORD [r15 + mask]
-            ; imul eax, eax, HOT_SIZE as i32
             ; add rax, QWORD [r15 + hot]
             ; lea rdx, [rsi + size - 1]
-            ; shr rdx, 12
-            ; shl rdx, 5
+            ; and rdx, -4096
             ; or rdx, QWORD [r15 + tag]
             ; cmp rdx, QWORD [rax + HOT_TAG as i32]
             ; jne =>slow
             ; mov ecx, DWORD [rax + HOT_ASID as i32]
             ; cmp ecx, DWORD [r15 + ASID]
-            ; je =>hit
-            ; cmp ecx, -1
-            ; jne =>slow
+            ; jne =>global
             ; =>hit
             ; add rsi, QWORD [rax + HOT_HOST_OFF as i32]
         );

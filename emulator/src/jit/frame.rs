@@ -12,6 +12,7 @@
 use crate::bus::Bus;
 use crate::hart::exception::Exception;
 use crate::hart::Hart;
+use crate::mmu::tlb::HOT_SIZE;
 use crate::mmu::Word;
 use std::mem::offset_of;
 
@@ -29,7 +30,8 @@ pub struct Frame {
     pub pc: u64,
     /// The displacement of the exit's `jmp rel32` to patch (0: not chainable).
     pub exit_slot: u64,
-    /// The load and store TLBs as `Tlb::jit_view` gives them, and the ASID.
+    /// The load and store TLBs as `Tlb::jit_view` gives them (the slot mask
+    /// scaled to bytes), and the ASID.
     pub load_hot: *const u8,
     pub load_tag: u64,
     pub load_mask: u64,
@@ -98,6 +100,9 @@ impl Frame {
     pub fn refresh_tlbs(&mut self, hart: &Hart) {
         (self.load_hot, self.load_tag, self.load_mask) = hart.mmu.load_tlb.jit_view();
         (self.store_hot, self.store_tag, self.store_mask) = hart.mmu.store_tlb.jit_view();
+        // The inlined lookup wants the mask in bytes of the entry array.
+        self.load_mask *= HOT_SIZE as u64;
+        self.store_mask *= HOT_SIZE as u64;
         self.asid = hart.mmu.tlb_asid() as u64;
     }
 

@@ -36,8 +36,10 @@ pub const MAX_ENTRIES: usize = 1 << 16;
 /// The ASID of entries that match every ASID.
 pub const GLOBAL: u32 = u32::MAX;
 
-/// Tag layout: bit 0 valid, bits 4:1 context, bits 56:5 VPN, bits 63:57 generation.
-const GEN_SHIFT: u32 = 57;
+/// Tag layout: bit 0 valid, bits 4:1 context, bits 11:5 generation, bits
+/// 63:12 VPN (the page's address, so the JIT masks an address into a tag).
+const GEN_SHIFT: u32 = 5;
+const VPN_SHIFT: u32 = 12;
 const GEN_MASK: u64 = 0x7f;
 /// At most this many superpage regions are tracked for flushes by address;
 /// beyond it every such flush scans the whole TLB.
@@ -57,8 +59,10 @@ pub struct TlbEntry {
     pub pte: u64,
 }
 
-/// The part of an entry every lookup reads.
+/// The part of an entry every lookup reads; 32 bytes, so the JIT finds a
+/// slot with a shift.
 #[derive(Clone, Copy, Debug)]
+#[repr(C, align(32))]
 struct Hot {
     tag: u64,
     host_off: usize,
@@ -126,7 +130,7 @@ impl Tlb {
     }
 
     /// The entries, the bits or'ed into every tag and the slot mask, for the
-    /// JIT's inlined lookup: a hit is `hot[vpn & mask].tag == vpn << 5 | ctx_tag`
+    /// JIT's inlined lookup: a hit is `hot[vpn & mask].tag == vpn << 12 | ctx_tag`
     /// with a matching ASID. Valid until the next fill or flush.
     pub(crate) fn jit_view(&self) -> (*const u8, u64, u64) {
         (self.hot.as_ptr() as *const u8, self.ctx_tag, self.mask as u64)
@@ -143,7 +147,7 @@ impl Tlb {
     }
 
     fn is_live(&self, e: &Hot) -> bool {
-        e.tag & 1 == 1 && e.tag >> GEN_SHIFT == self.generation
+        e.tag & 1 == 1 && (e.tag >> GEN_SHIFT) & GEN_MASK == self.generation
     }
 
     fn context(&self) -> u8 {
@@ -152,7 +156,7 @@ impl Tlb {
 
     #[inline(always)]
     fn tag(&self, vpn: u64) -> u64 {
-        vpn << 5 | self.ctx_tag
+        vpn << VPN_SHIFT | self.ctx_tag
     }
 
     /// The host address for `va`, on a hit.
@@ -256,11 +260,11 @@ impl Tlb {
         self.stats.flushes += 1;
         let generation = self.generation;
         let matches = |e: &Hot| {
-            let live = e.tag & 1 == 1 && e.tag >> GEN_SHIFT == generation;
+            let live = e.tag & 1 == 1 && (e.tag >> GEN_SHIFT) & GEN_MASK == generation;
             let asid_ok = asid.is_none_or(|a| e.asid == a);
             let va_ok = va.is_none_or(|va| {
                 let shift = PAGE_SHIFT + VPN_BITS * e.level as u32;
-                ((e.tag >> 5) & ((1 << 52) - 1)) >> (shift - PAGE_SHIFT) == va >> shift
+                (e.tag >> VPN_SHIFT) >> (shift - PAGE_SHIFT) == va >> shift
             });
             live && asid_ok && va_ok
         };
