@@ -35,13 +35,25 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 /// Which engine runs the harts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Engine {
     /// The interpreter (the reference; per-instruction tracing, --strict-tlb).
-    #[default]
     Interp,
     /// The translator, with the interpreter for what it does not cover.
     Jit,
+}
+
+impl Default for Engine {
+    /// The translator where it runs (x86-64 hosts), else the interpreter.
+    /// Features only the interpreter has (--strict-tlb, per-instruction
+    /// tracing, single-stepping) fall back to it by themselves.
+    fn default() -> Engine {
+        if cfg!(target_arch = "x86_64") {
+            Engine::Jit
+        } else {
+            Engine::Interp
+        }
+    }
 }
 
 /// The longest block, in instructions.
