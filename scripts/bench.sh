@@ -10,8 +10,10 @@
 #
 # DIR holds the guest ELFs `bench` (CPU-bound integer work: sieve and heapsort
 # over cache-sized data) and `bench-memory` (random reads over 256 MiB, nearly
-# all TLB misses); both run in U-mode under Sv39 with 4 KiB pages. Each is
-# reported on its own line: they measure different things. Last, fork of a
+# all TLB misses); both run in U-mode under Sv39 with 4 KiB pages. Two variants
+# of `bench`: `bench-sfence` (one U-mode entry per round, an sfence.vma after
+# each) and `bench-mmode` (M-mode, no translation). Each is reported on its
+# own line: they measure different things. Last, fork of a
 # process with a 64 MiB heap on the bundled kernel, copy-on-write against an
 # eager copy; and swapping: the bundled `swap` program (a working set of three
 # times RAM, forked and verified) under --mem 64M --swap 512M.
@@ -37,7 +39,8 @@ limit=${BENCH_TIMEOUT:-900}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-for b in bench bench-memory; do
+benches=(bench bench-sfence bench-mmode bench-memory)
+for b in "${benches[@]}"; do
     [[ -f $dir/$b ]] || { echo "bench: no guest ELF at $dir/$b (run cargo build --release first)" >&2; exit 1; }
 done
 [[ -x $sv39 ]] || { echo "bench: no emulator at $sv39 (run cargo build --release)" >&2; exit 1; }
@@ -70,7 +73,7 @@ run() {
 
 printf "%-13s %-7s %20s %8s %8s %10s %14s\n" "workload" "engine" "guest instructions" "wall s" "CPU s" "MIPS(CPU)" "QEMU/engine" >"$out/table"
 : >"$out/jit"
-for b in bench bench-memory; do
+for b in "${benches[@]}"; do
     run "$b.interp" "$sv39" boot --mem 512M --stats --engine interp "$dir/$b"
     run "$b.jit" "$sv39" boot --mem 512M --stats --engine jit "$dir/$b"
     run "$b.qemu" "$qemu" -M virt -bios none -m 512M -nographic -kernel "$dir/$b"

@@ -74,7 +74,7 @@ pub(crate) struct BoardArgs {
     strict_tlb: bool,
     /// The engine: `interp` (the reference interpreter) or `jit` (x86-64
     /// translation of integer code, the interpreter for the rest).
-    #[arg(long, value_enum, env = "SV39_ENGINE", default_value_t = crate::jit::Engine::Interp)]
+    #[arg(long, value_enum, env = "SV39_ENGINE", default_value_t = crate::jit::Engine::default())]
     engine: crate::jit::Engine,
     /// Stop after this many instructions (exit status 124).
     #[arg(long)]

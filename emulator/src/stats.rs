@@ -60,7 +60,13 @@ pub fn summary(harts: &[Hart], wall: Duration, decode_invalidations: u64) -> Str
             line(
                 &mut s,
                 &format!("{p}.tlb.{name}"),
-                format!("hits {} misses {} flushes {} hit-rate {rate:.2}%", st.hits, st.misses, st.flushes),
+                format!(
+                    "hits {} misses {} flushes {} hit-rate {rate:.2}% entries {}",
+                    st.hits,
+                    st.misses,
+                    st.flushes,
+                    t.entries()
+                ),
             );
         }
         if m.strict {

@@ -44,7 +44,7 @@ pub struct ConformanceArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub jobs: Option<u16>,
     /// The engine the cases run on under sv39.
-    #[arg(long, value_enum, env = "SV39_ENGINE", default_value_t = crate::jit::Engine::Interp)]
+    #[arg(long, value_enum, env = "SV39_ENGINE", default_value_t = crate::jit::Engine::default())]
     pub engine: crate::jit::Engine,
     /// Write the case ELFs and a README on running them to DIR, and stop.
     #[arg(long, value_name = "DIR")]

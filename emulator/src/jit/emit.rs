@@ -2,10 +2,13 @@
 //!
 //! Registers: rbx = `Hart::x`, where guest registers live between blocks (x0
 //! is never written, so it reads 0); inside a block the most used ones are
-//! held in rbp, rdi, r8, r10 and r11 (`CACHE`), loaded after the prologue and
-//! written back before every exit and around every call; r15 = the `Frame`, r14 = the cycle count, r12 and
-//! r13 = load and store TLB hits (in registers: a count in memory would chain
-//! every access to the last); rax, rcx, rdx, rsi, rdi, r8, r9 are scratch.
+//! held in rbp, rdi, r8, r10, r11 and r13 (`CACHE`), loaded after the
+//! prologue; those the block writes go back before every exit and every
+//! call. r15 = the `Frame`, r14 = the cycle count, r12 = TLB hits (loads and
+//! stores in one register, `frame::LOAD_HIT`/`STORE_HIT`: a count in memory
+//! would chain every access to the last); rax, rcx, rdx, rsi, r9 are
+//! scratch. Slow paths (TLB misses, faults, the batch running out) are
+//! placed after the block's code, so its fast path runs straight through.
 //! A block is entered at its prologue, which checks that it fits in the batch
 //! (`cycle + n <= batch_end`), then adds n to `cycle`; an exit in the middle (a fault, or an access that must end the block) takes
 //! back the instructions not reached, so `cycle` and `pc` are exactly the
@@ -14,10 +17,13 @@
 //! with a `jmp rel32` to the next instruction, which the dispatcher patches
 //! to jump straight to that block once it exists (chaining).
 
-use super::frame::{self, ASID, BATCH_END, CYCLE, EXIT_SLOT, LOAD_HITS, LOAD_HOT, LOAD_TAG, PC, STATUS};
-use super::frame::{STORE_HITS, STORE_HOT, STORE_TAG};
+use super::frame::{self, ASID, BATCH_END, CYCLE, EXIT_SLOT, HITS, LOAD_HIT, LOAD_HOT, LOAD_TAG, PC, STATUS};
+use super::frame::{LOAD_MASK, STORE_HIT, STORE_HOT, STORE_MASK, STORE_TAG};
 use crate::hart::op::{Decoded, Op};
-use crate::mmu::tlb::{HOT_ASID, HOT_HOST_OFF, HOT_SIZE, HOT_TAG, TLB_ENTRIES};
+use crate::mmu::tlb::{HOT_ASID, HOT_HOST_OFF, HOT_SIZE, HOT_TAG};
+
+// The inlined lookup finds a slot by shifting: entries are 32 bytes.
+const _: () = assert!(HOT_SIZE == 32);
 use dynasmrt::x64::X64Relocation;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
 
@@ -63,15 +69,13 @@ pub fn trampoline(base: usize) -> (Vec<u8>, usize, usize) {
         ; mov rbx, rsi
         ; mov r14, QWORD [r15 + CYCLE]
         ; xor r12d, r12d
-        ; xor r13d, r13d
         ; jmp rdx
     );
     let epilogue = ops.offset().0;
     dynasm!(ops
         ; .arch x64
         ; mov QWORD [r15 + CYCLE], r14
-        ; mov QWORD [r15 + LOAD_HITS], r12
-        ; mov QWORD [r15 + STORE_HITS], r13
+        ; mov QWORD [r15 + HITS], r12
         ; add rsp, 8
         ; pop r15 ; pop r14 ; pop r13 ; pop r12 ; pop rbp ; pop rbx
         ; ret
@@ -94,6 +98,13 @@ enum Stub {
     Stop { label: DynamicLabel, pc: u64, back: u64 },
     /// A branch taken to `pc`, `back` instructions before the block's end.
     Taken { label: DynamicLabel, pc: u64, back: u64 },
+    /// The block does not fit in what is left of the batch.
+    Budget { label: DynamicLabel },
+    /// A TLB tag matched under another ASID: a hit if the entry is global.
+    Global { label: DynamicLabel, hit: DynamicLabel, slow: DynamicLabel },
+    /// The load or store at `pc` missed the inlined TLB lookup: the helper
+    /// call, then back to `done`.
+    Slow { label: DynamicLabel, done: DynamicLabel, d: Decoded, pc: u64, back: u64 },
 }
 
 struct Emitter {
@@ -109,13 +120,15 @@ struct Emitter {
     /// loaded): a branch to one of them stays in the block.
     pcs: Vec<u64>,
     labels: Vec<DynamicLabel>,
-    /// Guest registers held in host registers: (guest, host).
+    /// Guest registers held in host registers: (guest, host), and those of
+    /// them the block writes (written back at exits and calls).
     cached: Vec<(u8, u8)>,
+    dirty: Vec<(u8, u8)>,
     stubs: Vec<Stub>,
 }
 
-/// Host registers that hold guest registers inside a block: rbp, rdi, r8, r10, r11.
-const CACHE: [u8; 5] = [5, 7, 8, 10, 11];
+/// Host registers that hold guest registers inside a block: rbp, rdi, r8, r10, r11, r13.
+const CACHE: [u8; 6] = [5, 7, 8, 10, 11, 13];
 const RAX: u8 = 0;
 const RCX: u8 = 1;
 const RSI: u8 = 6;
@@ -135,6 +148,12 @@ fn choose_cached(insns: &[Insn]) -> Vec<(u8, u8)> {
     regs.into_iter().zip(CACHE).collect()
 }
 
+/// Whether `op` writes its `rd` (branches, stores and fences do not).
+fn writes_rd(op: Op) -> bool {
+    use Op::*;
+    !matches!(op, Beq | Bne | Blt | Bge | Bltu | Bgeu | Sb | Sh | Sw | Sd | Fence)
+}
+
 /// The code for `insns` (a block on one page), to be placed at host address `base`.
 pub fn block(base: usize, epilogue: usize, insns: &[Insn]) -> Vec<u8> {
     let mut ops = Asm::new(base);
@@ -142,7 +161,9 @@ pub fn block(base: usize, epilogue: usize, insns: &[Insn]) -> Vec<u8> {
     let pcs = insns.iter().map(|i| i.pc).collect();
     let start = insns[0].pc;
     let (page, len, cached) = (start >> 12, insns.len() as i32, choose_cached(insns));
-    let mut e = Emitter { ops, base, epilogue, page, start, len, pcs, labels, cached, stubs: Vec::new() };
+    let written = |g: u8| insns.iter().any(|i| writes_rd(i.d.op) && i.d.rd & 31 == g);
+    let dirty = cached.iter().copied().filter(|&(g, _)| written(g)).collect();
+    let mut e = Emitter { ops, base, epilogue, page, start, len, pcs, labels, cached, dirty, stubs: Vec::new() };
     e.prologue();
     let n = insns.len() as u64;
     for (i, insn) in insns.iter().enumerate() {
@@ -166,18 +187,15 @@ fn x(r: u8) -> i32 {
 
 impl Emitter {
     fn prologue(&mut self) {
-        let (budget, body) = (self.ops.new_dynamic_label(), self.ops.new_dynamic_label());
+        let budget = self.ops.new_dynamic_label();
+        self.stubs.push(Stub::Budget { label: budget });
         dynasm!(self.ops
             ; .arch x64
             ; lea rax, [r14 + self.len]
             ; cmp rax, QWORD [r15 + BATCH_END]
             ; ja =>budget
             ; mov r14, rax
-            ; jmp =>body
-            ; =>budget
         );
-        self.leave(self.start, EXIT_BUDGET);
-        dynasm!(self.ops ; .arch x64 ; =>body);
         self.reload();
         let first = self.labels[0];
         dynasm!(self.ops ; .arch x64 ; =>first);
@@ -187,6 +205,7 @@ impl Emitter {
     fn read(&mut self, dst: u8, g: u8) {
         match self.host_of(g) {
             _ if g & 31 == 0 => dynasm!(self.ops ; .arch x64 ; xor Rd(dst), Rd(dst)),
+            Some(h) if h == dst => {}
             Some(h) => dynasm!(self.ops ; .arch x64 ; mov Rq(dst), Rq(h)),
             None => dynasm!(self.ops ; .arch x64 ; mov Rq(dst), QWORD [rbx + x(g)]),
         }
@@ -196,6 +215,7 @@ impl Emitter {
     fn write(&mut self, g: u8, src: u8) {
         match self.host_of(g) {
             _ if g & 31 == 0 => {}
+            Some(h) if h == src => {}
             Some(h) => dynasm!(self.ops ; .arch x64 ; mov Rq(h), Rq(src)),
             None => dynasm!(self.ops ; .arch x64 ; mov QWORD [rbx + x(g)], Rq(src)),
         }
@@ -205,9 +225,15 @@ impl Emitter {
         self.cached.iter().find(|&&(r, _)| r == g & 31).map(|&(_, h)| h)
     }
 
-    /// Writes the cached guest registers back to `Hart::x`.
+    /// Where an instruction writing guest `rd` computes: rd's host register,
+    /// or rax (then `write` stores it).
+    fn dest(&self, rd: u8) -> u8 {
+        self.host_of(rd).unwrap_or(RAX)
+    }
+
+    /// Writes the cached guest registers the block changes back to `Hart::x`.
     fn flush(&mut self) {
-        for (g, h) in self.cached.clone() {
+        for (g, h) in self.dirty.clone() {
             dynasm!(self.ops ; .arch x64 ; mov QWORD [rbx + x(g)], Rq(h));
         }
     }
@@ -282,6 +308,7 @@ impl Emitter {
     /// for them; else the block returns with `pc` at `to`.
     fn loop_to(&mut self, to: usize, from: u64, back: u64) {
         let (out, label) = (self.ops.new_dynamic_label(), self.labels[to]);
+        self.stubs.push(Stub::Stop { label: out, pc: self.pcs[to], back });
         let again = (from + 1 - to as u64) as i32;
         dynasm!(self.ops
             ; .arch x64
@@ -290,23 +317,37 @@ impl Emitter {
             ; ja =>out
             ; mov r14, rax
             ; jmp =>label
-            ; =>out
         );
-        if back > 0 {
-            dynasm!(self.ops ; .arch x64 ; sub r14, back as i32);
-        }
-        self.flush();
-        self.leave(self.pcs[to], EXIT_NEXT);
     }
 
+    /// The slow paths, after the block's code (a slow path may add more).
     fn stubs(&mut self) {
-        for stub in std::mem::take(&mut self.stubs) {
+        while let Some(stub) = self.stubs.pop() {
             let (label, pc, back, exit) = match stub {
                 Stub::Fault { label, pc, back } => (label, pc, back, EXIT_FAULT),
                 Stub::Stop { label, pc, back } => (label, pc, back, EXIT_NEXT),
                 Stub::Taken { label, pc, back } => {
                     dynasm!(self.ops ; .arch x64 ; =>label);
                     self.exit_to(pc, back);
+                    continue;
+                }
+                Stub::Global { label, hit, slow } => {
+                    dynasm!(self.ops ; .arch x64 ; =>label ; cmp ecx, -1 ; jne =>slow ; jmp =>hit);
+                    continue;
+                }
+                Stub::Budget { label } => {
+                    dynasm!(self.ops ; .arch x64 ; =>label);
+                    self.leave(self.start, EXIT_BUDGET);
+                    continue;
+                }
+                Stub::Slow { label, done, d, pc, back } => {
+                    dynasm!(self.ops ; .arch x64 ; =>label);
+                    if is_store(d.op) {
+                        self.slow_store(d, pc, back);
+                    } else {
+                        self.slow_load(d, pc, back);
+                    }
+                    dynasm!(self.ops ; .arch x64 ; jmp =>done);
                     continue;
                 }
             };
@@ -345,10 +386,12 @@ impl Emitter {
     }
 
     fn set_const(&mut self, rd: u8, v: u64) {
-        if rd != 0 {
-            dynasm!(self.ops ; .arch x64 ; mov rax, QWORD v as i64);
-            self.write(rd, RAX);
+        if rd & 31 == 0 {
+            return;
         }
+        let dst = self.dest(rd);
+        dynasm!(self.ops ; .arch x64 ; mov Rq(dst), QWORD v as i64);
+        self.write(rd, dst);
     }
 
     fn jalr(&mut self, rd: u8, rs1: u8, imm: i32, next: u64) {
@@ -372,9 +415,13 @@ impl Emitter {
     fn branch(&mut self, op: Op, rs1: u8, rs2: u8, target: u64, back: u64) {
         let taken = self.ops.new_dynamic_label();
         self.stubs.push(Stub::Taken { label: taken, pc: target, back });
-        self.read(RAX, rs1);
-        self.read(RCX, rs2);
-        dynasm!(self.ops ; .arch x64 ; cmp rax, rcx);
+        let a = self.source(rs1, RAX);
+        if rs2 & 31 == 0 {
+            dynasm!(self.ops ; .arch x64 ; test Rq(a), Rq(a));
+        } else {
+            let b = self.source(rs2, RCX);
+            dynasm!(self.ops ; .arch x64 ; cmp Rq(a), Rq(b));
+        }
         match op {
             Op::Beq => dynasm!(self.ops ; .arch x64 ; je =>taken),
             Op::Bne => dynasm!(self.ops ; .arch x64 ; jne =>taken),
@@ -385,49 +432,101 @@ impl Emitter {
         }
     }
 
+    /// The host register holding guest `g`: its cache register, or `scratch`
+    /// loaded with it.
+    fn source(&mut self, g: u8, scratch: u8) -> u8 {
+        match self.host_of(g) {
+            Some(h) if g & 31 != 0 => h,
+            _ => {
+                self.read(scratch, g);
+                scratch
+            }
+        }
+    }
+
+    /// rd = rs1 op imm, computed in rd's host register when it has one.
     fn alu_imm(&mut self, op: Op, rd: u8, rs1: u8, imm: i32) {
         let sh = (imm & 63) as i8;
         let shw = (imm & 31) as i8;
-        self.read(RAX, rs1);
-        match op {
-            Op::Addi => dynasm!(self.ops ; .arch x64 ; add rax, imm),
-            Op::Slti => dynasm!(self.ops ; .arch x64 ; cmp rax, imm ; setl al ; movzx eax, al),
-            Op::Sltiu => dynasm!(self.ops ; .arch x64 ; cmp rax, imm ; setb al ; movzx eax, al),
-            Op::Xori => dynasm!(self.ops ; .arch x64 ; xor rax, imm),
-            Op::Ori => dynasm!(self.ops ; .arch x64 ; or rax, imm),
-            Op::Andi => dynasm!(self.ops ; .arch x64 ; and rax, imm),
-            Op::Slli => dynasm!(self.ops ; .arch x64 ; shl rax, sh),
-            Op::Srli => dynasm!(self.ops ; .arch x64 ; shr rax, sh),
-            Op::Srai => dynasm!(self.ops ; .arch x64 ; sar rax, sh),
-            Op::Addiw => dynasm!(self.ops ; .arch x64 ; add eax, imm ; movsxd rax, eax),
-            Op::Slliw => dynasm!(self.ops ; .arch x64 ; shl eax, shw ; movsxd rax, eax),
-            Op::Srliw => dynasm!(self.ops ; .arch x64 ; shr eax, shw ; movsxd rax, eax),
-            _ => dynasm!(self.ops ; .arch x64 ; sar eax, shw ; movsxd rax, eax), // Sraiw
+        let d = self.dest(rd);
+        if op == Op::Addi && rs1 & 31 == 0 {
+            dynasm!(self.ops ; .arch x64 ; mov Rq(d), imm); // li
+            return self.write(rd, d);
         }
-        self.write(rd, RAX);
+        match self.host_of(rs1) {
+            Some(h) if op == Op::Addi && imm == 0 => {
+                dynasm!(self.ops ; .arch x64 ; mov Rq(d), Rq(h)); // mv
+                return self.write(rd, d);
+            }
+            Some(h) if op == Op::Addi && h != d => {
+                dynasm!(self.ops ; .arch x64 ; lea Rq(d), [Rq(h) + imm]);
+                return self.write(rd, d);
+            }
+            _ => self.read(d, rs1),
+        }
+        match op {
+            Op::Addi => dynasm!(self.ops ; .arch x64 ; add Rq(d), imm),
+            Op::Slti => dynasm!(self.ops ; .arch x64 ; cmp Rq(d), imm ; setl Rb(d) ; movzx Rd(d), Rb(d)),
+            Op::Sltiu => dynasm!(self.ops ; .arch x64 ; cmp Rq(d), imm ; setb Rb(d) ; movzx Rd(d), Rb(d)),
+            Op::Xori => dynasm!(self.ops ; .arch x64 ; xor Rq(d), imm),
+            Op::Ori => dynasm!(self.ops ; .arch x64 ; or Rq(d), imm),
+            Op::Andi => dynasm!(self.ops ; .arch x64 ; and Rq(d), imm),
+            Op::Slli => dynasm!(self.ops ; .arch x64 ; shl Rq(d), sh),
+            Op::Srli => dynasm!(self.ops ; .arch x64 ; shr Rq(d), sh),
+            Op::Srai => dynasm!(self.ops ; .arch x64 ; sar Rq(d), sh),
+            Op::Addiw => dynasm!(self.ops ; .arch x64 ; add Rd(d), imm ; movsxd Rq(d), Rd(d)),
+            Op::Slliw => dynasm!(self.ops ; .arch x64 ; shl Rd(d), shw ; movsxd Rq(d), Rd(d)),
+            Op::Srliw => dynasm!(self.ops ; .arch x64 ; shr Rd(d), shw ; movsxd Rq(d), Rd(d)),
+            _ => dynasm!(self.ops ; .arch x64 ; sar Rd(d), shw ; movsxd Rq(d), Rd(d)), // Sraiw
+        }
+        self.write(rd, d);
     }
 
-    /// Register-register computations: rax = rs1 op rs2, then rd = rax.
+    /// Register-register computations: in rd's host register when it has one
+    /// (rs2 comes from its own register, or rcx), else in rax; multiplies
+    /// and divides use rax and rcx.
     fn alu_reg(&mut self, op: Op, rd: u8, rs1: u8, rs2: u8) {
+        use Op::*;
+        if !matches!(op, Add | Sub | Xor | Or | And | Sll | Srl | Sra | Slt | Sltu | Addw | Subw | Sllw | Srlw | Sraw) {
+            return self.mul_div(op, rd, rs1, rs2);
+        }
+        let d = self.dest(rd);
+        // Shift counts must be in cl; rs2 must not live where rs1 is copied.
+        let shift = matches!(op, Sll | Srl | Sra | Sllw | Srlw | Sraw);
+        let b = match self.host_of(rs2) {
+            Some(h) if !shift && rs2 & 31 != 0 && (h != d || rs1 & 31 == rs2 & 31) => h,
+            _ => {
+                self.read(RCX, rs2);
+                RCX
+            }
+        };
+        self.read(d, rs1);
+        match op {
+            Add => dynasm!(self.ops ; .arch x64 ; add Rq(d), Rq(b)),
+            Sub => dynasm!(self.ops ; .arch x64 ; sub Rq(d), Rq(b)),
+            Xor => dynasm!(self.ops ; .arch x64 ; xor Rq(d), Rq(b)),
+            Or => dynasm!(self.ops ; .arch x64 ; or Rq(d), Rq(b)),
+            And => dynasm!(self.ops ; .arch x64 ; and Rq(d), Rq(b)),
+            // x86 masks the count to 6 bits (5 for 32-bit operands), as RISC-V does.
+            Sll => dynasm!(self.ops ; .arch x64 ; shl Rq(d), cl),
+            Srl => dynasm!(self.ops ; .arch x64 ; shr Rq(d), cl),
+            Sra => dynasm!(self.ops ; .arch x64 ; sar Rq(d), cl),
+            Slt => dynasm!(self.ops ; .arch x64 ; cmp Rq(d), Rq(b) ; setl Rb(d) ; movzx Rd(d), Rb(d)),
+            Sltu => dynasm!(self.ops ; .arch x64 ; cmp Rq(d), Rq(b) ; setb Rb(d) ; movzx Rd(d), Rb(d)),
+            Addw => dynasm!(self.ops ; .arch x64 ; add Rd(d), Rd(b) ; movsxd Rq(d), Rd(d)),
+            Subw => dynasm!(self.ops ; .arch x64 ; sub Rd(d), Rd(b) ; movsxd Rq(d), Rd(d)),
+            Sllw => dynasm!(self.ops ; .arch x64 ; shl Rd(d), cl ; movsxd Rq(d), Rd(d)),
+            Srlw => dynasm!(self.ops ; .arch x64 ; shr Rd(d), cl ; movsxd Rq(d), Rd(d)),
+            _ => dynasm!(self.ops ; .arch x64 ; sar Rd(d), cl ; movsxd Rq(d), Rd(d)), // Sraw
+        }
+        self.write(rd, d);
+    }
+
+    /// Multiplies and divides: rax = rs1 op rs2 (rcx = rs2), then rd = rax.
+    fn mul_div(&mut self, op: Op, rd: u8, rs1: u8, rs2: u8) {
         self.read(RAX, rs1);
         self.read(RCX, rs2);
         match op {
-            Op::Add => dynasm!(self.ops ; .arch x64 ; add rax, rcx),
-            Op::Sub => dynasm!(self.ops ; .arch x64 ; sub rax, rcx),
-            Op::Xor => dynasm!(self.ops ; .arch x64 ; xor rax, rcx),
-            Op::Or => dynasm!(self.ops ; .arch x64 ; or rax, rcx),
-            Op::And => dynasm!(self.ops ; .arch x64 ; and rax, rcx),
-            // x86 masks the count to 6 bits (5 for 32-bit operands), as RISC-V does.
-            Op::Sll => dynasm!(self.ops ; .arch x64 ; shl rax, cl),
-            Op::Srl => dynasm!(self.ops ; .arch x64 ; shr rax, cl),
-            Op::Sra => dynasm!(self.ops ; .arch x64 ; sar rax, cl),
-            Op::Slt => dynasm!(self.ops ; .arch x64 ; cmp rax, rcx ; setl al ; movzx eax, al),
-            Op::Sltu => dynasm!(self.ops ; .arch x64 ; cmp rax, rcx ; setb al ; movzx eax, al),
-            Op::Addw => dynasm!(self.ops ; .arch x64 ; add eax, ecx ; movsxd rax, eax),
-            Op::Subw => dynasm!(self.ops ; .arch x64 ; sub eax, ecx ; movsxd rax, eax),
-            Op::Sllw => dynasm!(self.ops ; .arch x64 ; shl eax, cl ; movsxd rax, eax),
-            Op::Srlw => dynasm!(self.ops ; .arch x64 ; shr eax, cl ; movsxd rax, eax),
-            Op::Sraw => dynasm!(self.ops ; .arch x64 ; sar eax, cl ; movsxd rax, eax),
             Op::Mul => dynasm!(self.ops ; .arch x64 ; imul rax, rcx),
             Op::Mulw => dynasm!(self.ops ; .arch x64 ; imul eax, ecx ; movsxd rax, eax),
             Op::Mulh => dynasm!(self.ops ; .arch x64 ; imul rcx ; mov rax, rdx),
@@ -511,42 +610,43 @@ impl Emitter {
 
     /// rsi = rs1 + imm; jumps to `slow` unless the access of `size` bytes
     /// stays in its page and the TLB (`hot`, `tag`) holds it; then rsi is
-    /// the host address (the TLB's own hit test, `Tlb::lookup`, inlined).
+    /// the host address (the TLB's own hit test, `Tlb::lookup`, inlined; a
+    /// global entry's ASID is matched out of line).
     fn tlb_lookup(&mut self, rs1: u8, imm: i32, size: i32, store: bool, slow: DynamicLabel) {
-        let (hot, tag) = if store { (STORE_HOT, STORE_TAG) } else { (LOAD_HOT, LOAD_TAG) };
-        let hit = self.ops.new_dynamic_label();
-        self.read(RSI, rs1);
-        if imm != 0 {
-            dynasm!(self.ops ; .arch x64 ; add rsi, imm);
+        let (hot, tag, mask) = if store { (STORE_HOT, STORE_TAG, STORE_MASK) } else { (LOAD_HOT, LOAD_TAG, LOAD_MASK) };
+        let (hit, global) = (self.ops.new_dynamic_label(), self.ops.new_dynamic_label());
+        self.stubs.push(Stub::Global { label: global, hit, slow });
+        match self.host_of(rs1) {
+            Some(h) if rs1 & 31 != 0 => dynasm!(self.ops ; .arch x64 ; lea rsi, [Rq(h) + imm]),
+            _ => {
+                self.read(RSI, rs1);
+                if imm != 0 {
+                    dynasm!(self.ops ; .arch x64 ; add rsi, imm);
+                }
+            }
         }
+        // The slot: (va >> 12 & mask) * 32, with the mask pre-scaled in the frame.
         // The tag is taken from the access's last byte: one that crosses into
         // the next page cannot match the entry of its first byte's page.
         dynasm!(self.ops
             ; .arch x64
             ; mov eax, esi
-            ; shr eax, 12
-            ; and eax, (TLB_ENTRIES - 1) as i32
-            ; imul eax, eax, HOT_SIZE as i32
+            ; shr eax, 7
+            ; and eax, DWORD [r15 + mask]
             ; add rax, QWORD [r15 + hot]
             ; lea rdx, [rsi + size - 1]
-            ; shr rdx, 12
-            ; shl rdx, 5
+            ; and rdx, -4096
             ; or rdx, QWORD [r15 + tag]
             ; cmp rdx, QWORD [rax + HOT_TAG as i32]
             ; jne =>slow
             ; mov ecx, DWORD [rax + HOT_ASID as i32]
             ; cmp ecx, DWORD [r15 + ASID]
-            ; je =>hit
-            ; cmp ecx, -1
-            ; jne =>slow
+            ; jne =>global
             ; =>hit
             ; add rsi, QWORD [rax + HOT_HOST_OFF as i32]
         );
-        if store {
-            dynasm!(self.ops ; .arch x64 ; inc r13);
-        } else {
-            dynasm!(self.ops ; .arch x64 ; inc r12);
-        }
+        let count = if store { STORE_HIT } else { LOAD_HIT };
+        dynasm!(self.ops ; .arch x64 ; add r12, count);
     }
 
     /// Checks the helper's status: a fault leaves through a stub.
@@ -564,26 +664,26 @@ impl Emitter {
     }
 
     fn load(&mut self, d: Decoded, pc: u64, back: u64) {
-        let size = match d.op {
-            Op::Lb | Op::Lbu => 1,
-            Op::Lh | Op::Lhu => 2,
-            Op::Lw | Op::Lwu => 4,
-            _ => 8,
-        };
         let (slow, done) = (self.ops.new_dynamic_label(), self.ops.new_dynamic_label());
-        self.tlb_lookup(d.rs1, d.imm, size, false, slow);
+        self.stubs.push(Stub::Slow { label: slow, done, d, pc, back });
+        self.tlb_lookup(d.rs1, d.imm, access_size(d.op), false, slow);
+        let r = self.dest(d.rd);
         match d.op {
-            Op::Lb => dynasm!(self.ops ; .arch x64 ; movsx rax, BYTE [rsi]),
-            Op::Lbu => dynasm!(self.ops ; .arch x64 ; movzx eax, BYTE [rsi]),
-            Op::Lh => dynasm!(self.ops ; .arch x64 ; movsx rax, WORD [rsi]),
-            Op::Lhu => dynasm!(self.ops ; .arch x64 ; movzx eax, WORD [rsi]),
-            Op::Lw => dynasm!(self.ops ; .arch x64 ; movsxd rax, DWORD [rsi]),
-            Op::Lwu => dynasm!(self.ops ; .arch x64 ; mov eax, DWORD [rsi]),
-            _ => dynasm!(self.ops ; .arch x64 ; mov rax, QWORD [rsi]),
+            Op::Lb => dynasm!(self.ops ; .arch x64 ; movsx Rq(r), BYTE [rsi]),
+            Op::Lbu => dynasm!(self.ops ; .arch x64 ; movzx Rd(r), BYTE [rsi]),
+            Op::Lh => dynasm!(self.ops ; .arch x64 ; movsx Rq(r), WORD [rsi]),
+            Op::Lhu => dynasm!(self.ops ; .arch x64 ; movzx Rd(r), WORD [rsi]),
+            Op::Lw => dynasm!(self.ops ; .arch x64 ; movsxd Rq(r), DWORD [rsi]),
+            Op::Lwu => dynasm!(self.ops ; .arch x64 ; mov Rd(r), DWORD [rsi]),
+            _ => dynasm!(self.ops ; .arch x64 ; mov Rq(r), QWORD [rsi]),
         }
-        self.write(d.rd, RAX);
-        dynasm!(self.ops ; .arch x64 ; jmp =>done ; =>slow);
-        let helper = match size {
+        self.write(d.rd, r);
+        dynasm!(self.ops ; .arch x64 ; =>done);
+    }
+
+    /// A load the inlined lookup missed: `frame::load`, out of line.
+    fn slow_load(&mut self, d: Decoded, pc: u64, back: u64) {
+        let helper = match access_size(d.op) {
             1 => frame::load::<u8> as *const () as usize,
             2 => frame::load::<u16> as *const () as usize,
             4 => frame::load::<u32> as *const () as usize,
@@ -610,38 +710,38 @@ impl Emitter {
         }
         self.write(d.rd, RAX);
         self.check_stop(pc.wrapping_add(d.len as u64), back);
-        dynasm!(self.ops ; .arch x64 ; =>done);
     }
 
     fn store(&mut self, d: Decoded, pc: u64, back: u64) {
-        let size = match d.op {
-            Op::Sb => 1,
-            Op::Sh => 2,
-            Op::Sw => 4,
-            _ => 8,
-        };
         let (slow, done) = (self.ops.new_dynamic_label(), self.ops.new_dynamic_label());
-        self.read(R9, d.rs2);
-        self.tlb_lookup(d.rs1, d.imm, size, true, slow);
-        match size {
-            1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [rsi], r9b),
-            2 => dynasm!(self.ops ; .arch x64 ; mov WORD [rsi], r9w),
-            4 => dynasm!(self.ops ; .arch x64 ; mov DWORD [rsi], r9d),
-            _ => dynasm!(self.ops ; .arch x64 ; mov QWORD [rsi], r9),
+        self.stubs.push(Stub::Slow { label: slow, done, d, pc, back });
+        let v = self.source(d.rs2, R9);
+        self.tlb_lookup(d.rs1, d.imm, access_size(d.op), true, slow);
+        match access_size(d.op) {
+            1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [rsi], Rb(v)),
+            2 => dynasm!(self.ops ; .arch x64 ; mov WORD [rsi], Rw(v)),
+            4 => dynasm!(self.ops ; .arch x64 ; mov DWORD [rsi], Rd(v)),
+            _ => dynasm!(self.ops ; .arch x64 ; mov QWORD [rsi], Rq(v)),
         }
-        dynasm!(self.ops ; .arch x64 ; jmp =>done ; =>slow);
-        let helper = match size {
+        dynasm!(self.ops ; .arch x64 ; =>done);
+    }
+
+    /// A store the inlined lookup missed: `frame::store`, out of line.
+    fn slow_store(&mut self, d: Decoded, pc: u64, back: u64) {
+        let helper = match access_size(d.op) {
             1 => frame::store::<u8> as *const () as usize,
             2 => frame::store::<u16> as *const () as usize,
             4 => frame::store::<u32> as *const () as usize,
             _ => frame::store::<u64> as *const () as usize,
         };
+        let v = self.source(d.rs2, R9);
         self.flush();
+        // rdx first: the value may be in rdi or r8, the helper's other arguments.
         dynasm!(self.ops
             ; .arch x64
             ; mov QWORD [r15 + CYCLE], r14
+            ; mov rdx, Rq(v)
             ; mov rdi, r15
-            ; mov rdx, r9
             ; mov rcx, QWORD pc as i64
             ; mov r8d, back as i32
             ; mov rax, QWORD helper as i64
@@ -650,6 +750,19 @@ impl Emitter {
         self.reload();
         self.check_fault(pc, back);
         self.check_stop(pc.wrapping_add(d.len as u64), back);
-        dynasm!(self.ops ; .arch x64 ; =>done);
     }
+}
+
+/// The bytes a load or store accesses.
+fn access_size(op: Op) -> i32 {
+    match op {
+        Op::Lb | Op::Lbu | Op::Sb => 1,
+        Op::Lh | Op::Lhu | Op::Sh => 2,
+        Op::Lw | Op::Lwu | Op::Sw => 4,
+        _ => 8,
+    }
+}
+
+fn is_store(op: Op) -> bool {
+    matches!(op, Op::Sb | Op::Sh | Op::Sw | Op::Sd)
 }

@@ -12,6 +12,7 @@
 use crate::bus::Bus;
 use crate::hart::exception::Exception;
 use crate::hart::Hart;
+use crate::mmu::tlb::HOT_SIZE;
 use crate::mmu::Word;
 use std::mem::offset_of;
 
@@ -29,15 +30,18 @@ pub struct Frame {
     pub pc: u64,
     /// The displacement of the exit's `jmp rel32` to patch (0: not chainable).
     pub exit_slot: u64,
-    /// The load and store TLBs as `Tlb::jit_view` gives them, and the ASID.
+    /// The load and store TLBs as `Tlb::jit_view` gives them (the slot mask
+    /// scaled to bytes), and the ASID.
     pub load_hot: *const u8,
     pub load_tag: u64,
+    pub load_mask: u64,
     pub store_hot: *const u8,
     pub store_tag: u64,
+    pub store_mask: u64,
     pub asid: u64,
-    /// TLB hits on the inlined path, added to the TLBs' figures on return.
-    pub load_hits: u64,
-    pub store_hits: u64,
+    /// TLB hits on the inlined path, added to the TLBs' figures on return:
+    /// loads count `LOAD_HIT`, stores `STORE_HIT` (`split_hits`).
+    pub hits: u64,
     pub status: u64,
     pub hart: *mut Hart,
     pub bus: *mut Bus,
@@ -52,9 +56,20 @@ pub const LOAD_HOT: i32 = offset_of!(Frame, load_hot) as i32;
 pub const LOAD_TAG: i32 = offset_of!(Frame, load_tag) as i32;
 pub const STORE_HOT: i32 = offset_of!(Frame, store_hot) as i32;
 pub const STORE_TAG: i32 = offset_of!(Frame, store_tag) as i32;
+pub const LOAD_MASK: i32 = offset_of!(Frame, load_mask) as i32;
+pub const STORE_MASK: i32 = offset_of!(Frame, store_mask) as i32;
 pub const ASID: i32 = offset_of!(Frame, asid) as i32;
-pub const LOAD_HITS: i32 = offset_of!(Frame, load_hits) as i32;
-pub const STORE_HITS: i32 = offset_of!(Frame, store_hits) as i32;
+pub const HITS: i32 = offset_of!(Frame, hits) as i32;
+
+/// One counter holds both kinds of hit: an entry into translated code runs
+/// at most a batch (100,000 instructions, one access each), far below 2^30.
+pub const LOAD_HIT: i32 = 1;
+pub const STORE_HIT: i32 = 1 << 30;
+
+/// (load hits, store hits) from the combined counter.
+pub fn split_hits(hits: u64) -> (u64, u64) {
+    (hits & (STORE_HIT as u64 - 1), hits >> 30)
+}
 pub const STATUS: i32 = offset_of!(Frame, status) as i32;
 
 impl Default for Frame {
@@ -66,11 +81,12 @@ impl Default for Frame {
             exit_slot: 0,
             load_hot: std::ptr::null(),
             load_tag: 0,
+            load_mask: 0,
             store_hot: std::ptr::null(),
             store_tag: 0,
+            store_mask: 0,
             asid: 0,
-            load_hits: 0,
-            store_hits: 0,
+            hits: 0,
             status: OK,
             hart: std::ptr::null_mut(),
             bus: std::ptr::null_mut(),
@@ -82,8 +98,11 @@ impl Default for Frame {
 impl Frame {
     /// Copies what the inlined lookups read from the hart's MMU.
     pub fn refresh_tlbs(&mut self, hart: &Hart) {
-        (self.load_hot, self.load_tag) = hart.mmu.load_tlb.jit_view();
-        (self.store_hot, self.store_tag) = hart.mmu.store_tlb.jit_view();
+        (self.load_hot, self.load_tag, self.load_mask) = hart.mmu.load_tlb.jit_view();
+        (self.store_hot, self.store_tag, self.store_mask) = hart.mmu.store_tlb.jit_view();
+        // The inlined lookup wants the mask in bytes of the entry array.
+        self.load_mask *= HOT_SIZE as u64;
+        self.store_mask *= HOT_SIZE as u64;
         self.asid = hart.mmu.tlb_asid() as u64;
     }
 

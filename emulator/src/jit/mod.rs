@@ -35,13 +35,25 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 /// Which engine runs the harts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Engine {
     /// The interpreter (the reference; per-instruction tracing, --strict-tlb).
-    #[default]
     Interp,
     /// The translator, with the interpreter for what it does not cover.
     Jit,
+}
+
+impl Default for Engine {
+    /// The translator where it runs (x86-64 hosts), else the interpreter.
+    /// Features only the interpreter has (--strict-tlb, per-instruction
+    /// tracing, single-stepping) fall back to it by themselves.
+    fn default() -> Engine {
+        if cfg!(target_arch = "x86_64") {
+            Engine::Jit
+        } else {
+            Engine::Interp
+        }
+    }
 }
 
 /// The longest block, in instructions.
@@ -214,8 +226,9 @@ impl Jit {
         };
         hart.cycle = f.cycle;
         hart.pc = f.pc;
-        hart.mmu.load_tlb.stats.hits += std::mem::take(&mut f.load_hits);
-        hart.mmu.store_tlb.stats.hits += std::mem::take(&mut f.store_hits);
+        let (load_hits, store_hits) = frame::split_hits(std::mem::take(&mut f.hits));
+        hart.mmu.load_tlb.stats.hits += load_hits;
+        hart.mmu.store_tlb.stats.hits += store_hits;
         let (exception, slot) = (f.exception.take(), f.exit_slot as usize);
         match exit {
             EXIT_FAULT => {

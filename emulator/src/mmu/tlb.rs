@@ -10,6 +10,13 @@
 //! moves the generation. Entries are tagged with the ASID they were filled
 //! under, or `GLOBAL` (G bit, Bare mode, M-mode).
 //!
+//! Its size adapts, as QEMU's softmmu TLB does (the spec leaves TLB size to
+//! the implementation): it starts at `MIN_ENTRIES` and doubles, up to
+//! `MAX_ENTRIES`, once fills have evicted as many live entries as it holds
+//! since it was last resized or fully flushed (the working set does not fit).
+//! Growing drops every entry, as any TLB may. The rule counts fills, not host
+//! time, so a run is repeatable.
+//!
 //! When it is flushed: `sfence.vma` as the spec's four operand forms say
 //! (privileged spec 4.2.1; global entries survive an ASID-only flush); every
 //! entry on a change of `satp.MODE` and on any PMP write; the store TLB also
@@ -23,12 +30,16 @@
 
 use sv39_arch::sv39::{PAGE_SHIFT, VPN_BITS};
 
-pub const TLB_ENTRIES: usize = 4096;
+/// The first size, and the largest: 65,536 entries map 256 MiB of 4 KiB pages.
+pub const MIN_ENTRIES: usize = 4096;
+pub const MAX_ENTRIES: usize = 1 << 16;
 /// The ASID of entries that match every ASID.
 pub const GLOBAL: u32 = u32::MAX;
 
-/// Tag layout: bit 0 valid, bits 4:1 context, bits 56:5 VPN, bits 63:57 generation.
-const GEN_SHIFT: u32 = 57;
+/// Tag layout: bit 0 valid, bits 4:1 context, bits 11:5 generation, bits
+/// 63:12 VPN (the page's address, so the JIT masks an address into a tag).
+const GEN_SHIFT: u32 = 5;
+const VPN_SHIFT: u32 = 12;
 const GEN_MASK: u64 = 0x7f;
 /// At most this many superpage regions are tracked for flushes by address;
 /// beyond it every such flush scans the whole TLB.
@@ -48,8 +59,10 @@ pub struct TlbEntry {
     pub pte: u64,
 }
 
-/// The part of an entry every lookup reads.
+/// The part of an entry every lookup reads; 32 bytes, so the JIT finds a
+/// slot with a shift.
 #[derive(Clone, Copy, Debug)]
+#[repr(C, align(32))]
 struct Hot {
     tag: u64,
     host_off: usize,
@@ -71,12 +84,20 @@ pub struct TlbStats {
     pub hits: u64,
     pub misses: u64,
     pub flushes: u64,
+    /// Times the TLB doubled.
+    pub grown: u64,
 }
 
 pub struct Tlb {
-    hot: Box<[Hot; TLB_ENTRIES]>,
+    hot: Box<[Hot]>,
     /// (PTE address, PTE) per slot, for `--strict-tlb`.
-    cold: Box<[(u64, u64); TLB_ENTRIES]>,
+    cold: Box<[(u64, u64)]>,
+    /// Number of slots minus one (a power of two minus one).
+    mask: usize,
+    /// Valid entries of the current generation, and live entries fills
+    /// replaced since the last resize or full flush.
+    live: usize,
+    evictions: usize,
     generation: u64,
     /// Context bits plus generation, or'ed into every tag: see `set_context`.
     ctx_tag: u64,
@@ -89,8 +110,11 @@ pub struct Tlb {
 impl Default for Tlb {
     fn default() -> Self {
         Tlb {
-            hot: Box::new([EMPTY_HOT; TLB_ENTRIES]),
-            cold: Box::new([(0, 0); TLB_ENTRIES]),
+            hot: vec![EMPTY_HOT; MIN_ENTRIES].into_boxed_slice(),
+            cold: vec![(0, 0); MIN_ENTRIES].into_boxed_slice(),
+            mask: MIN_ENTRIES - 1,
+            live: 0,
+            evictions: 0,
             generation: 0,
             ctx_tag: 1,
             superpages: Some(Vec::with_capacity(SUPERPAGE_REGIONS)),
@@ -99,21 +123,31 @@ impl Default for Tlb {
     }
 }
 
-#[inline(always)]
-fn slot(vpn: u64) -> usize {
-    vpn as usize & (TLB_ENTRIES - 1)
-}
-
 impl Tlb {
     /// Selects the context (privilege, SUM, MXR bits) later lookups and fills use.
     pub fn set_context(&mut self, ctx: u8) {
         self.ctx_tag = self.generation << GEN_SHIFT | (ctx as u64) << 1 | 1;
     }
 
-    /// The entries and the bits or'ed into every tag, for the JIT's inlined
-    /// lookup: a hit is `hot[slot].tag == vpn << 5 | ctx_tag` with a matching ASID.
-    pub(crate) fn jit_view(&self) -> (*const u8, u64) {
-        (self.hot.as_ptr() as *const u8, self.ctx_tag)
+    /// The entries, the bits or'ed into every tag and the slot mask, for the
+    /// JIT's inlined lookup: a hit is `hot[vpn & mask].tag == vpn << 12 | ctx_tag`
+    /// with a matching ASID. Valid until the next fill or flush.
+    pub(crate) fn jit_view(&self) -> (*const u8, u64, u64) {
+        (self.hot.as_ptr() as *const u8, self.ctx_tag, self.mask as u64)
+    }
+
+    /// The number of slots.
+    pub fn entries(&self) -> usize {
+        self.mask + 1
+    }
+
+    #[inline(always)]
+    fn slot(&self, vpn: u64) -> usize {
+        vpn as usize & self.mask
+    }
+
+    fn is_live(&self, e: &Hot) -> bool {
+        e.tag & 1 == 1 && (e.tag >> GEN_SHIFT) & GEN_MASK == self.generation
     }
 
     fn context(&self) -> u8 {
@@ -122,14 +156,15 @@ impl Tlb {
 
     #[inline(always)]
     fn tag(&self, vpn: u64) -> u64 {
-        vpn << 5 | self.ctx_tag
+        vpn << VPN_SHIFT | self.ctx_tag
     }
 
     /// The host address for `va`, on a hit.
     #[inline(always)]
     pub fn lookup(&self, va: u64, asid: u32) -> Option<usize> {
         let vpn = va >> PAGE_SHIFT;
-        let e = &self.hot[slot(vpn)];
+        // SAFETY: `slot` masks the index below `hot.len()` (mask + 1).
+        let e = unsafe { self.hot.get_unchecked(self.slot(vpn)) };
         if e.tag == self.tag(vpn) && (e.asid == asid || e.asid == GLOBAL) {
             Some(va.wrapping_add(e.host_off as u64) as usize)
         } else {
@@ -140,18 +175,48 @@ impl Tlb {
     /// The whole entry for `va`, on a hit (slow paths only).
     pub fn entry(&self, va: u64, asid: u32) -> Option<TlbEntry> {
         self.lookup(va, asid)?;
-        let i = slot(va >> PAGE_SHIFT);
+        let i = self.slot(va >> PAGE_SHIFT);
         let (h, (pte_addr, pte)) = (self.hot[i], self.cold[i]);
         Some(TlbEntry { host_off: h.host_off, asid: h.asid, level: h.level, pte_addr, pte })
     }
 
     pub fn fill(&mut self, va: u64, e: TlbEntry) {
         let vpn = va >> PAGE_SHIFT;
-        let i = slot(vpn);
+        let mut i = self.slot(vpn);
+        if self.is_live(&self.hot[i]) {
+            self.evictions += 1;
+            if self.evictions > self.mask && self.mask + 1 < MAX_ENTRIES {
+                self.grow();
+                i = self.slot(vpn);
+            }
+        }
+        if !self.is_live(&self.hot[i]) {
+            self.live += 1;
+        }
         self.hot[i] = Hot { tag: self.tag(vpn), host_off: e.host_off, asid: e.asid, level: e.level };
         self.cold[i] = (e.pte_addr, e.pte);
         if e.level > 0 {
             self.note_superpage(vpn, e.level);
+        }
+    }
+
+    /// Doubles the TLB, dropping every entry.
+    fn grow(&mut self) {
+        let n = (self.mask + 1) * 2;
+        self.hot = vec![EMPTY_HOT; n].into_boxed_slice();
+        self.cold = vec![(0, 0); n].into_boxed_slice();
+        self.mask = n - 1;
+        self.forget_all();
+        self.stats.grown += 1;
+    }
+
+    /// Empties the bookkeeping of a TLB whose entries are all gone.
+    fn forget_all(&mut self) {
+        self.live = 0;
+        self.evictions = 0;
+        match &mut self.superpages {
+            Some(list) => list.clear(),
+            None => self.superpages = Some(Vec::with_capacity(SUPERPAGE_REGIONS)),
         }
     }
 
@@ -175,16 +240,12 @@ impl Tlb {
     /// Removes every entry (by moving the generation); returns how many were valid.
     pub fn flush_all(&mut self) -> usize {
         self.stats.flushes += 1;
-        let current = self.generation;
-        let n = self.hot.iter().filter(|e| e.tag & 1 == 1 && e.tag >> GEN_SHIFT == current).count();
+        let n = self.live;
         self.generation = (self.generation + 1) & GEN_MASK;
         if self.generation == 0 {
             self.hot.fill(EMPTY_HOT); // tags of generation 0 could match again
         }
-        match &mut self.superpages {
-            Some(list) => list.clear(),
-            None => self.superpages = Some(Vec::with_capacity(SUPERPAGE_REGIONS)),
-        }
+        self.forget_all();
         self.set_context(self.context());
         n
     }
@@ -199,11 +260,11 @@ impl Tlb {
         self.stats.flushes += 1;
         let generation = self.generation;
         let matches = |e: &Hot| {
-            let live = e.tag & 1 == 1 && e.tag >> GEN_SHIFT == generation;
+            let live = e.tag & 1 == 1 && (e.tag >> GEN_SHIFT) & GEN_MASK == generation;
             let asid_ok = asid.is_none_or(|a| e.asid == a);
             let va_ok = va.is_none_or(|va| {
                 let shift = PAGE_SHIFT + VPN_BITS * e.level as u32;
-                ((e.tag >> 5) & ((1 << 52) - 1)) >> (shift - PAGE_SHIFT) == va >> shift
+                (e.tag >> VPN_SHIFT) >> (shift - PAGE_SHIFT) == va >> shift
             });
             live && asid_ok && va_ok
         };
@@ -217,10 +278,12 @@ impl Tlb {
         match va {
             // Outside every superpage region only one slot can hold the page.
             Some(va) if !self.in_superpage(va >> PAGE_SHIFT) => {
-                drop_if_match(&mut self.hot[slot(va >> PAGE_SHIFT)])
+                let i = self.slot(va >> PAGE_SHIFT);
+                drop_if_match(&mut self.hot[i])
             }
             _ => self.hot.iter_mut().for_each(drop_if_match),
         }
+        self.live -= removed;
         removed
     }
 }
@@ -298,6 +361,37 @@ mod tests {
         assert_eq!(t.superpages.as_ref().map(Vec::len), Some(1));
         assert_eq!(t.flush(Some(user), None), 1, "a user page outside the region");
         assert_eq!(t.flush(Some(0x8000_0000), None), 1000, "every piece of the gigapage");
+    }
+
+    #[test]
+    fn grows_when_the_working_set_does_not_fit() {
+        let mut t = tlb(1);
+        let pages = 3 * MIN_ENTRIES as u64;
+        // Each doubling drops everything: three rounds to settle at 4x.
+        for _ in 0..3 {
+            for p in 0..pages {
+                if t.lookup(p << 12, 1).is_none() {
+                    t.fill(p << 12, entry(1, 0));
+                }
+            }
+        }
+        assert_eq!(t.entries(), 4 * MIN_ENTRIES);
+        assert_eq!(t.stats.grown, 2);
+        assert!((0..pages).all(|p| t.lookup(p << 12, 1).is_some()), "the whole working set fits now");
+        assert_eq!(t.flush_all() as u64, pages, "live entries counted across the growth");
+    }
+
+    #[test]
+    fn a_fitting_working_set_never_grows_it() {
+        let mut t = tlb(1);
+        for _ in 0..10 {
+            for p in 0..MIN_ENTRIES as u64 {
+                t.fill(p << 12, entry(1, 0));
+            }
+            t.flush_all();
+        }
+        assert_eq!(t.entries(), MIN_ENTRIES);
+        assert_eq!(t.stats.grown, 0);
     }
 
     #[test]

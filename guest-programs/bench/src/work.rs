@@ -13,6 +13,10 @@ pub const SIEVE_ROUNDS: u64 = 16;
 pub const SORT_LEN: usize = 128 << 10;
 pub const SORT_ROUNDS: u64 = 8;
 const SORT_OFFSET: u64 = SIEVE_N as u64;
+/// Where the one-round-per-call forms (`sieve_round`, `sort_round`) keep
+/// their state between calls: the sieve's total, the sort's xorshift state
+/// and hash (all zero in fresh RAM: no round run yet).
+const STATE_OFFSET: u64 = 2 << 20;
 /// Number of random u64 reads over the whole region.
 pub const READS: u64 = 4 << 20;
 const SEED: u64 = 0x2545_f491_4f6c_dd1d;
@@ -43,6 +47,15 @@ pub extern "C" fn sieve(base: u64) -> u64 {
     (0..SIEVE_ROUNDS).map(|_| sieve_once(is_prime)).sum()
 }
 
+/// One round of `sieve` per call: the total so far (after `SIEVE_ROUNDS`
+/// calls, `sieve`'s result).
+pub extern "C" fn sieve_round(base: u64) -> u64 {
+    // SAFETY: the sieve's bytes and the state words lie apart in the region.
+    let (is_prime, state) = unsafe { (region::<u8>(base, 0, SIEVE_N), region::<u64>(base, STATE_OFFSET, 1)) };
+    state[0] += sieve_once(is_prime);
+    state[0]
+}
+
 fn sieve_once(is_prime: &mut [u8]) -> u64 {
     let n = is_prime.len();
     is_prime.fill(1);
@@ -69,16 +82,35 @@ pub extern "C" fn sort(base: u64) -> u64 {
     let mut x = SEED;
     let mut hash = 0u64;
     for _ in 0..SORT_ROUNDS {
-        for e in v.iter_mut() {
-            *e = (xorshift64(&mut x) >> 32) as u32;
+        match sort_once(v, &mut x, hash) {
+            Some(h) => hash = h,
+            None => return 0,
         }
-        heapsort(v);
-        if v.windows(2).any(|w| w[0] > w[1]) {
-            return 0;
-        }
-        hash = v.iter().fold(hash, |h, &e| h.wrapping_mul(31).wrapping_add(e as u64));
     }
     hash
+}
+
+/// One round of `sort` per call: the hash so far (after `SORT_ROUNDS` calls,
+/// `sort`'s result), or 0 when a round did not sort.
+pub extern "C" fn sort_round(base: u64) -> u64 {
+    // SAFETY: the sort's u32s and the state words lie apart in the region.
+    let (v, state) = unsafe { (region::<u32>(base, SORT_OFFSET, SORT_LEN), region::<u64>(base, STATE_OFFSET + 8, 2)) };
+    let mut x = if state[0] == 0 { SEED } else { state[0] };
+    let hash = sort_once(v, &mut x, state[1]).unwrap_or(0);
+    (state[0], state[1]) = (x, hash);
+    hash
+}
+
+/// Fills `v` from `x`, sorts it and folds it into `hash`; None if unsorted.
+fn sort_once(v: &mut [u32], x: &mut u64, hash: u64) -> Option<u64> {
+    for e in v.iter_mut() {
+        *e = (xorshift64(x) >> 32) as u32;
+    }
+    heapsort(v);
+    if v.windows(2).any(|w| w[0] > w[1]) {
+        return None;
+    }
+    Some(v.iter().fold(hash, |h, &e| h.wrapping_mul(31).wrapping_add(e as u64)))
 }
 
 fn heapsort(v: &mut [u32]) {

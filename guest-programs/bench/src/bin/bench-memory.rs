@@ -3,10 +3,10 @@
 #![no_std]
 #![no_main]
 
-use bench::{run, work, MEMORY};
+use bench::{run, work, Setting, MEMORY};
 
 #[no_mangle]
 extern "C" fn main() -> u32 {
     bare::println!("bench-memory: {} random reads over {} MiB", work::READS, work::DATA_SIZE >> 20);
-    run(&MEMORY)
+    run(&MEMORY, Setting::User)
 }

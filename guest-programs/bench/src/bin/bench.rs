@@ -3,7 +3,7 @@
 #![no_std]
 #![no_main]
 
-use bench::{run, work, INTEGER};
+use bench::{run, work, Setting, INTEGER};
 
 #[no_mangle]
 extern "C" fn main() -> u32 {
@@ -14,5 +14,5 @@ extern "C" fn main() -> u32 {
         work::SORT_LEN,
         work::SORT_ROUNDS
     );
-    run(&INTEGER)
+    run(&INTEGER, Setting::User)
 }
