@@ -374,7 +374,10 @@ fn boot(args: &BoardArgs, files: &BootFiles) -> Result<i32, String> {
 
 /// A load error, with the file it is about.
 fn named(path: &std::path::Path, e: elf::LoadError) -> String {
-    format!("{}: {e}", path.display())
+    match e {
+        elf::LoadError::Io(..) => e.to_string(),
+        e => format!("{}: {e}", path.display()),
+    }
 }
 
 /// The machine `args` describe, with `--append` and the shares'

@@ -54,6 +54,18 @@ static void cat(const char *path) {
     close(fd);
 }
 
+/* access and faccessat (faccessat2 when given flags): as root or as the
+ * owner, reading and writing a.txt (0644) are allowed, executing it is not. */
+static void access_checks(void) {
+    static const char *const names[] = {"a.txt", "sub", "link", "nope"};
+    for (int i = 0; i < 4; i++)
+        printf("access %s: F %d, RW %d, X %s\n", names[i], access(names[i], F_OK), access(names[i], R_OK | W_OK),
+               access(names[i], X_OK) == 0 ? "ok" : strerror(errno));
+    printf("faccessat link nofollow: %d\n", faccessat(AT_FDCWD, "link", F_OK, AT_SYMLINK_NOFOLLOW));
+    printf("faccessat a.txt eaccess: %d\n", faccessat(AT_FDCWD, "a.txt", R_OK, AT_EACCESS));
+    printf("faccessat bad flags: %s\n", faccessat(AT_FDCWD, "a.txt", F_OK, 0x8000) < 0 ? strerror(errno) : "?");
+}
+
 static void stats(void) {
     struct stat st;
     CHECK(stat("a.txt", &st) == 0);
@@ -71,6 +83,7 @@ static void stats(void) {
     printf("stat a.txt/x: %s\n", stat("a.txt/x", &st) < 0 ? strerror(errno) : "?");
     printf("open O_NOFOLLOW link: %s\n", open("link", O_RDONLY | O_NOFOLLOW) < 0 ? strerror(errno) : "?");
     printf("open O_DIRECTORY a.txt: %s\n", open("a.txt", O_RDONLY | O_DIRECTORY) < 0 ? strerror(errno) : "?");
+    access_checks();
 }
 
 static void mapped(int flags, const char *what) {

@@ -274,9 +274,20 @@ pub fn unlinkat(dirfd: i32, path: u64, flags: u32) -> SysResult {
     vfs::unlink(&vfs::components(&at_path(dirfd, path)?), flags & AT_REMOVEDIR != 0).map(|_| 0)
 }
 
-/// faccessat: the file exists (every process is root: all access allowed).
-pub fn faccessat(dirfd: i32, path: u64) -> SysResult {
-    vfs::stat_path(&vfs::components(&at_path(dirfd, path)?)).map(|_| 0)
+/// faccessat and faccessat2. Every process is root, so reading and writing
+/// are allowed; executing needs an execute bit, unless it is a directory
+/// (Linux's generic_permission for CAP_DAC_OVERRIDE).
+pub fn faccessat(dirfd: i32, path: u64, mode: u32, flags: u32) -> SysResult {
+    const X_OK: u32 = 1;
+    if mode & !7 != 0 || flags & !(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let st = stat_at(dirfd, path, flags)?;
+    let executable = sv39_abi::stat::S_ISDIR(st.st_mode) || st.st_mode & 0o111 != 0;
+    if mode & X_OK != 0 && !executable {
+        return Err(Errno::EACCES);
+    }
+    Ok(0)
 }
 
 pub fn chdir(path: u64) -> SysResult {

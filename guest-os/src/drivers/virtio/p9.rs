@@ -16,7 +16,6 @@ use crate::memlayout::virt_to_phys;
 use crate::proc::scheduler::{self, Channel};
 use crate::sync::Global;
 use alloc::string::String;
-use alloc::vec;
 use alloc::vec::Vec;
 use sv39_abi::Errno;
 
