@@ -25,7 +25,7 @@ const ROOT: u64 = RAM + 0x10000;
 /// A read-only alias of RAM (a second gigapage mapping, no W).
 const ALIAS: u64 = 0x4000_0000;
 
-fn machine(engine: Engine) -> Machine {
+fn machine(engine: Engine, hot_after: u8) -> Machine {
     let cfg = Config {
         harts: 1,
         ram_size: RAM_SIZE,
@@ -47,6 +47,7 @@ fn machine(engine: Engine) -> Machine {
     };
     let mut m = Machine::new(&cfg, image, Box::new(std::io::sink())).unwrap();
     m.set_engine(engine);
+    m.set_jit_hot_after(hot_after);
     m
 }
 
@@ -210,11 +211,12 @@ fn memory(m: &mut Machine) -> Vec<u64> {
     (CODE..DATA + 0x2000).step_by(8).map(|a| m.bus.read(a, 8).unwrap()).collect()
 }
 
-/// Runs `programs` random programs for `steps` instructions each on both engines.
-fn differential(seed: u64, programs: u64, steps: u64) -> u64 {
+/// Runs `programs` random programs for `steps` instructions each on both
+/// engines, the translator translating blocks once reached `hot_after` times.
+fn differential(seed: u64, programs: u64, steps: u64, hot_after: u8) -> u64 {
     let mut translated = 0;
     for p in 0..programs {
-        let mut engines = [machine(Engine::Interp), machine(Engine::Jit)];
+        let mut engines = [machine(Engine::Interp, hot_after), machine(Engine::Jit, hot_after)];
         for m in &mut engines {
             let mut rng = Rng(seed ^ p.wrapping_mul(0x9e37_79b9_7f4a_7c15));
             program(m, &mut rng);
@@ -243,6 +245,12 @@ fn differential(seed: u64, programs: u64, steps: u64) -> u64 {
 
 #[test]
 fn random_programs_agree_on_both_engines() {
-    let blocks = differential(0x0d1f_f001, 400, 3_000);
+    let blocks = differential(0x0d1f_f001, 400, 3_000, 0);
     assert!(blocks > 1_000, "the translator ran: {blocks} blocks");
+}
+
+#[test]
+fn random_programs_agree_when_blocks_warm_up_first() {
+    let blocks = differential(0x0d1f_f002, 100, 3_000, sv39::jit::HOT_AFTER);
+    assert!(blocks > 0, "the translator ran: {blocks} blocks");
 }

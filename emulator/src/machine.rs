@@ -456,6 +456,11 @@ impl Machine {
         self.harts.iter_mut().for_each(|h| h.set_engine(engine));
     }
 
+    /// Makes the translator translate a block once reached `n` times.
+    pub fn set_jit_hot_after(&mut self, n: u8) {
+        self.harts.iter_mut().for_each(|h| h.set_jit_hot_after(n));
+    }
+
     /// Traces the run as `tracer` says.
     pub fn set_tracer(&mut self, tracer: Tracer) {
         self.harts.iter_mut().for_each(|h| tracer.observe(h));

@@ -122,7 +122,15 @@ impl Hart {
     /// the translator emits x86-64 code, so other hosts interpret.
     pub fn set_engine(&mut self, engine: crate::jit::Engine) {
         let jit = engine == crate::jit::Engine::Jit && !self.mmu.strict && cfg!(target_arch = "x86_64");
-        self.jit = if jit { crate::jit::Jit::new().map(Box::new) } else { None };
+        self.jit = if jit { crate::jit::Jit::new(crate::jit::HOT_AFTER).map(Box::new) } else { None };
+    }
+
+    /// Translates blocks once reached `n` times (0: at once), when the
+    /// translator runs this hart.
+    pub fn set_jit_hot_after(&mut self, n: u8) {
+        if self.jit.is_some() {
+            self.jit = crate::jit::Jit::new(n).map(Box::new);
+        }
     }
 
     /// The translator's figures, when it runs this hart.

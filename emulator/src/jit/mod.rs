@@ -1,7 +1,9 @@
 //! The translator (`--engine jit`): guest blocks on one page become x86-64
 //! code (dynasm-rs), kept per hart in a cache keyed by the block's virtual and
 //! physical address, chained block to block on the same page, with a
-//! direct-mapped table in front of the cache for every other jump.
+//! direct-mapped table in front of the cache for every other jump. A block
+//! is translated only once its start has been reached `HOT_AFTER` times
+//! (the interpreter runs it until then), as most run a few times only.
 //!
 //! The interpreter stays the reference: the translator covers RV64I and M
 //! (compressed forms included, as the decoder expands them) and ends a block
@@ -61,6 +63,12 @@ const MAX_BLOCK: usize = 64;
 /// Executable memory per hart; when it fills, every block is dropped.
 const CODE_SIZE: usize = 64 << 20;
 const TABLE_ENTRIES: usize = 4096;
+/// Times a block's start is interpreted before it is translated: most
+/// blocks run a few times only, and translating costs microseconds.
+pub const HOT_AFTER: u8 = 8;
+/// Execution counters, direct-mapped by physical pc (2 MiB of code before
+/// two pcs share one); a collision only makes a block hot sooner.
+const HEAT_ENTRIES: usize = 1 << 20;
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct JitStats {
@@ -99,6 +107,8 @@ pub struct Jit {
     blocks: HashMap<(u64, u64), Block>,
     /// Direct-mapped by va, in front of `blocks`.
     table: Box<[Block; TABLE_ENTRIES]>,
+    heat: Box<[u8]>,
+    hot_after: u8,
     frame: Box<Frame>,
     pub stats: JitStats,
 }
@@ -107,8 +117,9 @@ type Enter = extern "sysv64" fn(*mut Frame, *mut u64, usize) -> u64;
 
 impl Jit {
     /// A translator with its code buffer; None where executable memory
-    /// cannot be had (the interpreter runs instead).
-    pub fn new() -> Option<Jit> {
+    /// cannot be had (the interpreter runs instead); a block is translated
+    /// once its start has been reached `hot_after` times.
+    pub fn new(hot_after: u8) -> Option<Jit> {
         let mut code = CodeBuffer::new(CODE_SIZE).ok()?;
         let (bytes, enter, epilogue) = emit::trampoline(code.next_addr());
         code.append(&bytes)?;
@@ -120,6 +131,8 @@ impl Jit {
             kept,
             blocks: HashMap::new(),
             table: Box::new([NO_BLOCK; TABLE_ENTRIES]),
+            heat: vec![0; HEAT_ENTRIES].into_boxed_slice(),
+            hot_after,
             frame: Box::default(),
             stats: JitStats::default(),
         })
@@ -146,8 +159,9 @@ impl Jit {
         let b = if cached.va == va && cached.pa == pa {
             cached
         } else {
-            let b = match self.blocks.get(&(va, pa)) {
-                Some(&b) => b,
+            let b = match self.blocks.get(&(va, pa)).copied() {
+                Some(b) => b,
+                None if self.warm_up(pa) => return None,
                 None => self.translate(hart, bus, va, pa)?,
             };
             self.table[slot] = b;
@@ -158,6 +172,17 @@ impl Jit {
             return self.block_at(hart, bus);
         }
         (b.code != 0).then_some(b.code)
+    }
+
+    /// Counts one execution at `pa`; true while it is still too cold to
+    /// translate (counts, not host time, keep runs deterministic).
+    fn warm_up(&mut self, pa: u64) -> bool {
+        let n = &mut self.heat[(pa as usize >> 1) % HEAT_ENTRIES];
+        if *n >= self.hot_after {
+            return false;
+        }
+        *n += 1;
+        true
     }
 
     /// Translates the block at `va` (physical `pa`) and caches it.
