@@ -10,8 +10,7 @@
 mod common;
 use common::Rng;
 use sv39::jit::Engine;
-use sv39::loader::elf::{Image, Segment};
-use sv39::machine::{Config, Machine};
+use sv39::machine::Machine;
 use sv39::mmu::walk::AdPolicy;
 use sv39_arch::csr::{self, Priv};
 
@@ -26,26 +25,7 @@ const ROOT: u64 = RAM + 0x10000;
 const ALIAS: u64 = 0x4000_0000;
 
 fn machine(engine: Engine, hot_after: u8) -> Machine {
-    let cfg = Config {
-        harts: 1,
-        ram_size: RAM_SIZE,
-        ad: AdPolicy::Update,
-        strict_tlb: false,
-        realtime: false,
-        bootargs: None,
-        initrd: None,
-        rng_seed: None,
-        disks: Vec::new(),
-        shares: Vec::new(),
-        virtio_legacy: false,
-    };
-    let image = Image {
-        entry: CODE,
-        segments: vec![Segment { pa: RAM, data: vec![0; 16], memsz: 16 }],
-        tohost: None,
-        fromhost: None,
-    };
-    let mut m = Machine::new(&cfg, image, Box::new(std::io::sink())).unwrap();
+    let mut m = common::bare_machine(RAM_SIZE, AdPolicy::Update, CODE);
     m.set_engine(engine);
     m.set_jit_hot_after(hot_after);
     m

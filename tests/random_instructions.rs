@@ -6,8 +6,7 @@
 mod common;
 use common::{engine, Rng};
 use sv39::hart::Hart;
-use sv39::loader::elf::{Image, Segment};
-use sv39::machine::{Config, Machine};
+use sv39::machine::Machine;
 use sv39::mmu::walk::AdPolicy;
 use sv39_arch::csr::{self, Priv};
 
@@ -16,26 +15,7 @@ const RAM_SIZE: u64 = 4 << 20;
 const CODE: u64 = RAM + 0x1000;
 
 fn machine(ad: AdPolicy) -> Machine {
-    let cfg = Config {
-        harts: 1,
-        ram_size: RAM_SIZE,
-        ad,
-        strict_tlb: false,
-        realtime: false,
-        bootargs: None,
-        initrd: None,
-        rng_seed: None,
-        disks: Vec::new(),
-        virtio_legacy: false,
-        shares: Vec::new(),
-    };
-    let image = Image {
-        entry: CODE,
-        segments: vec![Segment { pa: RAM, data: vec![0; 16], memsz: 16 }],
-        tohost: None,
-        fromhost: None,
-    };
-    let mut m = Machine::new(&cfg, image, Box::new(std::io::sink())).unwrap();
+    let mut m = common::bare_machine(RAM_SIZE, ad, CODE);
     m.set_engine(engine());
     m
 }

@@ -86,18 +86,6 @@ fn search_tree(dir: &Path) {
     std::fs::write(dir.join("big.txt"), big).unwrap();
 }
 
-/// The directory share.c expects (see its header).
-fn share_tree(dir: &Path) {
-    std::fs::create_dir_all(dir.join("sub")).unwrap();
-    std::fs::create_dir_all(dir.join("empty")).unwrap();
-    std::fs::write(dir.join("a.txt"), "hello\n").unwrap();
-    std::fs::write(dir.join("sub/b.txt"), "deep\n").unwrap();
-    std::os::unix::fs::symlink("sub/b.txt", dir.join("link")).unwrap();
-    std::os::unix::fs::symlink("sub", dir.join("dirlink")).unwrap();
-    let big: Vec<u8> = (0..100_000).map(|i: usize| (i * 7 + i / 4096) as u8).collect();
-    std::fs::write(dir.join("big.bin"), big).unwrap();
-}
-
 /// `qemu-riscv64 PROGRAM ARGS` in `dir`, with the environment init gives.
 fn qemu_user(program: &Path, args: &[&str], dir: &Path) -> Run {
     let mut cmd = Command::new("qemu-riscv64");

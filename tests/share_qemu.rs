@@ -15,8 +15,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-const BIG: usize = 100_000;
-
 /// Whether every tool is here (in CI, a missing one fails the test).
 fn tools() -> bool {
     let virtfs = Command::new("qemu-system-riscv64")
@@ -47,18 +45,6 @@ fn program() -> PathBuf {
     let built = run_with_limit(cc, Duration::from_secs(120));
     assert_eq!(built.code, Some(0), "{}", built.stderr);
     out
-}
-
-/// The directory share.c expects.
-fn fixture(dir: &Path) {
-    std::fs::create_dir_all(dir.join("sub")).unwrap();
-    std::fs::create_dir_all(dir.join("empty")).unwrap();
-    std::fs::write(dir.join("a.txt"), "hello\n").unwrap();
-    std::fs::write(dir.join("sub/b.txt"), "deep\n").unwrap();
-    std::os::unix::fs::symlink("sub/b.txt", dir.join("link")).unwrap();
-    std::os::unix::fs::symlink("sub", dir.join("dirlink")).unwrap();
-    let big: Vec<u8> = (0..BIG).map(|i| (i * 7 + i / 4096) as u8).collect();
-    std::fs::write(dir.join("big.bin"), big).unwrap();
 }
 
 /// share.c under qemu-riscv64 in `dir`.
@@ -107,8 +93,8 @@ fn a_read_only_share_reads_like_the_host_and_refuses_writes_legacy_virtio() {
     }
     let elf = program();
     let (shared, copy) = (scratch("ro"), scratch("ro-ref"));
-    fixture(&shared);
-    fixture(&copy);
+    share_tree(&shared);
+    share_tree(&copy);
     let want = reference(&elf, &copy, "read");
     let refused = ["create", "write open", "mkdir", "unlink", "rename"]
         .map(|what| format!("{what}: Read-only file system\n"))
@@ -128,8 +114,8 @@ fn a_read_write_share_changes_the_host_as_linux_would_modern_virtio() {
     }
     let elf = program();
     let (shared, copy) = (scratch("rw"), scratch("rw-ref"));
-    fixture(&shared);
-    fixture(&copy);
+    share_tree(&shared);
+    share_tree(&copy);
     let want = without_shared_writable_mmap(&reference(&elf, &copy, "rw"));
     let got = guest(&elf, &shared, "rw", false, false);
     assert_eq!(got, want);

@@ -256,3 +256,42 @@ pub fn tree(dir: &Path) -> Vec<(String, String)> {
     out.sort();
     out
 }
+
+/// The directory linux-programs/c/share.c expects (see its header).
+pub fn share_tree(dir: &Path) {
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::create_dir_all(dir.join("empty")).unwrap();
+    std::fs::write(dir.join("a.txt"), "hello\n").unwrap();
+    std::fs::write(dir.join("sub/b.txt"), "deep\n").unwrap();
+    std::os::unix::fs::symlink("sub/b.txt", dir.join("link")).unwrap();
+    std::os::unix::fs::symlink("sub", dir.join("dirlink")).unwrap();
+    let big: Vec<u8> = (0..100_000).map(|i: usize| (i * 7 + i / 4096) as u8).collect();
+    std::fs::write(dir.join("big.bin"), big).unwrap();
+}
+
+/// A one-hart machine of `ram_size` bytes with no devices in use, its harts
+/// starting at `entry` (the random-program tests write their code there).
+pub fn bare_machine(ram_size: u64, ad: sv39::mmu::walk::AdPolicy, entry: u64) -> sv39::machine::Machine {
+    use sv39::loader::elf::{Image, Segment};
+    let cfg = sv39::machine::Config {
+        harts: 1,
+        ram_size,
+        ad,
+        strict_tlb: false,
+        realtime: false,
+        bootargs: None,
+        initrd: None,
+        rng_seed: None,
+        disks: Vec::new(),
+        shares: Vec::new(),
+        virtio_legacy: false,
+    };
+    let ram = sv39_arch::memmap::RAM_BASE;
+    let image = Image {
+        entry,
+        segments: vec![Segment { pa: ram, data: vec![0; 16], memsz: 16 }],
+        tohost: None,
+        fromhost: None,
+    };
+    sv39::machine::Machine::new(&cfg, image, Box::new(std::io::sink())).unwrap()
+}

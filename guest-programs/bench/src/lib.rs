@@ -83,6 +83,19 @@ fn address_space() -> PageTable {
     pt
 }
 
+/// The integer benchmark (sieve and heapsort) as `setting` says, after its
+/// banner: the body of `bench`, `bench-sfence` and `bench-mmode`.
+pub fn integer(setting: Setting) -> u32 {
+    println!(
+        "bench: sieve < {} x{}, heapsort {} u32 x{}",
+        work::SIEVE_N,
+        work::SIEVE_ROUNDS,
+        work::SORT_LEN,
+        work::SORT_ROUNDS
+    );
+    run(&INTEGER, setting)
+}
+
 /// Runs `phases` as `setting` says and checks each checksum; returns 0, or
 /// the number of the first phase that went wrong.
 pub fn run(phases: &[Phase], setting: Setting) -> u32 {

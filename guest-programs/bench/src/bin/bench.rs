@@ -3,16 +3,9 @@
 #![no_std]
 #![no_main]
 
-use bench::{run, work, Setting, INTEGER};
+use bench::Setting;
 
 #[no_mangle]
 extern "C" fn main() -> u32 {
-    bare::println!(
-        "bench: sieve < {} x{}, heapsort {} u32 x{}",
-        work::SIEVE_N,
-        work::SIEVE_ROUNDS,
-        work::SORT_LEN,
-        work::SORT_ROUNDS
-    );
-    run(&INTEGER, Setting::User)
+    bench::integer(Setting::User)
 }
