@@ -128,9 +128,9 @@ fn copies_of_a_program_share_its_text_frames() {
     assert!(kb(PSS) < kb(RSS), "a shared page counts in part towards Pss:\n{}", r.stdout);
 }
 
-/// The frames no process holds at each /proc/meminfo in `console`.
-fn frames_unused(console: &str) -> Vec<u64> {
-    console.split("MemTotal:").skip(1).filter_map(sv39_abi::procfs::frames_unused).collect()
+/// `count` of each /proc/meminfo in `console`.
+fn at_each_meminfo(console: &str, count: fn(&str) -> Option<u64>) -> Vec<u64> {
+    console.split("MemTotal:").skip(1).filter_map(count).collect()
 }
 
 /// `programs` in a shell of their own between two readings of meminfo.
@@ -138,8 +138,24 @@ fn between_readings(programs: &str) -> String {
     format!("cat /proc/meminfo; sh -c '{programs}'; cat /proc/meminfo")
 }
 
+/// On sv39 time follows the instructions, so the readers (cat, and the
+/// shells above it) are caught at the same point each run: the frames
+/// nobody maps, free or cached, must be the same before and after.
 fn assert_no_frame_lost(console: &str) {
-    let unused = frames_unused(console);
+    assert_same_at_both(console, sv39_abi::procfs::frames_unused);
+}
+
+/// Under qemu-system the timer interrupts come at host times, so whether
+/// the shell has yet run (and faulted in) the page of its code after fork
+/// when cat reads meminfo varies from run to run: a page-cache frame then
+/// is or is not allocated, or mapped. The free frames plus all page-cache
+/// frames do not depend on it.
+fn assert_no_frame_lost_on_qemu(console: &str) {
+    assert_same_at_both(console, sv39_abi::procfs::frames_free_or_cached);
+}
+
+fn assert_same_at_both(console: &str, count: fn(&str) -> Option<u64>) {
+    let unused = at_each_meminfo(console, count);
     assert_eq!(unused.len(), 2, "two meminfo readings in\n{console}");
     assert_eq!(unused[0], unused[1], "frames lost:\n{console}");
 }
@@ -162,7 +178,7 @@ fn every_frame_comes_back_on_qemu_system() {
     let r = qemu_system_run(None, &["sh", "-c", &line], None, Duration::from_secs(600));
     let console = r.stdout.replace("\r\n", "\n");
     assert_eq!(console.matches(ALL_HELD).count(), 7, "vmcheck, lazy, cow (two), mmapfile, shm, uvm:\n{console}");
-    assert_no_frame_lost(&console);
+    assert_no_frame_lost_on_qemu(&console);
 }
 
 /// The frames the cow child saw fork take (its "fork took N frames" line).

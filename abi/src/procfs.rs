@@ -48,6 +48,7 @@ pub const PRIVATE_DIRTY: &str = "Private_Dirty";
 /// Keys of [`MEMINFO`]: Linux's, in kB, and sv39's, in 4 KiB frames
 /// (`FramesCached`: frames held by page caches alone, mapped by nobody).
 pub const MEM_FREE: &str = "MemFree";
+pub const CACHED: &str = "Cached";
 pub const FRAMES_FREE: &str = "FramesFree";
 pub const FRAMES_CACHED: &str = "FramesCached";
 pub const SWAP_TOTAL: &str = "SwapTotal";
@@ -73,6 +74,14 @@ pub const STAT_RSS: usize = 24;
 /// process holds. Nothing leaked when it is the same before and after.
 pub fn frames_unused(meminfo: &str) -> Option<u64> {
     Some(keyed_value(meminfo, FRAMES_FREE)? + keyed_value(meminfo, FRAMES_CACHED)?)
+}
+
+/// `FramesFree` + every page-cache frame (`Cached`, in kB), mapped or
+/// not: the frames no process holds privately. It is [`frames_unused`]
+/// for a run whose readers may be caught at different points (see
+/// tests/vm.rs on QEMU), where which cached pages are mapped varies.
+pub fn frames_free_or_cached(meminfo: &str) -> Option<u64> {
+    Some(keyed_value(meminfo, FRAMES_FREE)? + keyed_value(meminfo, CACHED)? / 4)
 }
 
 /// Field `n` (1-based, as proc(5) numbers them) of a `/proc/<pid>/stat` line.
