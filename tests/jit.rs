@@ -223,6 +223,80 @@ fn differential(seed: u64, programs: u64, steps: u64, hot_after: u8) -> u64 {
     translated
 }
 
+/// Runs both engines `steps` instructions in batches of `batch`, comparing
+/// their state after each.
+fn run_both(engines: &mut [Machine; 2], steps: u64, batch: u64) {
+    for done in (0..steps).step_by(batch as usize) {
+        for m in engines.iter_mut() {
+            let (h, bus) = (&mut m.harts[0], &mut m.bus);
+            let until = h.cycle + batch;
+            h.run(bus, until);
+        }
+        let (a, b) = (state(&engines[0]), state(&engines[1]));
+        assert_eq!(a, b, "after {done}+{batch} instructions:\ninterp {a}\njit    {b}");
+    }
+}
+
+/// A loop on one page calls a function on the next (jal, a jump to another
+/// page) that returns (jalr): translated code takes both through the jump
+/// table. Then the function's page is remapped to other code and the ASID
+/// changed: the table's entry must not be used (its fetch-TLB check fails),
+/// nor after the host rewrites the code (DMA-like, the page's generation).
+#[test]
+fn jumps_through_the_table_follow_remapping_and_code_changes() {
+    const L1: u64 = RAM + 0x11000;
+    const L0: u64 = RAM + 0x12000;
+    const FIVE: u64 = RAM + 0x2000; // the function returning 5, then 7 ...
+    const NINE: u64 = RAM + 0x3000; // ... and its other version, returning 9
+    let addi = |rd, rs1, imm| i(imm, rs1, 0, rd, 0x13);
+    let main = [addi(10, 10, 1), j(0x1000 - 4, 1), r(0, 12, 11, 0, 11, 0x33), j(-12, 0)];
+    let function = |value| [addi(12, 0, value), i(0, 1, 0, 0, 0x67)];
+    let pte = |pa: u64, flags: u64| (pa >> 12) << 10 | flags;
+    let mut engines = [machine(Engine::Interp, 0), machine(Engine::Jit, 0)];
+    for m in &mut engines {
+        let words = main.iter().map(|&w| (CODE, w)).chain(function(5).map(|w| (FIVE, w))).chain(function(9).map(|w| (NINE, w)));
+        let mut next = std::collections::HashMap::new();
+        for (page, w) in words {
+            let at = next.entry(page).or_insert(page);
+            m.bus.write(*at, 4, w as u64).unwrap();
+            *at += 4;
+        }
+        m.bus.write(ROOT + 8 * 2, 8, pte(L1, 1)).unwrap();
+        m.bus.write(L1, 8, pte(L0, 1)).unwrap();
+        m.bus.write(L0 + 8, 8, pte(CODE, 0xdb)).unwrap(); // V R X U A D
+        m.bus.write(L0 + 16, 8, pte(FIVE, 0xdb)).unwrap();
+        let h = &mut m.harts[0];
+        h.pc = CODE;
+        for (n, v) in [(csr::PMPADDR0, u64::MAX), (csr::PMPCFG0, 0x1f), (csr::SATP, 8 << 60 | ROOT >> 12)] {
+            h.csr_write(n, v).unwrap();
+        }
+        h.set_priv(Priv::U);
+    }
+    // Whole turns of the 6-instruction loop, so that every batch starts at
+    // the loop's head and the function is reached only by its jumps.
+    const BATCH: u64 = 6 * 20;
+    const PHASE: u64 = BATCH * 35;
+    let returned = |engines: &[Machine; 2]| engines[1].harts[0].x[12];
+    run_both(&mut engines, PHASE, BATCH);
+    assert_eq!(returned(&engines), 5);
+    for m in &mut engines {
+        m.bus.write(L0 + 16, 8, pte(NINE, 0xdb)).unwrap();
+        let h = &mut m.harts[0];
+        h.set_priv(Priv::M);
+        h.csr_write(csr::SATP, 8 << 60 | 1 << 44 | ROOT >> 12).unwrap();
+        h.set_priv(Priv::U);
+    }
+    run_both(&mut engines, PHASE, BATCH);
+    assert_eq!(returned(&engines), 9, "the remapped page's code ran");
+    for m in &mut engines {
+        m.bus.write(NINE, 4, addi(12, 0, 7) as u64).unwrap();
+    }
+    run_both(&mut engines, PHASE, BATCH);
+    assert_eq!(returned(&engines), 7, "the rewritten code ran");
+    let jumps = engines[1].harts[0].jit_stats().map_or(0, |s| s.table_jumps);
+    assert!(jumps > 1_000, "the calls and returns went through the table: {jumps}");
+}
+
 #[test]
 fn random_programs_agree_on_both_engines() {
     let blocks = differential(0x0d1f_f001, 400, 3_000, 0);

@@ -208,12 +208,13 @@ pub fn qemu_system_run_with(
     run
 }
 
-/// The engine in-process machines run on: `SV39_ENGINE` as `sv39` reads it
-/// (make test runs the suites once per engine).
+/// The engine in-process machines run on: `SV39_ENGINE` as `sv39` reads it,
+/// else sv39's default (make test runs the suites once per engine).
 pub fn engine() -> sv39::jit::Engine {
     match std::env::var("SV39_ENGINE").as_deref() {
         Ok("jit") => sv39::jit::Engine::Jit,
-        _ => sv39::jit::Engine::Interp,
+        Ok("interp") => sv39::jit::Engine::Interp,
+        _ => sv39::jit::Engine::default(),
     }
 }
 

@@ -73,6 +73,12 @@ impl CodePages {
         self.generations[page]
     }
 
+    /// Every page's generation, for translated code to read (valid until
+    /// the next write through `self`).
+    pub fn generations(&self) -> *const u32 {
+        self.generations.as_ptr()
+    }
+
     pub fn watch(&mut self, page: usize) {
         self.flags[page] |= WATCH;
         self.epoch += 1;

@@ -15,10 +15,13 @@
 //! interpreter's. Every exit stores the next pc and returns an `Exit` code
 //! through the shared epilogue; exits to a pc on the block's own page start
 //! with a `jmp rel32` to the next instruction, which the dispatcher patches
-//! to jump straight to that block once it exists (chaining).
+//! to jump straight to that block once it exists (chaining); jalr and exits
+//! to other pages look their target up in the jump table first.
 
 use super::frame::{self, ASID, BATCH_END, CYCLE, EXIT_SLOT, HITS, LOAD_HIT, LOAD_HOT, LOAD_TAG, PC, STATUS};
 use super::frame::{LOAD_MASK, STORE_HIT, STORE_HOT, STORE_MASK, STORE_TAG};
+use super::frame::{FETCH_HOT, FETCH_MASK, FETCH_TAG, GENERATIONS, TABLE, TABLE_JUMPS};
+use super::jump_table;
 use crate::hart::op::{Decoded, Op};
 use crate::mmu::tlb::{HOT_ASID, HOT_HOST_OFF, HOT_SIZE, HOT_TAG};
 
@@ -280,7 +283,8 @@ impl Emitter {
         }
         self.flush();
         if pc >> 12 != self.page {
-            return self.leave(pc, EXIT_NEXT);
+            dynasm!(self.ops ; .arch x64 ; mov rax, QWORD pc as i64);
+            return self.jump_through_table();
         }
         let slot = self.base + self.ops.offset().0 + 1;
         self.ops.push(0xe9);
@@ -402,11 +406,68 @@ impl Emitter {
             ; add rax, imm
             ; and rax, -2
             ; mov QWORD [r15 + PC], rax
-            ; mov QWORD [r15 + EXIT_SLOT], 0
         );
         self.set_const(rd, next);
         self.flush();
-        dynasm!(self.ops ; .arch x64 ; mov eax, EXIT_NEXT as i32);
+        dynasm!(self.ops ; .arch x64 ; mov rax, QWORD [r15 + PC]);
+        self.jump_through_table();
+    }
+
+    /// Goes on at the guest pc in rax, the block's registers written back:
+    /// straight into its block when the jump table holds it and the entry is
+    /// still good (the fetch TLB's own hit test, as `Tlb::lookup`, gives the
+    /// same host address; the page's generation is unchanged; there is
+    /// code), else back to the dispatcher. The target's prologue checks the
+    /// batch as on any entry.
+    fn jump_through_table(&mut self) {
+        let (miss, global, fetch_hit) = (self.ops.new_dynamic_label(), self.ops.new_dynamic_label(), self.ops.new_dynamic_label());
+        let slot_mask = (jump_table::ENTRIES as i32 - 1) << jump_table::SIZE_SHIFT;
+        dynasm!(self.ops
+            ; .arch x64
+            // The fetch TLB: rsi = the host address of the target.
+            ; mov ecx, eax
+            ; shr ecx, 7
+            ; and ecx, DWORD [r15 + FETCH_MASK]
+            ; add rcx, QWORD [r15 + FETCH_HOT]
+            ; mov rdx, rax
+            ; and rdx, -4096
+            ; or rdx, QWORD [r15 + FETCH_TAG]
+            ; cmp rdx, QWORD [rcx + HOT_TAG as i32]
+            ; jne =>miss
+            ; mov edx, DWORD [rcx + HOT_ASID as i32]
+            ; cmp edx, DWORD [r15 + ASID]
+            ; jne =>global
+            ; =>fetch_hit
+            ; mov rsi, rax
+            ; add rsi, QWORD [rcx + HOT_HOST_OFF as i32]
+            // The table's slot for the target: (va >> 1) % ENTRIES * 32.
+            ; mov ecx, eax
+            ; shl ecx, jump_table::SIZE_SHIFT as i8 - 1
+            ; and ecx, slot_mask
+            ; add rcx, QWORD [r15 + TABLE]
+            ; cmp rax, QWORD [rcx + jump_table::VA]
+            ; jne =>miss
+            ; cmp rsi, QWORD [rcx + jump_table::HOST]
+            ; jne =>miss
+            ; mov edx, DWORD [rcx + jump_table::PAGE]
+            ; mov rsi, QWORD [r15 + GENERATIONS]
+            ; mov edx, DWORD [rsi + rdx * 4]
+            ; cmp edx, DWORD [rcx + jump_table::GEN]
+            ; jne =>miss
+            ; mov rdx, QWORD [rcx + jump_table::CODE]
+            ; test rdx, rdx
+            ; jz =>miss
+            ; add QWORD [r15 + TABLE_JUMPS], 1
+            ; jmp rdx
+            // A global entry matches any ASID.
+            ; =>global
+            ; cmp edx, -1
+            ; je =>fetch_hit
+            ; =>miss
+            ; mov QWORD [r15 + PC], rax
+            ; mov QWORD [r15 + EXIT_SLOT], 0
+            ; mov eax, EXIT_NEXT as i32
+        );
         self.jmp_abs(self.epilogue);
     }
 

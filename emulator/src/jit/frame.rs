@@ -39,6 +39,15 @@ pub struct Frame {
     pub store_tag: u64,
     pub store_mask: u64,
     pub asid: u64,
+    /// The fetch TLB as for loads and stores, the jump table, and the
+    /// code pages' generations (`CodePages::generations`), for jumps through
+    /// the table; and the number of them.
+    pub fetch_hot: *const u8,
+    pub fetch_tag: u64,
+    pub fetch_mask: u64,
+    pub table: *const super::jump_table::Block,
+    pub generations: *const u32,
+    pub table_jumps: u64,
     /// TLB hits on the inlined path, added to the TLBs' figures on return:
     /// loads count `LOAD_HIT`, stores `STORE_HIT` (`split_hits`).
     pub hits: u64,
@@ -59,6 +68,12 @@ pub const STORE_TAG: i32 = offset_of!(Frame, store_tag) as i32;
 pub const LOAD_MASK: i32 = offset_of!(Frame, load_mask) as i32;
 pub const STORE_MASK: i32 = offset_of!(Frame, store_mask) as i32;
 pub const ASID: i32 = offset_of!(Frame, asid) as i32;
+pub const FETCH_HOT: i32 = offset_of!(Frame, fetch_hot) as i32;
+pub const FETCH_TAG: i32 = offset_of!(Frame, fetch_tag) as i32;
+pub const FETCH_MASK: i32 = offset_of!(Frame, fetch_mask) as i32;
+pub const TABLE: i32 = offset_of!(Frame, table) as i32;
+pub const GENERATIONS: i32 = offset_of!(Frame, generations) as i32;
+pub const TABLE_JUMPS: i32 = offset_of!(Frame, table_jumps) as i32;
 pub const HITS: i32 = offset_of!(Frame, hits) as i32;
 
 /// One counter holds both kinds of hit: an entry into translated code runs
@@ -86,6 +101,12 @@ impl Default for Frame {
             store_tag: 0,
             store_mask: 0,
             asid: 0,
+            fetch_hot: std::ptr::null(),
+            fetch_tag: 0,
+            fetch_mask: 0,
+            table: std::ptr::null(),
+            generations: std::ptr::null(),
+            table_jumps: 0,
             hits: 0,
             status: OK,
             hart: std::ptr::null_mut(),
@@ -100,9 +121,11 @@ impl Frame {
     pub fn refresh_tlbs(&mut self, hart: &Hart) {
         (self.load_hot, self.load_tag, self.load_mask) = hart.mmu.load_tlb.jit_view();
         (self.store_hot, self.store_tag, self.store_mask) = hart.mmu.store_tlb.jit_view();
+        (self.fetch_hot, self.fetch_tag, self.fetch_mask) = hart.mmu.fetch_tlb.jit_view();
         // The inlined lookup wants the mask in bytes of the entry array.
         self.load_mask *= HOT_SIZE as u64;
         self.store_mask *= HOT_SIZE as u64;
+        self.fetch_mask *= HOT_SIZE as u64;
         self.asid = hart.mmu.tlb_asid() as u64;
     }
 

@@ -1,7 +1,8 @@
 //! The translator (`--engine jit`): guest blocks on one page become x86-64
 //! code (dynasm-rs), kept per hart in a cache keyed by the block's virtual and
 //! physical address, chained block to block on the same page, with a
-//! direct-mapped table in front of the cache for every other jump. A block
+//! direct-mapped jump table in front of the cache (`jump_table`) that
+//! translated code reads itself for every other jump. A block
 //! is translated only once its start has been reached `HOT_AFTER` times
 //! (the interpreter runs it until then), as most run a few times only.
 //!
@@ -14,7 +15,8 @@
 //! Why a cached block is still right:
 //! - translation: a block is found by (va, pa) with pa from the fetch TLB, so
 //!   satp writes and sfence.vma need no flush here; a chained jump stays on
-//!   the page its block was entered on, whose translation was just checked.
+//!   the page its block was entered on, whose translation was just checked;
+//!   a jump through the jump table checks the fetch TLB inline.
 //! - code changes: the dispatcher compares a block's page generation
 //!   (`CodePages::generation`), which every write to a code page moves
 //!   (stores, DMA, the debugger), before it enters the block; a write from
@@ -26,6 +28,7 @@
 mod code_buffer;
 mod emit;
 mod frame;
+mod jump_table;
 
 use crate::bus::Bus;
 use crate::hart::decode;
@@ -33,6 +36,7 @@ use crate::hart::Hart;
 use code_buffer::CodeBuffer;
 use emit::{Insn, EXIT_BUDGET, EXIT_FAULT, EXIT_NEXT};
 use frame::Frame;
+use jump_table::Block;
 use std::collections::HashMap;
 use std::time::Instant;
 
@@ -62,7 +66,6 @@ impl Default for Engine {
 const MAX_BLOCK: usize = 64;
 /// Executable memory per hart; when it fills, every block is dropped.
 const CODE_SIZE: usize = 64 << 20;
-const TABLE_ENTRIES: usize = 4096;
 /// Times a block's start is interpreted before it is translated: most
 /// blocks run a few times only, and translating costs microseconds.
 pub const HOT_AFTER: u8 = 8;
@@ -83,20 +86,9 @@ pub struct JitStats {
     pub flushes: u64,
     /// Entries from the dispatcher into translated code.
     pub entries: u64,
+    /// Jumps translated code took through the jump table by itself.
+    pub table_jumps: u64,
 }
-
-/// A cached translation: host code at `code`, or 0 where the interpreter
-/// runs the first instruction (valid while `page` is at `gen`).
-#[derive(Clone, Copy, Debug, Default)]
-struct Block {
-    va: u64,
-    pa: u64,
-    code: usize,
-    page: usize,
-    gen: u32,
-}
-
-const NO_BLOCK: Block = Block { va: 1, pa: 0, code: 0, page: 0, gen: 0 };
 
 pub struct Jit {
     code: CodeBuffer,
@@ -106,7 +98,7 @@ pub struct Jit {
     kept: usize,
     blocks: HashMap<(u64, u64), Block>,
     /// Direct-mapped by va, in front of `blocks`.
-    table: Box<[Block; TABLE_ENTRIES]>,
+    table: Box<[Block; jump_table::ENTRIES]>,
     heat: Box<[u8]>,
     hot_after: u8,
     frame: Box<Frame>,
@@ -130,7 +122,7 @@ impl Jit {
             epilogue,
             kept,
             blocks: HashMap::new(),
-            table: Box::new([NO_BLOCK; TABLE_ENTRIES]),
+            table: Box::new([jump_table::EMPTY; jump_table::ENTRIES]),
             heat: vec![0; HEAT_ENTRIES].into_boxed_slice(),
             hot_after,
             frame: Box::default(),
@@ -154,20 +146,20 @@ impl Jit {
         let va = hart.pc;
         let host = hart.mmu.fetch_tlb.lookup(va, hart.mmu.tlb_asid())?;
         let pa = bus.ram.base() + (host - bus.ram.host_addr(0)) as u64;
-        let slot = (va as usize >> 1) % TABLE_ENTRIES;
+        let slot = jump_table::slot(va);
         let cached = self.table[slot];
-        let b = if cached.va == va && cached.pa == pa {
+        let b = if cached.va == va && cached.host == host {
             cached
         } else {
             let b = match self.blocks.get(&(va, pa)).copied() {
                 Some(b) => b,
                 None if self.warm_up(pa) => return None,
-                None => self.translate(hart, bus, va, pa)?,
+                None => self.translate(hart, bus, va, pa, host)?,
             };
             self.table[slot] = b;
             b
         };
-        if bus.code.generation(b.page) != b.gen {
+        if bus.code.generation(b.page as usize) != b.gen {
             self.forget(va, pa);
             return self.block_at(hart, bus);
         }
@@ -186,11 +178,11 @@ impl Jit {
     }
 
     /// Translates the block at `va` (physical `pa`) and caches it.
-    fn translate(&mut self, hart: &mut Hart, bus: &mut Bus, va: u64, pa: u64) -> Option<Block> {
+    fn translate(&mut self, hart: &mut Hart, bus: &mut Bus, va: u64, pa: u64, host: usize) -> Option<Block> {
         let start = Instant::now();
         let page = bus.ram_page(pa)?;
         let insns = decode_block(bus, va, pa);
-        let mut b = Block { va, pa, code: 0, page, gen: bus.code.generation(page) };
+        let mut b = Block { va, host, code: 0, page: page as u32, gen: bus.code.generation(page) };
         if !insns.is_empty() {
             // Stores to the page now take the slow path, which moves its generation.
             bus.code.code_page(page);
@@ -218,14 +210,14 @@ impl Jit {
 
     fn flush(&mut self) {
         self.blocks.clear();
-        self.table.fill(NO_BLOCK);
+        self.table.fill(jump_table::EMPTY);
         self.code.truncate(self.kept);
         self.stats.flushes += 1;
     }
 
     fn forget(&mut self, va: u64, pa: u64) {
         self.blocks.remove(&(va, pa));
-        self.table[(va as usize >> 1) % TABLE_ENTRIES] = NO_BLOCK;
+        self.table[jump_table::slot(va)] = jump_table::EMPTY;
     }
 
     /// Runs translated code from `code` until it returns, then does what its
@@ -235,6 +227,8 @@ impl Jit {
         f.cycle = hart.cycle;
         f.batch_end = hart.batch_end();
         f.refresh_tlbs(hart);
+        f.table = self.table.as_ptr();
+        f.generations = bus.code.generations();
         f.status = frame::OK;
         let hart_ptr: *mut Hart = hart;
         f.hart = hart_ptr;
@@ -254,6 +248,7 @@ impl Jit {
         let (load_hits, store_hits) = frame::split_hits(std::mem::take(&mut f.hits));
         hart.mmu.load_tlb.stats.hits += load_hits;
         hart.mmu.store_tlb.stats.hits += store_hits;
+        self.stats.table_jumps += std::mem::take(&mut f.table_jumps);
         let (exception, slot) = (f.exception.take(), f.exit_slot as usize);
         match exit {
             EXIT_FAULT => {
