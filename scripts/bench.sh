@@ -99,12 +99,37 @@ echo
 echo "translation (--engine jit):"
 cat "$out/jit"
 
+insns_of() { awk '$1 == "instructions" { print $2 }' "$out/$1.err"; }
+
+# The bundled kernel's program suite: its virtual-memory and process programs
+# one after another in its shell (the same as tests/vm.rs and tests/programs.rs
+# run), from boot to power-off, on both engines and on QEMU with the same
+# kernel, initramfs and command line (`sv39 run --dump-initrd`).
+suite='segv; efault; exitcode 3; vmcheck; lazy; cow; mmapfile; shm; uvm; tour; forkbench 5'
+guest_os=$dir/guest-os
+cmdline=$("$sv39" run --dump-initrd "$out/suite.cpio" sh -c "$suite")
+for e in interp jit; do
+    run "suite.$e" "$sv39" run --no-share --engine "$e" --stats sh -c "$suite"
+done
+run suite.qemu "$qemu" -M virt -bios none -m 128M -nographic -kernel "$guest_os" -initrd "$out/suite.cpio" -append "$cmdline"
+printf "\nthe bundled kernel's program suite (%s)\n" "$suite"
+printf "%-7s %20s %8s %8s %14s %14s\n" "engine" "guest instructions" "wall s" "CPU s" "interp/engine" "QEMU/engine"
+for e in interp jit qemu; do
+    src=$e
+    [[ $e == qemu ]] && src=interp
+    awk -v e="$e" -v n="$(insns_of "suite.$src")" -v w="$(cat "$out/suite.$e.time")" -v c="$(cat "$out/suite.$e.cpu.s")" \
+        -v ti="$(cat "$out/suite.interp.cpu.s")" -v tq="$(cat "$out/suite.qemu.cpu.s")" 'BEGIN {
+        printf "%-7s %20.0f %8.2f %8.2f %14.2f %14.2f\n", e, n, w, c, ti / c, tq / c
+    }'
+done
+awk '$1 == "hart0.jit" { printf "translation: blocks %s, %s us per block, %s of the run translating, %s jumps through the table\n", $3, $7, $9, $15 }' \
+    "$out/suite.jit.err"
+
 # fork+exit+wait of a process with a 64 MiB heap (the bundled `forkbench`), on
 # the bundled kernel: copy-on-write against an eager copy (booted `nocow`).
 # Each figure is per fork: (N forks - 0 forks) / N, so filling the heap and
 # booting do not count. BENCH_FORKS sets N (default 20).
 forks=${BENCH_FORKS:-20}
-insns_of() { awk '$1 == "instructions" { print $2 }' "$out/$1.err"; }
 printf "\n%-28s %20s %12s\n" "fork+exit+wait, 64 MiB heap" "guest instructions" "wall ms" >"$out/forks"
 for mode in cow nocow; do
     append=()

@@ -115,6 +115,12 @@ pub struct RunArgs {
     /// directory is shared (read-only) at its own path.
     #[arg(long, conflicts_with = "share")]
     no_share: bool,
+    /// Write the initramfs of this run to FILE and print its kernel command
+    /// line, without running: `qemu-system-riscv64 -M virt -bios none
+    /// -kernel guest-os -initrd FILE -append LINE` then runs the same
+    /// programs (make bench does).
+    #[arg(long, value_name = "FILE")]
+    dump_initrd: Option<PathBuf>,
     /// A static riscv64 ELF on the host (dynamically linked with -L), or the name of a bundled program
     /// (init, sh, hello, echo, cat, ls, tour, exitcode, sleep, segv, efault,
     /// forkbomb, hog; and for virtual memory layout, lazy, pageedge, cow,
@@ -146,6 +152,11 @@ pub fn run(args: &RunArgs) -> Result<i32, String> {
         }
         None => bundled_initramfs(args.program(), args.args(), args.ld_prefix.as_deref())?,
     };
+    if let Some(path) = &args.dump_initrd {
+        std::fs::write(path, &initrd).map_err(|e| format!("{}: {e}", path.display()))?;
+        println!("{}", bootargs(args.board.append.as_deref(), &command));
+        return Ok(0);
+    }
     let (image, what) = match &args.kernel {
         Some(path) => {
             (elf::load_file(path).map_err(|e| format!("{}: {e}", path.display()))?, path.display().to_string())
