@@ -106,13 +106,9 @@ impl Hart {
     fn sret_allowed(&self) -> bool {
         match self.prv {
             Priv::M => true,
-            Priv::S => !self.tsr(),
+            Priv::S => self.csr.mstatus & mstatus::TSR == 0,
             Priv::U => false,
         }
-    }
-
-    fn tsr(&self) -> bool {
-        self.csr.mstatus & mstatus::TSR != 0
     }
 
     /// WFI is illegal in U-mode, and in S-mode when mstatus.TW = 1 (spec 3.1.6.5).
