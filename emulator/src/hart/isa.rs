@@ -314,6 +314,8 @@ macro_rules! define_isa {
                 }
             }
 
+            /// The operands' syntax: what the disassembler prints and the
+            /// decoder extracts.
             pub const fn syntax(self) -> Syntax {
                 match self {
                     Op::Undecoded | Op::Illegal => Syntax::Bare,
