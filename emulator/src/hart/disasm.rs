@@ -4,59 +4,12 @@
 //!
 //! It prints a `Decoded`, so it shows exactly what the decoder produced.
 
+use super::isa::Syntax;
 use super::op::{Decoded, Op};
 
 /// The 32-bit mnemonic of `op` (compressed forms print as their expansion).
-#[rustfmt::skip]
 pub fn mnemonic(op: Op) -> &'static str {
-    use Op::*;
-    match op {
-        Undecoded => "undecoded", Illegal => "illegal",
-        Lui => "lui", Auipc => "auipc", Jal => "jal", Jalr => "jalr",
-        Beq => "beq", Bne => "bne", Blt => "blt", Bge => "bge", Bltu => "bltu", Bgeu => "bgeu",
-        Lb => "lb", Lh => "lh", Lw => "lw", Ld => "ld", Lbu => "lbu", Lhu => "lhu", Lwu => "lwu",
-        Sb => "sb", Sh => "sh", Sw => "sw", Sd => "sd",
-        Addi => "addi", Slti => "slti", Sltiu => "sltiu", Xori => "xori", Ori => "ori",
-        Andi => "andi", Slli => "slli", Srli => "srli", Srai => "srai",
-        Add => "add", Sub => "sub", Sll => "sll", Slt => "slt", Sltu => "sltu",
-        Xor => "xor", Srl => "srl", Sra => "sra", Or => "or", And => "and",
-        Addiw => "addiw", Slliw => "slliw", Srliw => "srliw", Sraiw => "sraiw",
-        Addw => "addw", Subw => "subw", Sllw => "sllw", Srlw => "srlw", Sraw => "sraw",
-        Fence => "fence", FenceI => "fence.i", Ecall => "ecall", Ebreak => "ebreak",
-        Mul => "mul", Mulh => "mulh", Mulhsu => "mulhsu", Mulhu => "mulhu",
-        Div => "div", Divu => "divu", Rem => "rem", Remu => "remu",
-        Mulw => "mulw", Divw => "divw", Divuw => "divuw", Remw => "remw", Remuw => "remuw",
-        LrW => "lr.w", ScW => "sc.w", AmoswapW => "amoswap.w", AmoaddW => "amoadd.w",
-        AmoxorW => "amoxor.w", AmoandW => "amoand.w", AmoorW => "amoor.w",
-        AmominW => "amomin.w", AmomaxW => "amomax.w", AmominuW => "amominu.w",
-        AmomaxuW => "amomaxu.w",
-        LrD => "lr.d", ScD => "sc.d", AmoswapD => "amoswap.d", AmoaddD => "amoadd.d",
-        AmoxorD => "amoxor.d", AmoandD => "amoand.d", AmoorD => "amoor.d",
-        AmominD => "amomin.d", AmomaxD => "amomax.d", AmominuD => "amominu.d",
-        AmomaxuD => "amomaxu.d",
-        Csrrw => "csrrw", Csrrs => "csrrs", Csrrc => "csrrc",
-        Csrrwi => "csrrwi", Csrrsi => "csrrsi", Csrrci => "csrrci",
-        Mret => "mret", Sret => "sret", Wfi => "wfi", SfenceVma => "sfence.vma",
-        Flw => "flw", Fsw => "fsw",
-        FmaddS => "fmadd.s", FmsubS => "fmsub.s", FnmsubS => "fnmsub.s", FnmaddS => "fnmadd.s",
-        FaddS => "fadd.s", FsubS => "fsub.s", FmulS => "fmul.s", FdivS => "fdiv.s",
-        FsqrtS => "fsqrt.s", FsgnjS => "fsgnj.s", FsgnjnS => "fsgnjn.s", FsgnjxS => "fsgnjx.s",
-        FminS => "fmin.s", FmaxS => "fmax.s",
-        FcvtWS => "fcvt.w.s", FcvtWuS => "fcvt.wu.s", FcvtLS => "fcvt.l.s", FcvtLuS => "fcvt.lu.s",
-        FcvtSW => "fcvt.s.w", FcvtSWu => "fcvt.s.wu", FcvtSL => "fcvt.s.l", FcvtSLu => "fcvt.s.lu",
-        FmvXW => "fmv.x.w", FmvWX => "fmv.w.x",
-        FeqS => "feq.s", FltS => "flt.s", FleS => "fle.s", FclassS => "fclass.s",
-        Fld => "fld", Fsd => "fsd",
-        FmaddD => "fmadd.d", FmsubD => "fmsub.d", FnmsubD => "fnmsub.d", FnmaddD => "fnmadd.d",
-        FaddD => "fadd.d", FsubD => "fsub.d", FmulD => "fmul.d", FdivD => "fdiv.d",
-        FsqrtD => "fsqrt.d", FsgnjD => "fsgnj.d", FsgnjnD => "fsgnjn.d", FsgnjxD => "fsgnjx.d",
-        FminD => "fmin.d", FmaxD => "fmax.d",
-        FcvtWD => "fcvt.w.d", FcvtWuD => "fcvt.wu.d", FcvtLD => "fcvt.l.d", FcvtLuD => "fcvt.lu.d",
-        FcvtDW => "fcvt.d.w", FcvtDWu => "fcvt.d.wu", FcvtDL => "fcvt.d.l", FcvtDLu => "fcvt.d.lu",
-        FcvtSD => "fcvt.s.d", FcvtDS => "fcvt.d.s",
-        FmvXD => "fmv.x.d", FmvDX => "fmv.d.x",
-        FeqD => "feq.d", FltD => "flt.d", FleD => "fle.d", FclassD => "fclass.d",
-    }
+    op.mnemonic()
 }
 
 /// Disassembles `d`, fetched at `pc` (which resolves jump and branch targets).
@@ -120,7 +73,7 @@ fn csr(number: i32) -> String {
 
 /// The `.aq`/`.rl`/`.aqrl` suffix of an AMO, from inst[26:25].
 fn ordering(d: &Decoded) -> &'static str {
-    let amo = d.raw & 0x7f == 0x2f;
+    let amo = matches!(d.op.syntax(), Syntax::Lr | Syntax::Amo);
     match (amo, d.raw >> 25 & 3) {
         (true, 1) => ".rl",
         (true, 2) => ".aq",
@@ -129,60 +82,38 @@ fn ordering(d: &Decoded) -> &'static str {
     }
 }
 
-/// Operands of a 32-bit instruction.
+/// Operands of a 32-bit instruction: f registers where the instruction reads
+/// or writes them, x registers for the integer side.
 fn operands(d: &Decoded, pc: u64) -> String {
-    use Op::*;
-    let (rd, rs1, rs2, imm) = (reg(d.rd), reg(d.rs1), reg(d.rs2), d.imm);
-    match d.op {
-        Lui | Auipc => format!("{rd},{:#x}", imm as u32 >> 12),
-        Jal => format!("{rd},{:#x}", target(pc, imm)),
-        Beq | Bne | Blt | Bge | Bltu | Bgeu => format!("{rs1},{rs2},{:#x}", target(pc, imm)),
-        Jalr | Lb | Lh | Lw | Ld | Lbu | Lhu | Lwu => format!("{rd},{imm}({rs1})"),
-        Sb | Sh | Sw | Sd => format!("{rs2},{imm}({rs1})"),
-        Addi | Slti | Sltiu | Xori | Ori | Andi | Addiw => format!("{rd},{rs1},{imm}"),
-        Slli | Srli | Srai | Slliw | Srliw | Sraiw => format!("{rd},{rs1},{imm:#x}"),
-        LrW | LrD => format!("{rd},({rs1})"),
-        ScW | AmoswapW | AmoaddW | AmoxorW | AmoandW | AmoorW | AmominW | AmomaxW | AmominuW
-        | AmomaxuW | ScD | AmoswapD | AmoaddD | AmoxorD | AmoandD | AmoorD | AmominD | AmomaxD
-        | AmominuD | AmomaxuD => format!("{rd},{rs2},({rs1})"),
-        Csrrw | Csrrs | Csrrc => format!("{rd},{},{rs1}", csr(imm)),
-        Flw | Fsw | Fld | Fsd | FmaddS | FmsubS | FnmsubS | FnmaddS | FaddS | FsubS | FmulS
-        | FdivS | FsqrtS | FsgnjS | FsgnjnS | FsgnjxS | FminS | FmaxS | FcvtWS | FcvtWuS
-        | FcvtLS | FcvtLuS | FcvtSW | FcvtSWu | FcvtSL | FcvtSLu | FmvXW | FmvWX | FeqS | FltS
-        | FleS | FclassS | FmaddD | FmsubD | FnmsubD | FnmaddD | FaddD | FsubD | FmulD | FdivD
-        | FsqrtD | FsgnjD | FsgnjnD | FsgnjxD | FminD | FmaxD | FcvtWD | FcvtWuD | FcvtLD
-        | FcvtLuD | FcvtDW | FcvtDWu | FcvtDL | FcvtDLu | FcvtSD | FcvtDS | FmvXD | FmvDX
-        | FeqD | FltD | FleD | FclassD => fp_operands(d),
-        Csrrwi | Csrrsi | Csrrci => format!("{rd},{},{}", csr(imm), d.rs1),
-        SfenceVma => format!("{rs1},{rs2}"),
-        Add | Sub | Sll | Slt | Sltu | Xor | Srl | Sra | Or | And | Addw | Subw | Sllw | Srlw
-        | Sraw | Mul | Mulh | Mulhsu | Mulhu | Div | Divu | Rem | Remu | Mulw | Divw | Divuw
-        | Remw | Remuw => format!("{rd},{rs1},{rs2}"),
-        FenceI | Ecall | Ebreak | Mret | Sret | Wfi | Fence | Undecoded | Illegal => String::new(),
-    }
-}
-
-/// Operands of a floating-point instruction: f registers where the
-/// instruction reads or writes them, x registers for the integer side.
-fn fp_operands(d: &Decoded) -> String {
-    use Op::*;
-    let (rd, rs1, imm, rm) = (reg(d.rd), reg(d.rs1), d.imm, rounding(d));
+    use Syntax::*;
+    let (rd, rs1, rs2, imm, rm) = (reg(d.rd), reg(d.rs1), reg(d.rs2), d.imm, rounding(d));
     let (frd, frs1, frs2, frs3) = (freg(d.rd), freg(d.rs1), freg(d.rs2), freg(d.rs3()));
-    match d.op {
-        Flw | Fld => format!("{frd},{imm}({rs1})"),
-        Fsw | Fsd => format!("{frs2},{imm}({rs1})"),
-        FmaddS | FmsubS | FnmsubS | FnmaddS | FmaddD | FmsubD | FnmsubD | FnmaddD => {
-            format!("{frd},{frs1},{frs2},{frs3}{rm}")
-        }
-        FaddS | FsubS | FmulS | FdivS | FaddD | FsubD | FmulD | FdivD => format!("{frd},{frs1},{frs2}{rm}"),
-        FsqrtS | FsqrtD | FcvtSD | FcvtDS => format!("{frd},{frs1}{rm}"),
-        FcvtWS | FcvtWuS | FcvtLS | FcvtLuS | FcvtWD | FcvtWuD | FcvtLD | FcvtLuD => format!("{rd},{frs1}{rm}"),
-        FcvtSW | FcvtSWu | FcvtSL | FcvtSLu | FcvtDW | FcvtDWu | FcvtDL | FcvtDLu => format!("{frd},{rs1}{rm}"),
-        FmvXW | FmvXD | FclassS | FclassD => format!("{rd},{frs1}"),
-        FmvWX | FmvDX => format!("{frd},{rs1}"),
-        FeqS | FltS | FleS | FeqD | FltD | FleD => format!("{rd},{frs1},{frs2}"),
-        // fsgnj*, fmin, fmax
-        _ => format!("{frd},{frs1},{frs2}"),
+    match d.op.syntax() {
+        Bare | Fence => String::new(),
+        RdRs1Rs2 => format!("{rd},{rs1},{rs2}"),
+        RdRs1Imm => format!("{rd},{rs1},{imm}"),
+        Shift => format!("{rd},{rs1},{imm:#x}"),
+        RdImmRs1 => format!("{rd},{imm}({rs1})"),
+        Rs2ImmRs1 => format!("{rs2},{imm}({rs1})"),
+        Branch => format!("{rs1},{rs2},{:#x}", target(pc, imm)),
+        Jal => format!("{rd},{:#x}", target(pc, imm)),
+        Upper => format!("{rd},{:#x}", imm as u32 >> 12),
+        Lr => format!("{rd},({rs1})"),
+        Amo => format!("{rd},{rs2},({rs1})"),
+        Csr => format!("{rd},{},{rs1}", csr(imm)),
+        CsrImm => format!("{rd},{},{}", csr(imm), d.rs1),
+        Rs1Rs2 => format!("{rs1},{rs2}"),
+        FrdImmRs1 => format!("{frd},{imm}({rs1})"),
+        Frs2ImmRs1 => format!("{frs2},{imm}({rs1})"),
+        FrdFrs1Frs2Frs3Rm => format!("{frd},{frs1},{frs2},{frs3}{rm}"),
+        FrdFrs1Frs2Rm => format!("{frd},{frs1},{frs2}{rm}"),
+        FrdFrs1Rm => format!("{frd},{frs1}{rm}"),
+        RdFrs1Rm => format!("{rd},{frs1}{rm}"),
+        FrdRs1Rm => format!("{frd},{rs1}{rm}"),
+        RdFrs1 => format!("{rd},{frs1}"),
+        FrdRs1 => format!("{frd},{rs1}"),
+        RdFrs1Frs2 => format!("{rd},{frs1},{frs2}"),
+        FrdFrs1Frs2 => format!("{frd},{frs1},{frs2}"),
     }
 }
 
@@ -212,16 +143,15 @@ fn c_mnemonic(d: &Decoded) -> &'static str {
 /// Operands of a compressed instruction: those of its expansion, less the
 /// implied ones (rs1 = rd, x0, ra).
 fn c_operands(d: &Decoded, pc: u64) -> String {
-    use Op::*;
     let (rd, rs1, rs2, imm) = (reg(d.rd), reg(d.rs1), reg(d.rs2), d.imm);
-    match d.op {
-        Jal => format!("{:#x}", target(pc, imm)),
-        Beq | Bne => format!("{rs1},{:#x}", target(pc, imm)),
-        Jalr => rs1.to_owned(),
-        Add | Sub | Xor | Or | And | Subw | Addw => format!("{rd},{rs2}"),
-        Addi if d.raw & 3 == 0 => operands(d, pc), // c.addi4spn rd', sp, nzuimm
-        Addi | Addiw | Andi => format!("{rd},{imm}"),
-        Slli | Srli | Srai => format!("{rd},{imm:#x}"),
+    match (d.op, d.op.syntax()) {
+        (_, Syntax::Jal) => format!("{:#x}", target(pc, imm)),
+        (_, Syntax::Branch) => format!("{rs1},{:#x}", target(pc, imm)),
+        (Op::Jalr, _) => rs1.to_owned(),
+        (_, Syntax::RdRs1Rs2) => format!("{rd},{rs2}"),
+        (Op::Addi, _) if d.raw & 3 == 0 => operands(d, pc), // c.addi4spn rd', sp, nzuimm
+        (_, Syntax::RdRs1Imm) => format!("{rd},{imm}"),
+        (_, Syntax::Shift) => format!("{rd},{imm:#x}"),
         _ => operands(d, pc), // c.lui, loads, stores, c.ebreak
     }
 }

@@ -11,6 +11,7 @@ pub mod disasm;
 pub mod exception;
 mod execute;
 pub mod fpu;
+pub mod isa;
 pub mod op;
 mod trap;
 

@@ -1,54 +1,9 @@
 //! The decoded form of one instruction: what the decoder produces, the executor
 //! runs and the disassembler prints. Compressed instructions decode to the same
-//! operations as their 32-bit expansions.
+//! operations as their 32-bit expansions; the operations are the rows of the
+//! instruction table (`hart::isa`).
 
-/// One operation of RV64IMAFDC + Zicsr + Zifencei and the privileged instructions.
-///
-/// `Undecoded` marks an empty slot in the decode cache; `Illegal` is any encoding
-/// that is not implemented (it raises illegal-instruction with the raw bits).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-#[repr(u8)]
-pub enum Op {
-    #[default]
-    Undecoded,
-    Illegal,
-    // RV64I (unprivileged spec chapters 2 and 5)
-    Lui, Auipc, Jal, Jalr,
-    Beq, Bne, Blt, Bge, Bltu, Bgeu,
-    Lb, Lh, Lw, Ld, Lbu, Lhu, Lwu,
-    Sb, Sh, Sw, Sd,
-    Addi, Slti, Sltiu, Xori, Ori, Andi, Slli, Srli, Srai,
-    Add, Sub, Sll, Slt, Sltu, Xor, Srl, Sra, Or, And,
-    Addiw, Slliw, Srliw, Sraiw,
-    Addw, Subw, Sllw, Srlw, Sraw,
-    Fence, FenceI, Ecall, Ebreak,
-    // M (chapter 7)
-    Mul, Mulh, Mulhsu, Mulhu, Div, Divu, Rem, Remu,
-    Mulw, Divw, Divuw, Remw, Remuw,
-    // A (chapter 8)
-    LrW, ScW, AmoswapW, AmoaddW, AmoxorW, AmoandW, AmoorW, AmominW, AmomaxW, AmominuW, AmomaxuW,
-    LrD, ScD, AmoswapD, AmoaddD, AmoxorD, AmoandD, AmoorD, AmominD, AmomaxD, AmominuD, AmomaxuD,
-    // Zicsr (chapter 9); `imm` holds the CSR number, `rs1` the register or uimm.
-    Csrrw, Csrrs, Csrrc, Csrrwi, Csrrsi, Csrrci,
-    // Privileged (privileged spec 3.3, 4.2.1)
-    Mret, Sret, Wfi, SfenceVma,
-    // F (chapter "F" Extension for Single-Precision Floating-Point); all run
-    // out of line in `hart::fpu`.
-    Flw, Fsw,
-    FmaddS, FmsubS, FnmsubS, FnmaddS,
-    FaddS, FsubS, FmulS, FdivS, FsqrtS,
-    FsgnjS, FsgnjnS, FsgnjxS, FminS, FmaxS,
-    FcvtWS, FcvtWuS, FcvtLS, FcvtLuS, FcvtSW, FcvtSWu, FcvtSL, FcvtSLu,
-    FmvXW, FmvWX, FeqS, FltS, FleS, FclassS,
-    // D (chapter "D" Extension for Double-Precision Floating-Point).
-    Fld, Fsd,
-    FmaddD, FmsubD, FnmsubD, FnmaddD,
-    FaddD, FsubD, FmulD, FdivD, FsqrtD,
-    FsgnjD, FsgnjnD, FsgnjxD, FminD, FmaxD,
-    FcvtWD, FcvtWuD, FcvtLD, FcvtLuD, FcvtDW, FcvtDWu, FcvtDL, FcvtDLu,
-    FcvtSD, FcvtDS,
-    FmvXD, FmvDX, FeqD, FltD, FleD, FclassD,
-}
+pub use super::isa::Op;
 
 /// A decoded instruction: 16 bytes, copied out of the decode cache on each fetch.
 ///
