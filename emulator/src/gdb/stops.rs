@@ -11,6 +11,7 @@
 
 use crate::bus::Bus;
 use crate::hart::exception::Access;
+use crate::hart::isa::Syntax;
 use crate::hart::op::Op;
 use crate::hart::Hart;
 use crate::trace::{fetch_probe, memory_access};
@@ -117,8 +118,8 @@ impl Stops {
         let (access, size, va) = memory_access(&d, &h.x)?;
         let writes = access == Access::Store;
         // AMOs read as well as write; plain stores and SC only write.
-        let reads =
-            !writes || !matches!(d.op, Op::Sb | Op::Sh | Op::Sw | Op::Sd | Op::Fsw | Op::Fsd | Op::ScW | Op::ScD);
+        let store_only = matches!(d.op.syntax(), Syntax::Rs2ImmRs1 | Syntax::Frs2ImmRs1) || matches!(d.op, Op::ScW | Op::ScD);
+        let reads = !writes || !store_only;
         let end = va.wrapping_add(size);
         self.watchpoints.iter().find_map(|w| {
             let overlaps = va < w.addr.wrapping_add(w.len) && w.addr < end;

@@ -172,14 +172,9 @@ fn commit_line(h: &Hart, b: &Before, d: &Decoded, mem: Option<(Access, u64, u64,
     r
 }
 
-/// Whether the op writes rd (so a write of an unchanged value still shows).
+/// Whether the op writes x rd (so a write of an unchanged value still shows).
 fn writes_rd(op: Op) -> bool {
-    !matches!(
-        op,
-        Op::Beq | Op::Bne | Op::Blt | Op::Bge | Op::Bltu | Op::Bgeu | Op::Sb | Op::Sh | Op::Sw | Op::Sd
-            | Op::Fence | Op::FenceI | Op::Ecall | Op::Ebreak | Op::Mret | Op::Sret | Op::Wfi | Op::SfenceVma
-            | Op::Fsw | Op::Fsd
-    ) && !matches!(op, Op::Flw | Op::Fld)
+    op.syntax().writes_rd()
 }
 
 fn mem_record(h: &Hart, b: &Before, access: Access, size: u64, va: u64, pa: Option<u64>, v: u64) -> Record {
