@@ -273,7 +273,7 @@ impl Emitter {
         }
         self.flush();
         if pc >> 12 != self.page {
-            dynasm!(self.ops ; .arch x64 ; mov rax, QWORD pc as i64);
+            dynasm!(self.ops ; .arch x64 ; mov rsi, QWORD pc as i64);
             return self.jump_through_table();
         }
         let slot = self.base + self.ops.offset().0 + 1;
@@ -399,62 +399,44 @@ impl Emitter {
         );
         self.set_const(rd, next);
         self.flush();
-        dynasm!(self.ops ; .arch x64 ; mov rax, QWORD [r15 + PC]);
+        dynasm!(self.ops ; .arch x64 ; mov rsi, QWORD [r15 + PC]);
         self.jump_through_table();
     }
 
-    /// Goes on at the guest pc in rax, the block's registers written back:
+    /// Goes on at the guest pc in rsi, the block's registers written back:
     /// straight into its block when the jump table holds it and the entry is
-    /// still good (the fetch TLB's own hit test, as `Tlb::lookup`, gives the
-    /// same host address; the page's generation is unchanged; there is
-    /// code), else back to the dispatcher. The target's prologue checks the
-    /// batch as on any entry.
+    /// still good (the fetch TLB gives the same host address, the page's
+    /// generation is unchanged, there is code), else back to the dispatcher.
+    /// The target's prologue checks the batch as on any entry.
     fn jump_through_table(&mut self) {
-        let (miss, global, fetch_hit) = (self.ops.new_dynamic_label(), self.ops.new_dynamic_label(), self.ops.new_dynamic_label());
+        let miss = self.ops.new_dynamic_label();
         let slot_mask = (jump_table::ENTRIES as i32 - 1) << jump_table::SIZE_SHIFT;
+        self.tlb_hit_test(FETCH_HOT, FETCH_TAG, FETCH_MASK, 1, miss);
         dynasm!(self.ops
             ; .arch x64
-            // The fetch TLB: rsi = the host address of the target.
-            ; mov ecx, eax
-            ; shr ecx, 7
-            ; and ecx, DWORD [r15 + FETCH_MASK]
-            ; add rcx, QWORD [r15 + FETCH_HOT]
-            ; mov rdx, rax
-            ; and rdx, -4096
-            ; or rdx, QWORD [r15 + FETCH_TAG]
-            ; cmp rdx, QWORD [rcx + HOT_TAG as i32]
-            ; jne =>miss
-            ; mov edx, DWORD [rcx + HOT_ASID as i32]
-            ; cmp edx, DWORD [r15 + ASID]
-            ; jne =>global
-            ; =>fetch_hit
-            ; mov rsi, rax
-            ; add rsi, QWORD [rcx + HOT_HOST_OFF as i32]
+            ; mov rcx, rsi
+            ; add rcx, QWORD [rax + HOT_HOST_OFF as i32]
             // The table's slot for the target: (va >> 1) % ENTRIES * 32.
-            ; mov ecx, eax
-            ; shl ecx, jump_table::SIZE_SHIFT as i8 - 1
-            ; and ecx, slot_mask
-            ; add rcx, QWORD [r15 + TABLE]
-            ; cmp rax, QWORD [rcx + jump_table::VA]
+            ; mov eax, esi
+            ; shl eax, jump_table::SIZE_SHIFT as i8 - 1
+            ; and eax, slot_mask
+            ; add rax, QWORD [r15 + TABLE]
+            ; cmp rsi, QWORD [rax + jump_table::VA]
             ; jne =>miss
-            ; cmp rsi, QWORD [rcx + jump_table::HOST]
+            ; cmp rcx, QWORD [rax + jump_table::HOST]
             ; jne =>miss
-            ; mov edx, DWORD [rcx + jump_table::PAGE]
-            ; mov rsi, QWORD [r15 + GENERATIONS]
-            ; mov edx, DWORD [rsi + rdx * 4]
-            ; cmp edx, DWORD [rcx + jump_table::GEN]
+            ; mov edx, DWORD [rax + jump_table::PAGE]
+            ; mov rcx, QWORD [r15 + GENERATIONS]
+            ; mov edx, DWORD [rcx + rdx * 4]
+            ; cmp edx, DWORD [rax + jump_table::GEN]
             ; jne =>miss
-            ; mov rdx, QWORD [rcx + jump_table::CODE]
+            ; mov rdx, QWORD [rax + jump_table::CODE]
             ; test rdx, rdx
             ; jz =>miss
             ; add QWORD [r15 + TABLE_JUMPS], 1
             ; jmp rdx
-            // A global entry matches any ASID.
-            ; =>global
-            ; cmp edx, -1
-            ; je =>fetch_hit
             ; =>miss
-            ; mov QWORD [r15 + PC], rax
+            ; mov QWORD [r15 + PC], rsi
             ; mov QWORD [r15 + EXIT_SLOT], 0
             ; mov eax, EXIT_NEXT as i32
         );
@@ -665,8 +647,6 @@ impl Emitter {
     /// global entry's ASID is matched out of line).
     fn tlb_lookup(&mut self, rs1: u8, imm: i32, size: i32, store: bool, slow: DynamicLabel) {
         let (hot, tag, mask) = if store { (STORE_HOT, STORE_TAG, STORE_MASK) } else { (LOAD_HOT, LOAD_TAG, LOAD_MASK) };
-        let (hit, global) = (self.ops.new_dynamic_label(), self.ops.new_dynamic_label());
-        self.stubs.push(Stub::Global { label: global, hit, slow });
         match self.host_of(rs1) {
             Some(h) if rs1 & 31 != 0 => dynasm!(self.ops ; .arch x64 ; lea rsi, [Rq(h) + imm]),
             _ => {
@@ -676,6 +656,19 @@ impl Emitter {
                 }
             }
         }
+        self.tlb_hit_test(hot, tag, mask, size, slow);
+        dynasm!(self.ops ; .arch x64 ; add rsi, QWORD [rax + HOT_HOST_OFF as i32]);
+        let count = if store { STORE_HIT } else { LOAD_HIT };
+        dynasm!(self.ops ; .arch x64 ; add r12, count);
+    }
+
+    /// The hit test of `Tlb::lookup`, inlined, for an access of `size` bytes
+    /// at the va in rsi, through the TLB the frame holds at `hot`, `tag` and
+    /// `mask`: on a hit rax is the entry, else it jumps to `miss` (a global
+    /// entry's ASID is matched out of line). Uses rdx and rcx.
+    fn tlb_hit_test(&mut self, hot: i32, tag: i32, mask: i32, size: i32, miss: DynamicLabel) {
+        let (hit, global) = (self.ops.new_dynamic_label(), self.ops.new_dynamic_label());
+        self.stubs.push(Stub::Global { label: global, hit, slow: miss });
         // The slot: (va >> 12 & mask) * 32, with the mask pre-scaled in the frame.
         // The tag is taken from the access's last byte: one that crosses into
         // the next page cannot match the entry of its first byte's page.
@@ -689,15 +682,12 @@ impl Emitter {
             ; and rdx, -4096
             ; or rdx, QWORD [r15 + tag]
             ; cmp rdx, QWORD [rax + HOT_TAG as i32]
-            ; jne =>slow
+            ; jne =>miss
             ; mov ecx, DWORD [rax + HOT_ASID as i32]
             ; cmp ecx, DWORD [r15 + ASID]
             ; jne =>global
             ; =>hit
-            ; add rsi, QWORD [rax + HOT_HOST_OFF as i32]
         );
-        let count = if store { STORE_HIT } else { LOAD_HIT };
-        dynasm!(self.ops ; .arch x64 ; add r12, count);
     }
 
     /// Checks the helper's status: a fault leaves through a stub.
