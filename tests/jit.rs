@@ -1,8 +1,9 @@
 //! Differential test of the translator: random programs, mostly of what it
 //! covers (RV64I and M, loads and stores near page ends, through a read-only
 //! alias and into the code itself, branches and jumps in the program) with
-//! some of what it leaves to the interpreter (counter reads, ecall, random
-//! compressed words), run from the same state on `--engine interp` and
+//! some of what it leaves to the interpreter, inside a block or out of it
+//! (counter reads, CSR writes, AMOs, fence.i, ecall, random compressed
+//! words), run from the same state on `--engine interp` and
 //! `--engine jit` in batches of random length; after every batch the
 //! architectural state (registers, pc, privilege, minstret, the trap CSRs)
 //! must be the same, and at the end the program's memory too.
@@ -121,6 +122,9 @@ fn instruction(rng: &mut Rng, at: u64) -> (u32, u64) {
         89..=90 => i(0, 1, 0, 0, 0x67),                                     // ret
         91..=92 => i([0xb02, 0xb00][rng.below(2) as usize], 0, 2, d, 0x73), // csrr minstret / mcycle
         93 => 0x73,                                                         // ecall
+        94 => r([0, 1, 4, 0x10][rng.below(4) as usize] << 2, c, 5, 2 + rng.below(2) as u32, d, 0x2f), // amo*.w/.d
+        95 => i(0x340, a, 1, d, 0x73),                                      // csrrw mscratch (illegal in U-mode)
+        96 => 0x0000_100f,                                                  // fence.i
         _ => return (rng.next() as u32 & 0xfffc | rng.below(3) as u32, 2),  // compressed: quadrants 0-2
     };
     (word, 4)
@@ -307,4 +311,41 @@ fn random_programs_agree_on_both_engines() {
 fn random_programs_agree_when_blocks_warm_up_first() {
     let blocks = differential(0x0d1f_f002, 100, 3_000, sv39::jit::HOT_AFTER);
     assert!(blocks > 0, "the translator ran: {blocks} blocks");
+}
+
+/// An sfence.vma inside a block, after a store remapped the block's own
+/// page, takes effect at the very next instruction, as in the interpreter:
+/// the call that runs it ends the block when the fetch TLB changed.
+#[test]
+fn a_remapping_sfence_inside_a_block_takes_effect_at_once() {
+    const L1: u64 = RAM + 0x11000;
+    const L0: u64 = RAM + 0x12000;
+    const OTHER: u64 = RAM + 0x2000; // the code the page is remapped to
+    let addi = |rd, rs1, imm| i(imm, rs1, 0, rd, 0x13);
+    let pte = |pa: u64, flags: u64| (pa >> 12) << 10 | flags;
+    let sfence = 0x1200_0073;
+    let mine = [addi(10, 0, 0), s(0, 6, 7, 3), sfence, addi(10, 10, 1), j(0, 0)];
+    let other = [addi(10, 0, 0), s(0, 6, 7, 3), sfence, addi(10, 10, 2), j(0, 0)];
+    let mut engines = [machine(Engine::Interp, 0), machine(Engine::Jit, 0)];
+    for m in &mut engines {
+        for (k, (&a, &b)) in mine.iter().zip(&other).enumerate() {
+            m.bus.write(CODE + 4 * k as u64, 4, a as u64).unwrap();
+            m.bus.write(OTHER + 4 * k as u64, 4, b as u64).unwrap();
+        }
+        m.bus.write(ROOT + 8 * 2, 8, pte(L1, 1)).unwrap();
+        m.bus.write(L1, 8, pte(L0, 1)).unwrap();
+        m.bus.write(L0 + 8, 8, pte(CODE, 0xcb)).unwrap(); // V R X A D, the code
+        m.bus.write(L0 + 8 * 0x12, 8, pte(L0, 0xc7)).unwrap(); // V R W A D, the table itself
+        let h = &mut m.harts[0];
+        h.pc = CODE;
+        h.x[6] = pte(OTHER, 0xcb);
+        h.x[7] = L0 + 8;
+        for (n, v) in [(csr::PMPADDR0, u64::MAX), (csr::PMPCFG0, 0x1f), (csr::SATP, 8 << 60 | ROOT >> 12)] {
+            h.csr_write(n, v).unwrap();
+        }
+        h.set_priv(Priv::S);
+    }
+    run_both(&mut engines, 20, 10);
+    assert_eq!(engines[1].harts[0].x[10], 2, "the instruction after the sfence.vma came from the new page");
+    assert!(engines[1].harts[0].jit_stats().is_some_and(|s| s.blocks > 0), "the translator ran");
 }

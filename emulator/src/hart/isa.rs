@@ -7,7 +7,11 @@
 //!   manner of Spike's opcode list (no two rows overlap: see the tests).
 //! - `syntax`: the operands, as objdump prints them; it also says which fields
 //!   the decoder extracts (`decode::fields`) and whether the op writes an x rd.
-//! - `engine`: `jit` if the x86-64 translator emits code for it, else `interp`.
+//! - `engine`: how the x86-64 translator runs it (`Op::translation`): `jit`,
+//!   as host code; `call`, inside the block by a call to the interpreter for
+//!   that one instruction (it goes on at the next one, or leaves on a trap or
+//!   when it changed what the block relies on); `interp`, not at all (the
+//!   block ends before it).
 //! - `semantics`: a handler of `Hart::execute` (execute.rs) and its arguments:
 //!   pure computations are closures over operand values (they may call that
 //!   file's helpers `sext32`, `div`, `rem`, `div32`, `rem32`); `fp` runs the op
@@ -74,9 +78,9 @@ macro_rules! instructions {
         // Any fm/pred/succ, including fence.tso and pause. fence.i has nothing
         // to do: the decode cache follows every store (see bus::code_pages).
         Fence     "fence"      FUNCT3    enc(MISC_MEM, 0, 0)          Fence             jit    nop;
-        FenceI    "fence.i"    FUNCT3    enc(MISC_MEM, 1, 0)          Bare              interp nop;
-        Ecall     "ecall"      ALL       sys(0x000)                   Bare              interp ecall;
-        Ebreak    "ebreak"     ALL       sys(0x001)                   Bare              interp ebreak;
+        FenceI    "fence.i"    FUNCT3    enc(MISC_MEM, 1, 0)          Bare              call   nop;
+        Ecall     "ecall"      ALL       sys(0x000)                   Bare              call   ecall;
+        Ebreak    "ebreak"     ALL       sys(0x001)                   Bare              call   ebreak;
         // M: "M" Extension for Integer Multiplication and Division.
         Mul       "mul"        FUNCT7    enc(OP, 0, 0x01)             RdRs1Rs2          jit    reg(|a, b| a.wrapping_mul(b));
         Mulh      "mulh"       FUNCT7    enc(OP, 1, 0x01)             RdRs1Rs2          jit    reg(|a, b| ((a as i64 as i128 * b as i64 as i128) >> 64) as u64);
@@ -93,107 +97,107 @@ macro_rules! instructions {
         Remuw     "remuw"      FUNCT7    enc(OP_32, 7, 0x01)          RdRs1Rs2          jit    reg(|a, b| sext32((a as u32).checked_rem(b as u32).unwrap_or(a as u32) as u64));
         // A: "A" Extension for Atomic Instructions. AMO operands are sign-extended
         // words, whose unsigned order is that of the words.
-        LrW       "lr.w"       LR        amo(0b00010, 2)              Lr                interp lr(u32);
-        ScW       "sc.w"       FUNCT5    amo(0b00011, 2)              Amo               interp sc(u32);
-        AmoswapW  "amoswap.w"  FUNCT5    amo(0b00001, 2)              Amo               interp amo(u32, |_, src| src);
-        AmoaddW   "amoadd.w"   FUNCT5    amo(0b00000, 2)              Amo               interp amo(u32, |old, src| old.wrapping_add(src));
-        AmoxorW   "amoxor.w"   FUNCT5    amo(0b00100, 2)              Amo               interp amo(u32, |old, src| old ^ src);
-        AmoandW   "amoand.w"   FUNCT5    amo(0b01100, 2)              Amo               interp amo(u32, |old, src| old & src);
-        AmoorW    "amoor.w"    FUNCT5    amo(0b01000, 2)              Amo               interp amo(u32, |old, src| old | src);
-        AmominW   "amomin.w"   FUNCT5    amo(0b10000, 2)              Amo               interp amo(u32, |old, src| (old as i64).min(src as i64) as u64);
-        AmomaxW   "amomax.w"   FUNCT5    amo(0b10100, 2)              Amo               interp amo(u32, |old, src| (old as i64).max(src as i64) as u64);
-        AmominuW  "amominu.w"  FUNCT5    amo(0b11000, 2)              Amo               interp amo(u32, |old, src| old.min(src));
-        AmomaxuW  "amomaxu.w"  FUNCT5    amo(0b11100, 2)              Amo               interp amo(u32, |old, src| old.max(src));
-        LrD       "lr.d"       LR        amo(0b00010, 3)              Lr                interp lr(u64);
-        ScD       "sc.d"       FUNCT5    amo(0b00011, 3)              Amo               interp sc(u64);
-        AmoswapD  "amoswap.d"  FUNCT5    amo(0b00001, 3)              Amo               interp amo(u64, |_, src| src);
-        AmoaddD   "amoadd.d"   FUNCT5    amo(0b00000, 3)              Amo               interp amo(u64, |old, src| old.wrapping_add(src));
-        AmoxorD   "amoxor.d"   FUNCT5    amo(0b00100, 3)              Amo               interp amo(u64, |old, src| old ^ src);
-        AmoandD   "amoand.d"   FUNCT5    amo(0b01100, 3)              Amo               interp amo(u64, |old, src| old & src);
-        AmoorD    "amoor.d"    FUNCT5    amo(0b01000, 3)              Amo               interp amo(u64, |old, src| old | src);
-        AmominD   "amomin.d"   FUNCT5    amo(0b10000, 3)              Amo               interp amo(u64, |old, src| (old as i64).min(src as i64) as u64);
-        AmomaxD   "amomax.d"   FUNCT5    amo(0b10100, 3)              Amo               interp amo(u64, |old, src| (old as i64).max(src as i64) as u64);
-        AmominuD  "amominu.d"  FUNCT5    amo(0b11000, 3)              Amo               interp amo(u64, |old, src| old.min(src));
-        AmomaxuD  "amomaxu.d"  FUNCT5    amo(0b11100, 3)              Amo               interp amo(u64, |old, src| old.max(src));
+        LrW       "lr.w"       LR        amo(0b00010, 2)              Lr                call   lr(u32);
+        ScW       "sc.w"       FUNCT5    amo(0b00011, 2)              Amo               call   sc(u32);
+        AmoswapW  "amoswap.w"  FUNCT5    amo(0b00001, 2)              Amo               call   amo(u32, |_, src| src);
+        AmoaddW   "amoadd.w"   FUNCT5    amo(0b00000, 2)              Amo               call   amo(u32, |old, src| old.wrapping_add(src));
+        AmoxorW   "amoxor.w"   FUNCT5    amo(0b00100, 2)              Amo               call   amo(u32, |old, src| old ^ src);
+        AmoandW   "amoand.w"   FUNCT5    amo(0b01100, 2)              Amo               call   amo(u32, |old, src| old & src);
+        AmoorW    "amoor.w"    FUNCT5    amo(0b01000, 2)              Amo               call   amo(u32, |old, src| old | src);
+        AmominW   "amomin.w"   FUNCT5    amo(0b10000, 2)              Amo               call   amo(u32, |old, src| (old as i64).min(src as i64) as u64);
+        AmomaxW   "amomax.w"   FUNCT5    amo(0b10100, 2)              Amo               call   amo(u32, |old, src| (old as i64).max(src as i64) as u64);
+        AmominuW  "amominu.w"  FUNCT5    amo(0b11000, 2)              Amo               call   amo(u32, |old, src| old.min(src));
+        AmomaxuW  "amomaxu.w"  FUNCT5    amo(0b11100, 2)              Amo               call   amo(u32, |old, src| old.max(src));
+        LrD       "lr.d"       LR        amo(0b00010, 3)              Lr                call   lr(u64);
+        ScD       "sc.d"       FUNCT5    amo(0b00011, 3)              Amo               call   sc(u64);
+        AmoswapD  "amoswap.d"  FUNCT5    amo(0b00001, 3)              Amo               call   amo(u64, |_, src| src);
+        AmoaddD   "amoadd.d"   FUNCT5    amo(0b00000, 3)              Amo               call   amo(u64, |old, src| old.wrapping_add(src));
+        AmoxorD   "amoxor.d"   FUNCT5    amo(0b00100, 3)              Amo               call   amo(u64, |old, src| old ^ src);
+        AmoandD   "amoand.d"   FUNCT5    amo(0b01100, 3)              Amo               call   amo(u64, |old, src| old & src);
+        AmoorD    "amoor.d"    FUNCT5    amo(0b01000, 3)              Amo               call   amo(u64, |old, src| old | src);
+        AmominD   "amomin.d"   FUNCT5    amo(0b10000, 3)              Amo               call   amo(u64, |old, src| (old as i64).min(src as i64) as u64);
+        AmomaxD   "amomax.d"   FUNCT5    amo(0b10100, 3)              Amo               call   amo(u64, |old, src| (old as i64).max(src as i64) as u64);
+        AmominuD  "amominu.d"  FUNCT5    amo(0b11000, 3)              Amo               call   amo(u64, |old, src| old.min(src));
+        AmomaxuD  "amomaxu.d"  FUNCT5    amo(0b11100, 3)              Amo               call   amo(u64, |old, src| old.max(src));
         // Zicsr: "Zicsr", Control and Status Register (CSR) Instructions. `imm`
         // holds the CSR number, `rs1` the register or the 5-bit uimm.
-        Csrrw     "csrrw"      FUNCT3    enc(SYSTEM, 1, 0)            Csr               interp zicsr(Write, reg);
-        Csrrs     "csrrs"      FUNCT3    enc(SYSTEM, 2, 0)            Csr               interp zicsr(Set, reg);
-        Csrrc     "csrrc"      FUNCT3    enc(SYSTEM, 3, 0)            Csr               interp zicsr(Clear, reg);
-        Csrrwi    "csrrwi"     FUNCT3    enc(SYSTEM, 5, 0)            CsrImm            interp zicsr(Write, uimm);
-        Csrrsi    "csrrsi"     FUNCT3    enc(SYSTEM, 6, 0)            CsrImm            interp zicsr(Set, uimm);
-        Csrrci    "csrrci"     FUNCT3    enc(SYSTEM, 7, 0)            CsrImm            interp zicsr(Clear, uimm);
+        Csrrw     "csrrw"      FUNCT3    enc(SYSTEM, 1, 0)            Csr               call   zicsr(Write, reg);
+        Csrrs     "csrrs"      FUNCT3    enc(SYSTEM, 2, 0)            Csr               call   zicsr(Set, reg);
+        Csrrc     "csrrc"      FUNCT3    enc(SYSTEM, 3, 0)            Csr               call   zicsr(Clear, reg);
+        Csrrwi    "csrrwi"     FUNCT3    enc(SYSTEM, 5, 0)            CsrImm            call   zicsr(Write, uimm);
+        Csrrsi    "csrrsi"     FUNCT3    enc(SYSTEM, 6, 0)            CsrImm            call   zicsr(Set, uimm);
+        Csrrci    "csrrci"     FUNCT3    enc(SYSTEM, 7, 0)            CsrImm            call   zicsr(Clear, uimm);
         // Privileged spec: "Instructions to Change Privilege Level", "Wait for
         // Interrupt", "Supervisor Memory-Management Fence Instruction".
         Mret      "mret"       ALL       sys(0x302)                   Bare              interp mret;
         Sret      "sret"       ALL       sys(0x102)                   Bare              interp sret;
-        Wfi       "wfi"        ALL       sys(0x105)                   Bare              interp wfi;
-        SfenceVma "sfence.vma" SFENCE    enc(SYSTEM, 0, 0x09)         Rs1Rs2            interp sfence_vma;
+        Wfi       "wfi"        ALL       sys(0x105)                   Bare              call   wfi;
+        SfenceVma "sfence.vma" SFENCE    enc(SYSTEM, 0, 0x09)         Rs1Rs2            call   sfence_vma;
         // F: "F" Extension for Single-Precision Floating-Point.
-        Flw       "flw"        FUNCT3    enc(LOAD_FP, 2, 0)           FrdImmRs1         interp fp;
-        Fsw       "fsw"        FUNCT3    enc(STORE_FP, 2, 0)          Frs2ImmRs1        interp fp;
-        FmaddS    "fmadd.s"    R4_FMT    r4(MADD, FMT_S)              FrdFrs1Frs2Frs3Rm interp fp;
-        FmsubS    "fmsub.s"    R4_FMT    r4(MSUB, FMT_S)              FrdFrs1Frs2Frs3Rm interp fp;
-        FnmsubS   "fnmsub.s"   R4_FMT    r4(NMSUB, FMT_S)             FrdFrs1Frs2Frs3Rm interp fp;
-        FnmaddS   "fnmadd.s"   R4_FMT    r4(NMADD, FMT_S)             FrdFrs1Frs2Frs3Rm interp fp;
-        FaddS     "fadd.s"     FP_RM     fp(0b00000, FMT_S, 0, 0)     FrdFrs1Frs2Rm     interp fp;
-        FsubS     "fsub.s"     FP_RM     fp(0b00001, FMT_S, 0, 0)     FrdFrs1Frs2Rm     interp fp;
-        FmulS     "fmul.s"     FP_RM     fp(0b00010, FMT_S, 0, 0)     FrdFrs1Frs2Rm     interp fp;
-        FdivS     "fdiv.s"     FP_RM     fp(0b00011, FMT_S, 0, 0)     FrdFrs1Frs2Rm     interp fp;
-        FsqrtS    "fsqrt.s"    FP_RM_RS2 fp(0b01011, FMT_S, 0, 0)     FrdFrs1Rm         interp fp;
-        FsgnjS    "fsgnj.s"    FUNCT7    fp(0b00100, FMT_S, 0, 0)     FrdFrs1Frs2       interp fp;
-        FsgnjnS   "fsgnjn.s"   FUNCT7    fp(0b00100, FMT_S, 0, 1)     FrdFrs1Frs2       interp fp;
-        FsgnjxS   "fsgnjx.s"   FUNCT7    fp(0b00100, FMT_S, 0, 2)     FrdFrs1Frs2       interp fp;
-        FminS     "fmin.s"     FUNCT7    fp(0b00101, FMT_S, 0, 0)     FrdFrs1Frs2       interp fp;
-        FmaxS     "fmax.s"     FUNCT7    fp(0b00101, FMT_S, 0, 1)     FrdFrs1Frs2       interp fp;
-        FcvtWS    "fcvt.w.s"   FP_RM_RS2 fp(0b11000, FMT_S, 0, 0)     RdFrs1Rm          interp fp;
-        FcvtWuS   "fcvt.wu.s"  FP_RM_RS2 fp(0b11000, FMT_S, 1, 0)     RdFrs1Rm          interp fp;
-        FcvtLS    "fcvt.l.s"   FP_RM_RS2 fp(0b11000, FMT_S, 2, 0)     RdFrs1Rm          interp fp;
-        FcvtLuS   "fcvt.lu.s"  FP_RM_RS2 fp(0b11000, FMT_S, 3, 0)     RdFrs1Rm          interp fp;
-        FcvtSW    "fcvt.s.w"   FP_RM_RS2 fp(0b11010, FMT_S, 0, 0)     FrdRs1Rm          interp fp;
-        FcvtSWu   "fcvt.s.wu"  FP_RM_RS2 fp(0b11010, FMT_S, 1, 0)     FrdRs1Rm          interp fp;
-        FcvtSL    "fcvt.s.l"   FP_RM_RS2 fp(0b11010, FMT_S, 2, 0)     FrdRs1Rm          interp fp;
-        FcvtSLu   "fcvt.s.lu"  FP_RM_RS2 fp(0b11010, FMT_S, 3, 0)     FrdRs1Rm          interp fp;
-        FmvXW     "fmv.x.w"    FP_RS2_F3 fp(0b11100, FMT_S, 0, 0)     RdFrs1            interp fp;
-        FmvWX     "fmv.w.x"    FP_RS2_F3 fp(0b11110, FMT_S, 0, 0)     FrdRs1            interp fp;
-        FeqS      "feq.s"      FUNCT7    fp(0b10100, FMT_S, 0, 2)     RdFrs1Frs2        interp fp;
-        FltS      "flt.s"      FUNCT7    fp(0b10100, FMT_S, 0, 1)     RdFrs1Frs2        interp fp;
-        FleS      "fle.s"      FUNCT7    fp(0b10100, FMT_S, 0, 0)     RdFrs1Frs2        interp fp;
-        FclassS   "fclass.s"   FP_RS2_F3 fp(0b11100, FMT_S, 0, 1)     RdFrs1            interp fp;
+        Flw       "flw"        FUNCT3    enc(LOAD_FP, 2, 0)           FrdImmRs1         call   fp;
+        Fsw       "fsw"        FUNCT3    enc(STORE_FP, 2, 0)          Frs2ImmRs1        call   fp;
+        FmaddS    "fmadd.s"    R4_FMT    r4(MADD, FMT_S)              FrdFrs1Frs2Frs3Rm call   fp;
+        FmsubS    "fmsub.s"    R4_FMT    r4(MSUB, FMT_S)              FrdFrs1Frs2Frs3Rm call   fp;
+        FnmsubS   "fnmsub.s"   R4_FMT    r4(NMSUB, FMT_S)             FrdFrs1Frs2Frs3Rm call   fp;
+        FnmaddS   "fnmadd.s"   R4_FMT    r4(NMADD, FMT_S)             FrdFrs1Frs2Frs3Rm call   fp;
+        FaddS     "fadd.s"     FP_RM     fp(0b00000, FMT_S, 0, 0)     FrdFrs1Frs2Rm     call   fp;
+        FsubS     "fsub.s"     FP_RM     fp(0b00001, FMT_S, 0, 0)     FrdFrs1Frs2Rm     call   fp;
+        FmulS     "fmul.s"     FP_RM     fp(0b00010, FMT_S, 0, 0)     FrdFrs1Frs2Rm     call   fp;
+        FdivS     "fdiv.s"     FP_RM     fp(0b00011, FMT_S, 0, 0)     FrdFrs1Frs2Rm     call   fp;
+        FsqrtS    "fsqrt.s"    FP_RM_RS2 fp(0b01011, FMT_S, 0, 0)     FrdFrs1Rm         call   fp;
+        FsgnjS    "fsgnj.s"    FUNCT7    fp(0b00100, FMT_S, 0, 0)     FrdFrs1Frs2       call   fp;
+        FsgnjnS   "fsgnjn.s"   FUNCT7    fp(0b00100, FMT_S, 0, 1)     FrdFrs1Frs2       call   fp;
+        FsgnjxS   "fsgnjx.s"   FUNCT7    fp(0b00100, FMT_S, 0, 2)     FrdFrs1Frs2       call   fp;
+        FminS     "fmin.s"     FUNCT7    fp(0b00101, FMT_S, 0, 0)     FrdFrs1Frs2       call   fp;
+        FmaxS     "fmax.s"     FUNCT7    fp(0b00101, FMT_S, 0, 1)     FrdFrs1Frs2       call   fp;
+        FcvtWS    "fcvt.w.s"   FP_RM_RS2 fp(0b11000, FMT_S, 0, 0)     RdFrs1Rm          call   fp;
+        FcvtWuS   "fcvt.wu.s"  FP_RM_RS2 fp(0b11000, FMT_S, 1, 0)     RdFrs1Rm          call   fp;
+        FcvtLS    "fcvt.l.s"   FP_RM_RS2 fp(0b11000, FMT_S, 2, 0)     RdFrs1Rm          call   fp;
+        FcvtLuS   "fcvt.lu.s"  FP_RM_RS2 fp(0b11000, FMT_S, 3, 0)     RdFrs1Rm          call   fp;
+        FcvtSW    "fcvt.s.w"   FP_RM_RS2 fp(0b11010, FMT_S, 0, 0)     FrdRs1Rm          call   fp;
+        FcvtSWu   "fcvt.s.wu"  FP_RM_RS2 fp(0b11010, FMT_S, 1, 0)     FrdRs1Rm          call   fp;
+        FcvtSL    "fcvt.s.l"   FP_RM_RS2 fp(0b11010, FMT_S, 2, 0)     FrdRs1Rm          call   fp;
+        FcvtSLu   "fcvt.s.lu"  FP_RM_RS2 fp(0b11010, FMT_S, 3, 0)     FrdRs1Rm          call   fp;
+        FmvXW     "fmv.x.w"    FP_RS2_F3 fp(0b11100, FMT_S, 0, 0)     RdFrs1            call   fp;
+        FmvWX     "fmv.w.x"    FP_RS2_F3 fp(0b11110, FMT_S, 0, 0)     FrdRs1            call   fp;
+        FeqS      "feq.s"      FUNCT7    fp(0b10100, FMT_S, 0, 2)     RdFrs1Frs2        call   fp;
+        FltS      "flt.s"      FUNCT7    fp(0b10100, FMT_S, 0, 1)     RdFrs1Frs2        call   fp;
+        FleS      "fle.s"      FUNCT7    fp(0b10100, FMT_S, 0, 0)     RdFrs1Frs2        call   fp;
+        FclassS   "fclass.s"   FP_RS2_F3 fp(0b11100, FMT_S, 0, 1)     RdFrs1            call   fp;
         // D: "D" Extension for Double-Precision Floating-Point.
-        Fld       "fld"        FUNCT3    enc(LOAD_FP, 3, 0)           FrdImmRs1         interp fp;
-        Fsd       "fsd"        FUNCT3    enc(STORE_FP, 3, 0)          Frs2ImmRs1        interp fp;
-        FmaddD    "fmadd.d"    R4_FMT    r4(MADD, FMT_D)              FrdFrs1Frs2Frs3Rm interp fp;
-        FmsubD    "fmsub.d"    R4_FMT    r4(MSUB, FMT_D)              FrdFrs1Frs2Frs3Rm interp fp;
-        FnmsubD   "fnmsub.d"   R4_FMT    r4(NMSUB, FMT_D)             FrdFrs1Frs2Frs3Rm interp fp;
-        FnmaddD   "fnmadd.d"   R4_FMT    r4(NMADD, FMT_D)             FrdFrs1Frs2Frs3Rm interp fp;
-        FaddD     "fadd.d"     FP_RM     fp(0b00000, FMT_D, 0, 0)     FrdFrs1Frs2Rm     interp fp;
-        FsubD     "fsub.d"     FP_RM     fp(0b00001, FMT_D, 0, 0)     FrdFrs1Frs2Rm     interp fp;
-        FmulD     "fmul.d"     FP_RM     fp(0b00010, FMT_D, 0, 0)     FrdFrs1Frs2Rm     interp fp;
-        FdivD     "fdiv.d"     FP_RM     fp(0b00011, FMT_D, 0, 0)     FrdFrs1Frs2Rm     interp fp;
-        FsqrtD    "fsqrt.d"    FP_RM_RS2 fp(0b01011, FMT_D, 0, 0)     FrdFrs1Rm         interp fp;
-        FsgnjD    "fsgnj.d"    FUNCT7    fp(0b00100, FMT_D, 0, 0)     FrdFrs1Frs2       interp fp;
-        FsgnjnD   "fsgnjn.d"   FUNCT7    fp(0b00100, FMT_D, 0, 1)     FrdFrs1Frs2       interp fp;
-        FsgnjxD   "fsgnjx.d"   FUNCT7    fp(0b00100, FMT_D, 0, 2)     FrdFrs1Frs2       interp fp;
-        FminD     "fmin.d"     FUNCT7    fp(0b00101, FMT_D, 0, 0)     FrdFrs1Frs2       interp fp;
-        FmaxD     "fmax.d"     FUNCT7    fp(0b00101, FMT_D, 0, 1)     FrdFrs1Frs2       interp fp;
-        FcvtWD    "fcvt.w.d"   FP_RM_RS2 fp(0b11000, FMT_D, 0, 0)     RdFrs1Rm          interp fp;
-        FcvtWuD   "fcvt.wu.d"  FP_RM_RS2 fp(0b11000, FMT_D, 1, 0)     RdFrs1Rm          interp fp;
-        FcvtLD    "fcvt.l.d"   FP_RM_RS2 fp(0b11000, FMT_D, 2, 0)     RdFrs1Rm          interp fp;
-        FcvtLuD   "fcvt.lu.d"  FP_RM_RS2 fp(0b11000, FMT_D, 3, 0)     RdFrs1Rm          interp fp;
-        FcvtDW    "fcvt.d.w"   FP_RM_RS2 fp(0b11010, FMT_D, 0, 0)     FrdRs1Rm          interp fp;
-        FcvtDWu   "fcvt.d.wu"  FP_RM_RS2 fp(0b11010, FMT_D, 1, 0)     FrdRs1Rm          interp fp;
-        FcvtDL    "fcvt.d.l"   FP_RM_RS2 fp(0b11010, FMT_D, 2, 0)     FrdRs1Rm          interp fp;
-        FcvtDLu   "fcvt.d.lu"  FP_RM_RS2 fp(0b11010, FMT_D, 3, 0)     FrdRs1Rm          interp fp;
+        Fld       "fld"        FUNCT3    enc(LOAD_FP, 3, 0)           FrdImmRs1         call   fp;
+        Fsd       "fsd"        FUNCT3    enc(STORE_FP, 3, 0)          Frs2ImmRs1        call   fp;
+        FmaddD    "fmadd.d"    R4_FMT    r4(MADD, FMT_D)              FrdFrs1Frs2Frs3Rm call   fp;
+        FmsubD    "fmsub.d"    R4_FMT    r4(MSUB, FMT_D)              FrdFrs1Frs2Frs3Rm call   fp;
+        FnmsubD   "fnmsub.d"   R4_FMT    r4(NMSUB, FMT_D)             FrdFrs1Frs2Frs3Rm call   fp;
+        FnmaddD   "fnmadd.d"   R4_FMT    r4(NMADD, FMT_D)             FrdFrs1Frs2Frs3Rm call   fp;
+        FaddD     "fadd.d"     FP_RM     fp(0b00000, FMT_D, 0, 0)     FrdFrs1Frs2Rm     call   fp;
+        FsubD     "fsub.d"     FP_RM     fp(0b00001, FMT_D, 0, 0)     FrdFrs1Frs2Rm     call   fp;
+        FmulD     "fmul.d"     FP_RM     fp(0b00010, FMT_D, 0, 0)     FrdFrs1Frs2Rm     call   fp;
+        FdivD     "fdiv.d"     FP_RM     fp(0b00011, FMT_D, 0, 0)     FrdFrs1Frs2Rm     call   fp;
+        FsqrtD    "fsqrt.d"    FP_RM_RS2 fp(0b01011, FMT_D, 0, 0)     FrdFrs1Rm         call   fp;
+        FsgnjD    "fsgnj.d"    FUNCT7    fp(0b00100, FMT_D, 0, 0)     FrdFrs1Frs2       call   fp;
+        FsgnjnD   "fsgnjn.d"   FUNCT7    fp(0b00100, FMT_D, 0, 1)     FrdFrs1Frs2       call   fp;
+        FsgnjxD   "fsgnjx.d"   FUNCT7    fp(0b00100, FMT_D, 0, 2)     FrdFrs1Frs2       call   fp;
+        FminD     "fmin.d"     FUNCT7    fp(0b00101, FMT_D, 0, 0)     FrdFrs1Frs2       call   fp;
+        FmaxD     "fmax.d"     FUNCT7    fp(0b00101, FMT_D, 0, 1)     FrdFrs1Frs2       call   fp;
+        FcvtWD    "fcvt.w.d"   FP_RM_RS2 fp(0b11000, FMT_D, 0, 0)     RdFrs1Rm          call   fp;
+        FcvtWuD   "fcvt.wu.d"  FP_RM_RS2 fp(0b11000, FMT_D, 1, 0)     RdFrs1Rm          call   fp;
+        FcvtLD    "fcvt.l.d"   FP_RM_RS2 fp(0b11000, FMT_D, 2, 0)     RdFrs1Rm          call   fp;
+        FcvtLuD   "fcvt.lu.d"  FP_RM_RS2 fp(0b11000, FMT_D, 3, 0)     RdFrs1Rm          call   fp;
+        FcvtDW    "fcvt.d.w"   FP_RM_RS2 fp(0b11010, FMT_D, 0, 0)     FrdRs1Rm          call   fp;
+        FcvtDWu   "fcvt.d.wu"  FP_RM_RS2 fp(0b11010, FMT_D, 1, 0)     FrdRs1Rm          call   fp;
+        FcvtDL    "fcvt.d.l"   FP_RM_RS2 fp(0b11010, FMT_D, 2, 0)     FrdRs1Rm          call   fp;
+        FcvtDLu   "fcvt.d.lu"  FP_RM_RS2 fp(0b11010, FMT_D, 3, 0)     FrdRs1Rm          call   fp;
         // fcvt.s.d has fmt = S and rs2 = D; fcvt.d.s the reverse.
-        FcvtSD    "fcvt.s.d"   FP_RM_RS2 fp(0b01000, FMT_S, FMT_D, 0) FrdFrs1Rm         interp fp;
-        FcvtDS    "fcvt.d.s"   FP_RM_RS2 fp(0b01000, FMT_D, FMT_S, 0) FrdFrs1Rm         interp fp;
-        FmvXD     "fmv.x.d"    FP_RS2_F3 fp(0b11100, FMT_D, 0, 0)     RdFrs1            interp fp;
-        FmvDX     "fmv.d.x"    FP_RS2_F3 fp(0b11110, FMT_D, 0, 0)     FrdRs1            interp fp;
-        FeqD      "feq.d"      FUNCT7    fp(0b10100, FMT_D, 0, 2)     RdFrs1Frs2        interp fp;
-        FltD      "flt.d"      FUNCT7    fp(0b10100, FMT_D, 0, 1)     RdFrs1Frs2        interp fp;
-        FleD      "fle.d"      FUNCT7    fp(0b10100, FMT_D, 0, 0)     RdFrs1Frs2        interp fp;
-        FclassD   "fclass.d"   FP_RS2_F3 fp(0b11100, FMT_D, 0, 1)     RdFrs1            interp fp;
+        FcvtSD    "fcvt.s.d"   FP_RM_RS2 fp(0b01000, FMT_S, FMT_D, 0) FrdFrs1Rm         call   fp;
+        FcvtDS    "fcvt.d.s"   FP_RM_RS2 fp(0b01000, FMT_D, FMT_S, 0) FrdFrs1Rm         call   fp;
+        FmvXD     "fmv.x.d"    FP_RS2_F3 fp(0b11100, FMT_D, 0, 0)     RdFrs1            call   fp;
+        FmvDX     "fmv.d.x"    FP_RS2_F3 fp(0b11110, FMT_D, 0, 0)     FrdRs1            call   fp;
+        FeqD      "feq.d"      FUNCT7    fp(0b10100, FMT_D, 0, 2)     RdFrs1Frs2        call   fp;
+        FltD      "flt.d"      FUNCT7    fp(0b10100, FMT_D, 0, 1)     RdFrs1Frs2        call   fp;
+        FleD      "fle.d"      FUNCT7    fp(0b10100, FMT_D, 0, 0)     RdFrs1Frs2        call   fp;
+        FclassD   "fclass.d"   FP_RS2_F3 fp(0b11100, FMT_D, 0, 1)     RdFrs1            call   fp;
     } };
 }
 pub(super) use instructions;
@@ -274,13 +278,26 @@ pub(super) struct Row {
     pub op: Op,
 }
 
-/// The translator's column: `jit` rows are translated.
-macro_rules! translated {
+/// How the x86-64 translator runs an op (the table's engine column).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Translation {
+    /// As host code.
+    Inline,
+    /// By a call to the interpreter from inside the block.
+    Call,
+    /// Not: a block ends before it, and the dispatcher interprets it.
+    None,
+}
+
+macro_rules! translation {
     (jit) => {
-        true
+        Translation::Inline
+    };
+    (call) => {
+        Translation::Call
     };
     (interp) => {
-        false
+        Translation::None
     };
 }
 
@@ -323,12 +340,22 @@ macro_rules! define_isa {
                 }
             }
 
-            /// Whether the x86-64 translator emits code for this op.
-            pub const fn translated(self) -> bool {
+            /// How the x86-64 translator runs this op.
+            pub const fn translation(self) -> Translation {
                 match self {
-                    Op::Undecoded | Op::Illegal => false,
-                    $(Op::$op => translated!($engine),)*
+                    Op::Undecoded | Op::Illegal => Translation::None,
+                    $(Op::$op => translation!($engine),)*
                 }
+            }
+        }
+
+        /// Every op, indexed by its number (`op as u8`).
+        pub const OPS: &[Op] = &[Op::Undecoded, Op::Illegal, $(Op::$op,)*];
+
+        impl Op {
+            /// The op numbered `n`, if any.
+            pub fn from_u8(n: u8) -> Option<Op> {
+                OPS.get(n as usize).copied()
             }
         }
     };
@@ -453,12 +480,20 @@ mod tests {
         assert_eq!(names.len(), OPCODES.len());
     }
 
-    /// The translator's column covers RV64I but fence.i, ecall and ebreak, and M.
+    /// The translator's column: RV64I and M as host code; the rest by calls
+    /// to the interpreter, but for mret and sret, which leave the block.
     #[test]
-    fn translated_column() {
-        assert!(Op::Addi.translated() && Op::Sd.translated() && Op::Remuw.translated() && Op::Fence.translated());
-        assert!(!Op::FenceI.translated() && !Op::Ecall.translated() && !Op::LrW.translated());
-        assert!(!Op::FaddD.translated() && !Op::Illegal.translated());
+    fn translation_column() {
+        let t = Op::translation;
+        assert!([Op::Addi, Op::Sd, Op::Remuw, Op::Fence, Op::Jalr].iter().all(|&op| t(op) == Translation::Inline));
+        assert!([Op::FenceI, Op::Ecall, Op::LrW, Op::Csrrci, Op::SfenceVma, Op::FaddD].iter().all(|&op| t(op) == Translation::Call));
+        assert!([Op::Mret, Op::Sret, Op::Illegal, Op::Undecoded].iter().all(|&op| t(op) == Translation::None));
+    }
+
+    #[test]
+    fn ops_by_number() {
+        assert!(OPS.iter().enumerate().all(|(i, &op)| Op::from_u8(i as u8) == Some(op)));
+        assert_eq!(Op::from_u8(OPS.len() as u8), None);
     }
 
     /// Which ops write an x register.

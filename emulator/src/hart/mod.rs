@@ -173,6 +173,12 @@ impl Hart {
         self.pc = pc;
     }
 
+    /// Executes `d`, fetched at `pc`, for the translator (`jit::frame::interpret`):
+    /// the next pc, or the exception it raised (not yet taken).
+    pub(crate) fn execute_one(&mut self, bus: &mut Bus, d: Decoded, pc: u64) -> Result<u64, Exception> {
+        self.execute(bus, d, pc)
+    }
+
     /// One instruction by the interpreter, inside a batch the translator runs.
     #[inline(never)]
     pub(crate) fn interpret_one(&mut self, bus: &mut Bus) {

@@ -22,6 +22,7 @@ use super::frame::{self, ASID, BATCH_END, CYCLE, EXIT_SLOT, HITS, LOAD_HIT, LOAD
 use super::frame::{LOAD_MASK, STORE_HIT, STORE_HOT, STORE_MASK, STORE_TAG};
 use super::frame::{FETCH_HOT, FETCH_MASK, FETCH_TAG, GENERATIONS, TABLE, TABLE_JUMPS};
 use super::jump_table;
+use crate::hart::isa::Translation;
 use crate::hart::op::{Decoded, Op};
 use crate::mmu::tlb::{HOT_ASID, HOT_HOST_OFF, HOT_SIZE, HOT_TAG};
 
@@ -38,9 +39,9 @@ pub const EXIT_BUDGET: u64 = 2;
 type Asm = VecAssembler<X64Relocation>;
 
 /// Whether the translator covers `op` (the instruction table's engine
-/// column); anything else is left to the interpreter.
+/// column), as host code or a call; anything else ends the block before it.
 pub fn covers(op: Op) -> bool {
-    op.translated()
+    op.translation() != Translation::None
 }
 
 /// Whether `op` ends a block: jumps do; a block runs on past a conditional
@@ -358,6 +359,7 @@ impl Emitter {
         let (rd, rs1, rs2, imm) = (d.rd, d.rs1, d.rs2, d.imm);
         use Op::*;
         match d.op {
+            _ if d.op.translation() == Translation::Call => self.call_interpreter(d, pc, back),
             Lui if rd != 0 => self.set_const(rd, imm as i64 as u64),
             Auipc if rd != 0 => self.set_const(rd, pc.wrapping_add(imm as i64 as u64)),
             Jal => {
@@ -750,6 +752,28 @@ impl Emitter {
             _ => {}
         }
         self.write(d.rd, RAX);
+        self.check_stop(pc.wrapping_add(d.len as u64), back);
+    }
+
+    /// An instruction the interpreter runs from inside the block
+    /// (`frame::interpret`): a fault leaves, as does a change the rest of the
+    /// block must not run past (the helper's END).
+    fn call_interpreter(&mut self, d: Decoded, pc: u64, back: u64) {
+        let (lo, hi) = frame::pack(d);
+        self.flush();
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov QWORD [r15 + CYCLE], r14
+            ; mov rdi, r15
+            ; mov rsi, QWORD lo as i64
+            ; mov rdx, QWORD hi as i64
+            ; mov rcx, QWORD pc as i64
+            ; mov r8d, back as i32
+            ; mov rax, QWORD frame::interpret as *const () as i64
+            ; call rax
+        );
+        self.reload();
+        self.check_fault(pc, back);
         self.check_stop(pc.wrapping_add(d.len as u64), back);
     }
 

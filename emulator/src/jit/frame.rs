@@ -11,6 +11,7 @@
 
 use crate::bus::Bus;
 use crate::hart::exception::Exception;
+use crate::hart::op::{Decoded, Op};
 use crate::hart::Hart;
 use crate::mmu::tlb::HOT_SIZE;
 use crate::mmu::Word;
@@ -163,6 +164,36 @@ pub extern "sysv64" fn load<T: Word>(frame: *mut Frame, va: u64, pc: u64, back: 
     let value = result.map_or(0, T::to_u64);
     f.leave_slow_path(hart, invalidations, result.map(|_| ()));
     value
+}
+
+/// `d` as two words for translated code to pass to `interpret`.
+pub fn pack(d: Decoded) -> (u64, u64) {
+    let lo = d.op as u64 | (d.rd as u64) << 8 | (d.rs1 as u64) << 16 | (d.rs2 as u64) << 24 | (d.imm as u32 as u64) << 32;
+    (lo, d.raw as u64)
+}
+
+fn unpack(lo: u64, hi: u64) -> Decoded {
+    let op = Op::from_u8(lo as u8).unwrap_or(Op::Illegal);
+    Decoded::new(op, (lo >> 8) as u8, (lo >> 16) as u8, (lo >> 24) as u8, (lo >> 32) as i32, hi as u32)
+}
+
+/// One instruction the translator leaves to the interpreter inside a block
+/// (CSRs, atomics, F/D, ecall, sfence.vma...), packed by `pack`: run by
+/// `Hart::execute` as the interpreter would at `pc`. Its END also covers a
+/// change of what the rest of the block was translated under: the fetch
+/// TLB's context or entries, or the ASID (satp writes, sfence.vma).
+pub extern "sysv64" fn interpret(frame: *mut Frame, lo: u64, hi: u64, pc: u64, back: u64) {
+    // SAFETY: as in `load`.
+    let (f, hart, bus) = unsafe { (&mut *frame, &mut *(*frame).hart, &mut *(*frame).bus) };
+    f.enter_slow_path(hart, pc, back);
+    let invalidations = bus.code.invalidations;
+    let fetch = (hart.mmu.fetch_tlb.jit_view(), hart.mmu.tlb_asid());
+    let result = hart.execute_one(bus, unpack(lo, hi), pc).map(|_| ());
+    let moved = (hart.mmu.fetch_tlb.jit_view(), hart.mmu.tlb_asid()) != fetch;
+    f.leave_slow_path(hart, invalidations, result);
+    if moved && f.status == OK {
+        f.status = END;
+    }
 }
 
 /// A store the inlined lookup missed (code pages and devices come here).
