@@ -6,11 +6,13 @@
 //! is translated only once its start has been reached `HOT_AFTER` times
 //! (the interpreter runs it until then), as most run a few times only.
 //!
-//! The interpreter stays the reference: the translator covers RV64I and M
-//! (compressed forms included, as the decoder expands them) and ends a block
-//! before anything else, which the interpreter runs (`Hart::interpret_one`);
-//! so do blocks that do not fit in what is left of the batch, and pcs whose
-//! page the fetch TLB does not hold (the interpreter walks and fills it).
+//! The interpreter stays the reference: the translator emits host code for
+//! RV64I and M (compressed forms included, as the decoder expands them),
+//! calls the interpreter from the block for the other instructions but mret
+//! and sret (`frame::interpret`), and ends a block before those two, which
+//! the interpreter runs (`Hart::interpret_one`); so it does blocks that do
+//! not fit in what is left of the batch, and pcs whose page the fetch TLB
+//! does not hold (the interpreter walks and fills it).
 //!
 //! Why a cached block is still right:
 //! - translation: a block is found by (va, pa) with pa from the fetch TLB, so
