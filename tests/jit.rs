@@ -258,7 +258,8 @@ fn jumps_through_the_table_follow_remapping_and_code_changes() {
     let pte = |pa: u64, flags: u64| (pa >> 12) << 10 | flags;
     let mut engines = [machine(Engine::Interp, 0), machine(Engine::Jit, 0)];
     for m in &mut engines {
-        let words = main.iter().map(|&w| (CODE, w)).chain(function(5).map(|w| (FIVE, w))).chain(function(9).map(|w| (NINE, w)));
+        let words =
+            main.iter().map(|&w| (CODE, w)).chain(function(5).map(|w| (FIVE, w))).chain(function(9).map(|w| (NINE, w)));
         let mut next = std::collections::HashMap::new();
         for (page, w) in words {
             let at = next.entry(page).or_insert(page);

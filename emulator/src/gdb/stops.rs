@@ -118,7 +118,8 @@ impl Stops {
         let (access, size, va) = memory_access(&d, &h.x)?;
         let writes = access == Access::Store;
         // AMOs read as well as write; plain stores and SC only write.
-        let store_only = matches!(d.op.syntax(), Syntax::Rs2ImmRs1 | Syntax::Frs2ImmRs1) || matches!(d.op, Op::ScW | Op::ScD);
+        let store_only =
+            matches!(d.op.syntax(), Syntax::Rs2ImmRs1 | Syntax::Frs2ImmRs1) || matches!(d.op, Op::ScW | Op::ScD);
         let reads = !writes || !store_only;
         let end = va.wrapping_add(size);
         self.watchpoints.iter().find_map(|w| {

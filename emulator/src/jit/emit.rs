@@ -19,8 +19,8 @@
 //! to other pages look their target up in the jump table first.
 
 use super::frame::{self, ASID, BATCH_END, CYCLE, EXIT_SLOT, HITS, LOAD_HIT, LOAD_HOT, LOAD_TAG, PC, STATUS};
-use super::frame::{LOAD_MASK, STORE_HIT, STORE_HOT, STORE_MASK, STORE_TAG};
 use super::frame::{FETCH_HOT, FETCH_MASK, FETCH_TAG, GENERATIONS, TABLE, TABLE_JUMPS};
+use super::frame::{LOAD_MASK, STORE_HIT, STORE_HOT, STORE_MASK, STORE_TAG};
 use super::jump_table;
 use crate::hart::isa::Translation;
 use crate::hart::op::{Decoded, Op};

@@ -168,7 +168,8 @@ pub extern "sysv64" fn load<T: Word>(frame: *mut Frame, va: u64, pc: u64, back: 
 
 /// `d` as two words for translated code to pass to `interpret`.
 pub fn pack(d: Decoded) -> (u64, u64) {
-    let lo = d.op as u64 | (d.rd as u64) << 8 | (d.rs1 as u64) << 16 | (d.rs2 as u64) << 24 | (d.imm as u32 as u64) << 32;
+    let lo =
+        d.op as u64 | (d.rd as u64) << 8 | (d.rs1 as u64) << 16 | (d.rs2 as u64) << 24 | (d.imm as u32 as u64) << 32;
     (lo, d.raw as u64)
 }
 
