@@ -48,6 +48,26 @@ pub struct Config {
     pub shares: Vec<board::Share>,
 }
 
+impl Config {
+    /// One hart with `ram_size` bytes of RAM, A/D bits as `ad`, and nothing
+    /// else: no devices attached, no command line, no initramfs.
+    pub fn bare(ram_size: u64, ad: AdPolicy) -> Config {
+        Config {
+            harts: 1,
+            ram_size,
+            ad,
+            strict_tlb: false,
+            realtime: false,
+            bootargs: None,
+            initrd: None,
+            rng_seed: None,
+            disks: Vec::new(),
+            virtio_legacy: false,
+            shares: Vec::new(),
+        }
+    }
+}
+
 /// How the harts leave reset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Start {
@@ -510,19 +530,7 @@ mod tests {
     use sv39_arch::memmap::MROM_BASE;
 
     fn config(harts: usize) -> Config {
-        Config {
-            harts,
-            ram_size: 256 << 20,
-            ad: AdPolicy::Update,
-            strict_tlb: false,
-            realtime: false,
-            bootargs: None,
-            initrd: Some(vec![0xa5; 5000]),
-            rng_seed: None,
-            disks: Vec::new(),
-            shares: Vec::new(),
-            virtio_legacy: false,
-        }
+        Config { harts, initrd: Some(vec![0xa5; 5000]), ..Config::bare(256 << 20, AdPolicy::Update) }
     }
 
     /// A firmware of one `wfi` at the start of RAM.

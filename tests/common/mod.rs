@@ -274,19 +274,7 @@ pub fn share_tree(dir: &Path) {
 /// starting at `entry` (the random-program tests write their code there).
 pub fn bare_machine(ram_size: u64, ad: sv39::mmu::walk::AdPolicy, entry: u64) -> sv39::machine::Machine {
     use sv39::loader::elf::{Image, Segment};
-    let cfg = sv39::machine::Config {
-        harts: 1,
-        ram_size,
-        ad,
-        strict_tlb: false,
-        realtime: false,
-        bootargs: None,
-        initrd: None,
-        rng_seed: None,
-        disks: Vec::new(),
-        shares: Vec::new(),
-        virtio_legacy: false,
-    };
+    let cfg = sv39::machine::Config::bare(ram_size, ad);
     let ram = sv39_arch::memmap::RAM_BASE;
     let image = Image {
         entry,

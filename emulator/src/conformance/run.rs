@@ -91,19 +91,7 @@ pub fn on_sv39(case: &Case, ad: AdPolicy, engine: crate::jit::Engine) -> Verdict
         Ok(image) => image,
         Err(e) => return Verdict::Error(format!("{}: {e}", case.name)),
     };
-    let cfg = Config {
-        harts: 1,
-        ram_size: DEFAULT_RAM_SIZE,
-        ad,
-        strict_tlb: false,
-        realtime: false,
-        bootargs: None,
-        initrd: None,
-        rng_seed: None,
-        disks: Vec::new(),
-        virtio_legacy: false,
-        shares: Vec::new(),
-    };
+    let cfg = Config::bare(DEFAULT_RAM_SIZE, ad);
     let console = MemoryConsole::default();
     let mut machine = match Machine::new(&cfg, image, Box::new(console.clone())) {
         Ok(m) => m,

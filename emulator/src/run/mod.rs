@@ -408,19 +408,7 @@ mod tests {
     }
 
     fn test_config() -> crate::machine::Config {
-        crate::machine::Config {
-            harts: 1,
-            ram_size: 128 << 20,
-            ad: crate::mmu::walk::AdPolicy::Update,
-            strict_tlb: false,
-            realtime: false,
-            bootargs: None,
-            initrd: None,
-            rng_seed: None,
-            disks: Vec::new(),
-            virtio_legacy: false,
-            shares: Vec::new(),
-        }
+        crate::machine::Config::bare(128 << 20, crate::mmu::walk::AdPolicy::Update)
     }
 
     #[test]
