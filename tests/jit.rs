@@ -350,3 +350,54 @@ fn a_remapping_sfence_inside_a_block_takes_effect_at_once() {
     assert_eq!(engines[1].harts[0].x[10], 2, "the instruction after the sfence.vma came from the new page");
     assert!(engines[1].harts[0].jit_stats().is_some_and(|s| s.blocks > 0), "the translator ran");
 }
+
+/// Translated code skips the TLB for an aligned access to the page of the
+/// last one (frame.rs `last_store`). In the middle of a block S-mode stores
+/// to a user page with sstatus.SUM set, clears SUM (a CSR write the block
+/// calls the interpreter for, which goes on with the block), and stores to
+/// the same page again: that store must fault (spec 4.3.1: with SUM = 0,
+/// S-mode may not touch U pages), as in the interpreter.
+#[test]
+fn a_sum_change_inside_a_block_reaches_the_next_access_to_the_same_page() {
+    const L1: u64 = RAM + 0x11000;
+    const L0: u64 = RAM + 0x12000;
+    const USER: u64 = 0x3000; // DATA, mapped V R W U A D
+    const HANDLER: u64 = CODE + 0x800; // mtvec, physical: the trap goes to M
+    let pte = |pa: u64, flags: u64| (pa >> 12) << 10 | flags;
+    let csrrc_sstatus = |rs1: u32| 0x100 << 20 | rs1 << 15 | 3 << 12 | 0x73;
+    let block = [s(0, 6, 7, 3), s(8, 6, 7, 3), csrrc_sstatus(8), s(16, 6, 7, 3), j(0, 0)];
+    let mut engines = [machine(Engine::Interp, 0), machine(Engine::Jit, 0)];
+    for m in &mut engines {
+        for (k, &w) in block.iter().enumerate() {
+            m.bus.write(CODE + 4 * k as u64, 4, w as u64).unwrap();
+        }
+        m.bus.write(HANDLER, 4, j(0, 0) as u64).unwrap();
+        m.bus.write(ROOT, 8, pte(L1, 1)).unwrap();
+        m.bus.write(L1, 8, pte(L0, 1)).unwrap();
+        m.bus.write(L0 + 8, 8, pte(CODE, 0xcb)).unwrap(); // V R X A D
+        m.bus.write(L0 + 8 * 3, 8, pte(DATA, 0xd7)).unwrap(); // V R W U A D
+        let h = &mut m.harts[0];
+        h.pc = 0x1000;
+        h.x[6] = 0x5a5a;
+        h.x[7] = USER;
+        h.x[8] = 1 << 18; // SUM
+        let writes = [
+            (csr::PMPADDR0, u64::MAX),
+            (csr::PMPCFG0, 0x1f),
+            (csr::MTVEC, HANDLER),
+            (csr::MSTATUS, 1 << 18),
+            (csr::SATP, 8 << 60 | ROOT >> 12),
+        ];
+        for (n, v) in writes {
+            h.csr_write(n, v).unwrap();
+        }
+        h.set_priv(Priv::S);
+    }
+    run_both(&mut engines, 40, 10); // a CSR write may end a batch early
+    let m = &mut engines[1];
+    let c = &m.harts[0].csr;
+    assert_eq!((c.mcause, c.mtval), (15, USER + 16), "the store after SUM was cleared took a store page fault");
+    assert_eq!(m.bus.read(DATA + 8, 8).unwrap(), 0x5a5a, "the stores before it were done");
+    assert_eq!(m.bus.read(DATA + 16, 8).unwrap(), 0, "the faulting store wrote nothing");
+    assert!(m.harts[0].jit_stats().is_some_and(|s| s.blocks > 0), "the translator ran");
+}

@@ -79,8 +79,8 @@ pub fn summary(harts: &[Hart], wall: Duration, decode_invalidations: u64) -> Str
                 &mut s,
                 &format!("{p}.jit"),
                 format!(
-                    "blocks {} insns {} us-per-block {per_block:.2} compile-share {share:.2}% chained {} entries {} table-jumps {} flushes {}",
-                    j.blocks, j.block_insns, j.chained, j.entries, j.table_jumps, j.flushes
+                    "blocks {} insns {} us-per-block {per_block:.2} compile-share {share:.2}% chained {} entries {} table-jumps {} flushes {} code-bytes {}",
+                    j.blocks, j.block_insns, j.chained, j.entries, j.table_jumps, j.flushes, j.code_bytes
                 ),
             );
         }

@@ -8,7 +8,11 @@
 //! stores in one register, `frame::LOAD_HIT`/`STORE_HIT`: a count in memory
 //! would chain every access to the last); rax, rcx, rdx, rsi, r9 are
 //! scratch. Slow paths (TLB misses, faults, the batch running out) are
-//! placed after the block's code, so its fast path runs straight through.
+//! placed after the block's code, so its fast path runs straight through;
+//! the exits share per-block tails and the calls per-block thunks, which
+//! write the cached registers back, so each site is a few bytes. An aligned
+//! load or store to the page of the last one of its kind the TLB served
+//! compares one word of the frame instead of running the TLB's hit test.
 //! A block is entered at its prologue, which checks that it fits in the batch
 //! (`cycle + n <= batch_end`), then adds n to `cycle`; an exit in the middle (a fault, or an access that must end the block) takes
 //! back the instructions not reached, so `cycle` and `pc` are exactly the
@@ -20,6 +24,7 @@
 
 use super::frame::{self, ASID, BATCH_END, CYCLE, EXIT_SLOT, HITS, LOAD_HIT, LOAD_HOT, LOAD_TAG, PC, STATUS};
 use super::frame::{FETCH_HOT, FETCH_MASK, FETCH_TAG, GENERATIONS, TABLE, TABLE_JUMPS};
+use super::frame::{LAST_LOAD, LAST_LOAD_OFF, LAST_STORE, LAST_STORE_OFF};
 use super::frame::{LOAD_MASK, STORE_HIT, STORE_HOT, STORE_MASK, STORE_TAG};
 use super::jump_table;
 use crate::hart::isa::Translation;
@@ -97,6 +102,9 @@ enum Stub {
     Budget { label: DynamicLabel },
     /// A TLB tag matched under another ASID: a hit if the entry is global.
     Global { label: DynamicLabel, hit: DynamicLabel, slow: DynamicLabel },
+    /// An access not to the last page: the TLB's hit test, which makes its
+    /// page the last one on a hit and goes back to `done`, or the slow path.
+    Lookup { label: DynamicLabel, done: DynamicLabel, slow: DynamicLabel, size: i32, store: bool },
     /// The load or store at `pc` missed the inlined TLB lookup: the helper
     /// call, then back to `done`.
     Slow { label: DynamicLabel, done: DynamicLabel, d: Decoded, pc: u64, back: u64 },
@@ -120,6 +128,29 @@ struct Emitter {
     cached: Vec<(u8, u8)>,
     dirty: Vec<(u8, u8)>,
     stubs: Vec<Stub>,
+    /// The block's shared exit tails, made when first used (`Tail`).
+    tails: [Option<DynamicLabel>; 3],
+    /// The block's shared calls into the emulator, one per helper
+    /// (`call_helper`).
+    thunks: Vec<(usize, Args, DynamicLabel)>,
+}
+
+/// The ways out of a block its exits share, so each exit site is a few
+/// bytes: rax = the next pc less the block's start, and for `Fault` and
+/// `Stop` edx = the instructions not reached (flushed in the tail), for
+/// `Next` rdx = the chainable jump's slot (the site has flushed already).
+/// The operands a helper takes before pc and back.
+#[derive(Clone, Copy)]
+enum Args {
+    One,
+    Two,
+}
+
+#[derive(Clone, Copy)]
+enum Tail {
+    Fault,
+    Stop,
+    Next,
 }
 
 /// Host registers that hold guest registers inside a block: rbp, rdi, r8, r10, r11, r13.
@@ -157,7 +188,21 @@ pub fn block(base: usize, epilogue: usize, insns: &[Insn]) -> Vec<u8> {
     let (page, len, cached) = (start >> 12, insns.len() as i32, choose_cached(insns));
     let written = |g: u8| insns.iter().any(|i| writes_rd(i.d.op) && i.d.rd & 31 == g);
     let dirty = cached.iter().copied().filter(|&(g, _)| written(g)).collect();
-    let mut e = Emitter { ops, base, epilogue, page, start, len, pcs, labels, cached, dirty, stubs: Vec::new() };
+    let mut e = Emitter {
+        ops,
+        base,
+        epilogue,
+        page,
+        start,
+        len,
+        pcs,
+        labels,
+        cached,
+        dirty,
+        stubs: Vec::new(),
+        tails: [None; 3],
+        thunks: Vec::new(),
+    };
     e.prologue();
     let n = insns.len() as u64;
     for (i, insn) in insns.iter().enumerate() {
@@ -172,6 +217,8 @@ pub fn block(base: usize, epilogue: usize, insns: &[Insn]) -> Vec<u8> {
         e.exit_to(last.pc.wrapping_add(last.d.len as u64), 0);
     }
     e.stubs();
+    e.tails();
+    e.thunks();
     e.ops.finalize().unwrap_or_default()
 }
 
@@ -280,15 +327,51 @@ impl Emitter {
         let slot = self.base + self.ops.offset().0 + 1;
         self.ops.push(0xe9);
         self.ops.extend(0i32.to_le_bytes()); // falls through until chained
-        dynasm!(self.ops
-            ; .arch x64
-            ; mov rax, QWORD pc as i64
-            ; mov QWORD [r15 + PC], rax
-            ; mov rax, QWORD slot as i64
-            ; mov QWORD [r15 + EXIT_SLOT], rax
-            ; mov eax, EXIT_NEXT as i32
-        );
-        self.jmp_abs(self.epilogue);
+        let tail = self.tail(Tail::Next);
+        let off = self.offset_of(pc);
+        dynasm!(self.ops ; .arch x64 ; mov rax, off ; mov rdx, QWORD slot as i64 ; jmp =>tail);
+    }
+
+    /// `pc` less the block's start (the block and its exits lie within a
+    /// page of it).
+    fn offset_of(&self, pc: u64) -> i32 {
+        pc.wrapping_sub(self.start) as i64 as i32
+    }
+
+    /// The label of the block's `kind` tail.
+    fn tail(&mut self, kind: Tail) -> DynamicLabel {
+        let slot = &mut self.tails[kind as usize];
+        *slot.get_or_insert_with(|| self.ops.new_dynamic_label())
+    }
+
+    /// The tails the block's exits jumped to.
+    fn tails(&mut self) {
+        for kind in [Tail::Fault, Tail::Stop, Tail::Next] {
+            let Some(label) = self.tails[kind as usize] else { continue };
+            dynasm!(self.ops ; .arch x64 ; =>label);
+            let exit = match kind {
+                Tail::Next => EXIT_NEXT,
+                Tail::Fault | Tail::Stop => {
+                    dynasm!(self.ops ; .arch x64 ; sub r14, rdx);
+                    self.flush();
+                    dynasm!(self.ops ; .arch x64 ; xor edx, edx);
+                    if let Tail::Fault = kind {
+                        EXIT_FAULT
+                    } else {
+                        EXIT_NEXT
+                    }
+                }
+            };
+            dynasm!(self.ops
+                ; .arch x64
+                ; mov rcx, QWORD self.start as i64
+                ; add rax, rcx
+                ; mov QWORD [r15 + PC], rax
+                ; mov QWORD [r15 + EXIT_SLOT], rdx
+                ; mov eax, exit as i32
+            );
+            self.jmp_abs(self.epilogue);
+        }
     }
 
     /// A jump forward over `skipped` instructions of the block, which are
@@ -318,9 +401,9 @@ impl Emitter {
     /// The slow paths, after the block's code (a slow path may add more).
     fn stubs(&mut self) {
         while let Some(stub) = self.stubs.pop() {
-            let (label, pc, back, exit) = match stub {
-                Stub::Fault { label, pc, back } => (label, pc, back, EXIT_FAULT),
-                Stub::Stop { label, pc, back } => (label, pc, back, EXIT_NEXT),
+            let (label, pc, back, kind) = match stub {
+                Stub::Fault { label, pc, back } => (label, pc, back, Tail::Fault),
+                Stub::Stop { label, pc, back } => (label, pc, back, Tail::Stop),
                 Stub::Taken { label, pc, back } => {
                     dynasm!(self.ops ; .arch x64 ; =>label);
                     self.exit_to(pc, back);
@@ -328,6 +411,12 @@ impl Emitter {
                 }
                 Stub::Global { label, hit, slow } => {
                     dynasm!(self.ops ; .arch x64 ; =>label ; cmp ecx, -1 ; jne =>slow ; jmp =>hit);
+                    continue;
+                }
+                Stub::Lookup { label, done, slow, size, store } => {
+                    dynasm!(self.ops ; .arch x64 ; =>label);
+                    self.tlb_refill(size, store, slow);
+                    dynasm!(self.ops ; .arch x64 ; jmp =>done);
                     continue;
                 }
                 Stub::Budget { label } => {
@@ -346,9 +435,8 @@ impl Emitter {
                     continue;
                 }
             };
-            dynasm!(self.ops ; .arch x64 ; =>label ; sub r14, back as i32);
-            self.flush();
-            self.leave(pc, exit);
+            let (tail, off) = (self.tail(kind), self.offset_of(pc));
+            dynasm!(self.ops ; .arch x64 ; =>label ; mov edx, back as i32 ; mov rax, off ; jmp =>tail);
         }
     }
 
@@ -644,11 +732,12 @@ impl Emitter {
     }
 
     /// rsi = rs1 + imm; jumps to `slow` unless the access of `size` bytes
-    /// stays in its page and the TLB (`hot`, `tag`) holds it; then rsi is
-    /// the host address (the TLB's own hit test, `Tlb::lookup`, inlined; a
-    /// global entry's ASID is matched out of line).
+    /// stays in its page and the TLB holds it; then rsi is the host address.
+    /// An aligned access to the page of the last one of its kind the TLB
+    /// served needs only a compare (an aligned access cannot cross pages);
+    /// any other runs the TLB's hit test out of line (`tlb_refill`).
     fn tlb_lookup(&mut self, rs1: u8, imm: i32, size: i32, store: bool, slow: DynamicLabel) {
-        let (hot, tag, mask) = if store { (STORE_HOT, STORE_TAG, STORE_MASK) } else { (LOAD_HOT, LOAD_TAG, LOAD_MASK) };
+        let (last, last_off) = if store { (LAST_STORE, LAST_STORE_OFF) } else { (LAST_LOAD, LAST_LOAD_OFF) };
         match self.host_of(rs1) {
             Some(h) if rs1 & 31 != 0 => dynasm!(self.ops ; .arch x64 ; lea rsi, [Rq(h) + imm]),
             _ => {
@@ -658,10 +747,39 @@ impl Emitter {
                 }
             }
         }
-        self.tlb_hit_test(hot, tag, mask, size, slow);
-        dynasm!(self.ops ; .arch x64 ; add rsi, QWORD [rax + HOT_HOST_OFF as i32]);
+        let (lookup, done) = (self.ops.new_dynamic_label(), self.ops.new_dynamic_label());
+        self.stubs.push(Stub::Lookup { label: lookup, done, slow, size, store });
+        if size > 1 {
+            dynasm!(self.ops ; .arch x64 ; test esi, size - 1 ; jnz =>lookup);
+        }
         let count = if store { STORE_HIT } else { LOAD_HIT };
-        dynasm!(self.ops ; .arch x64 ; add r12, count);
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rdx, rsi
+            ; and rdx, -4096
+            ; cmp rdx, QWORD [r15 + last]
+            ; jne =>lookup
+            ; =>done
+            ; add rsi, QWORD [r15 + last_off]
+            ; add r12, count
+        );
+    }
+
+    /// The TLB's own hit test (`Tlb::lookup`, inlined; a global entry's
+    /// ASID is matched out of line) for the access at rsi, whose page
+    /// becomes the last one; a miss goes to `slow`.
+    fn tlb_refill(&mut self, size: i32, store: bool, slow: DynamicLabel) {
+        let (hot, tag, mask) = if store { (STORE_HOT, STORE_TAG, STORE_MASK) } else { (LOAD_HOT, LOAD_TAG, LOAD_MASK) };
+        let (last, last_off) = if store { (LAST_STORE, LAST_STORE_OFF) } else { (LAST_LOAD, LAST_LOAD_OFF) };
+        self.tlb_hit_test(hot, tag, mask, size, slow);
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rcx, QWORD [rax + HOT_HOST_OFF as i32]
+            ; mov QWORD [r15 + last_off], rcx
+            ; mov rdx, rsi
+            ; and rdx, -4096
+            ; mov QWORD [r15 + last], rdx
+        );
     }
 
     /// The hit test of `Tlb::lookup`, inlined, for an access of `size` bytes
@@ -706,6 +824,47 @@ impl Emitter {
         dynasm!(self.ops ; .arch x64 ; cmp QWORD [r15 + STATUS], frame::OK as i32 ; jne =>label);
     }
 
+    /// Calls `helper(frame, a[, b], pc, back)` for the instruction at `pc`,
+    /// with a in rsi (and b in rdx) set by the caller, through the block's
+    /// thunk for it, which writes the cached registers back before the call
+    /// and loads them after (the helper may read or change any of them).
+    fn call_helper(&mut self, helper: usize, args: Args, pc: u64, back: u64) {
+        let thunk = match self.thunks.iter().find(|&&(h, _, _)| h == helper) {
+            Some(&(_, _, label)) => label,
+            None => {
+                let label = self.ops.new_dynamic_label();
+                self.thunks.push((helper, args, label));
+                label
+            }
+        };
+        // rcx and r9: neither holds a guest register, so nothing is lost before the flush.
+        dynasm!(self.ops ; .arch x64 ; mov rcx, QWORD pc as i64 ; mov r9d, back as i32 ; call =>thunk);
+    }
+
+    /// The thunks `call_helper` used: pc and back go from rcx and r9 to the
+    /// helper's argument registers after its own.
+    fn thunks(&mut self) {
+        for (helper, args, label) in std::mem::take(&mut self.thunks) {
+            dynasm!(self.ops ; .arch x64 ; =>label);
+            self.flush();
+            match args {
+                Args::One => dynasm!(self.ops ; .arch x64 ; mov rdx, rcx ; mov rcx, r9),
+                Args::Two => dynasm!(self.ops ; .arch x64 ; mov r8, r9),
+            }
+            dynasm!(self.ops
+                ; .arch x64
+                ; mov QWORD [r15 + CYCLE], r14
+                ; mov rdi, r15
+                ; mov rax, QWORD helper as i64
+                ; sub rsp, 8 // the call here keeps rsp 16-byte aligned at the helper's
+                ; call rax
+                ; add rsp, 8
+            );
+            self.reload();
+            dynasm!(self.ops ; .arch x64 ; ret);
+        }
+    }
+
     fn load(&mut self, d: Decoded, pc: u64, back: u64) {
         let (slow, done) = (self.ops.new_dynamic_label(), self.ops.new_dynamic_label());
         self.stubs.push(Stub::Slow { label: slow, done, d, pc, back });
@@ -732,18 +891,7 @@ impl Emitter {
             4 => frame::load::<u32> as *const () as usize,
             _ => frame::load::<u64> as *const () as usize,
         };
-        // The call may clobber the cached registers: they go back to memory and return.
-        self.flush();
-        dynasm!(self.ops
-            ; .arch x64
-            ; mov QWORD [r15 + CYCLE], r14
-            ; mov rdi, r15
-            ; mov rdx, QWORD pc as i64
-            ; mov ecx, back as i32
-            ; mov rax, QWORD helper as i64
-            ; call rax
-        );
-        self.reload();
+        self.call_helper(helper, Args::One, pc, back);
         self.check_fault(pc, back);
         match d.op {
             Op::Lb => dynasm!(self.ops ; .arch x64 ; movsx rax, al),
@@ -760,19 +908,8 @@ impl Emitter {
     /// block must not run past (the helper's END).
     fn call_interpreter(&mut self, d: Decoded, pc: u64, back: u64) {
         let (lo, hi) = frame::pack(d);
-        self.flush();
-        dynasm!(self.ops
-            ; .arch x64
-            ; mov QWORD [r15 + CYCLE], r14
-            ; mov rdi, r15
-            ; mov rsi, QWORD lo as i64
-            ; mov rdx, QWORD hi as i64
-            ; mov rcx, QWORD pc as i64
-            ; mov r8d, back as i32
-            ; mov rax, QWORD frame::interpret as *const () as i64
-            ; call rax
-        );
-        self.reload();
+        dynasm!(self.ops ; .arch x64 ; mov rsi, QWORD lo as i64 ; mov rdx, QWORD hi as i64);
+        self.call_helper(frame::interpret as *const () as usize, Args::Two, pc, back);
         self.check_fault(pc, back);
         self.check_stop(pc.wrapping_add(d.len as u64), back);
     }
@@ -800,19 +937,8 @@ impl Emitter {
             _ => frame::store::<u64> as *const () as usize,
         };
         let v = self.source(d.rs2, R9);
-        self.flush();
-        // rdx first: the value may be in rdi or r8, the helper's other arguments.
-        dynasm!(self.ops
-            ; .arch x64
-            ; mov QWORD [r15 + CYCLE], r14
-            ; mov rdx, Rq(v)
-            ; mov rdi, r15
-            ; mov rcx, QWORD pc as i64
-            ; mov r8d, back as i32
-            ; mov rax, QWORD helper as i64
-            ; call rax
-        );
-        self.reload();
+        dynasm!(self.ops ; .arch x64 ; mov rdx, Rq(v));
+        self.call_helper(helper, Args::Two, pc, back);
         self.check_fault(pc, back);
         self.check_stop(pc.wrapping_add(d.len as u64), back);
     }

@@ -40,6 +40,13 @@ pub struct Frame {
     pub store_tag: u64,
     pub store_mask: u64,
     pub asid: u64,
+    /// The page (va) of the last load and of the last store the TLB served
+    /// inline, and its host offset: an aligned access to the same page
+    /// skips the TLB (`NO_PAGE` when the TLBs have changed since).
+    pub last_load: u64,
+    pub last_load_off: u64,
+    pub last_store: u64,
+    pub last_store_off: u64,
     /// The fetch TLB as for loads and stores, the jump table, and the
     /// code pages' generations (`CodePages::generations`), for jumps through
     /// the table; and the number of them.
@@ -69,6 +76,12 @@ pub const STORE_TAG: i32 = offset_of!(Frame, store_tag) as i32;
 pub const LOAD_MASK: i32 = offset_of!(Frame, load_mask) as i32;
 pub const STORE_MASK: i32 = offset_of!(Frame, store_mask) as i32;
 pub const ASID: i32 = offset_of!(Frame, asid) as i32;
+pub const LAST_LOAD: i32 = offset_of!(Frame, last_load) as i32;
+pub const LAST_LOAD_OFF: i32 = offset_of!(Frame, last_load_off) as i32;
+pub const LAST_STORE: i32 = offset_of!(Frame, last_store) as i32;
+pub const LAST_STORE_OFF: i32 = offset_of!(Frame, last_store_off) as i32;
+/// No page: not page-aligned, so no access's page equals it.
+pub const NO_PAGE: u64 = 1;
 pub const FETCH_HOT: i32 = offset_of!(Frame, fetch_hot) as i32;
 pub const FETCH_TAG: i32 = offset_of!(Frame, fetch_tag) as i32;
 pub const FETCH_MASK: i32 = offset_of!(Frame, fetch_mask) as i32;
@@ -102,6 +115,10 @@ impl Default for Frame {
             store_tag: 0,
             store_mask: 0,
             asid: 0,
+            last_load: NO_PAGE,
+            last_load_off: 0,
+            last_store: NO_PAGE,
+            last_store_off: 0,
             fetch_hot: std::ptr::null(),
             fetch_tag: 0,
             fetch_mask: 0,
@@ -118,8 +135,11 @@ impl Default for Frame {
 }
 
 impl Frame {
-    /// Copies what the inlined lookups read from the hart's MMU.
+    /// Copies what the inlined lookups read from the hart's MMU, and
+    /// forgets the last pages: the entries they came from may be gone.
     pub fn refresh_tlbs(&mut self, hart: &Hart) {
+        self.last_load = NO_PAGE;
+        self.last_store = NO_PAGE;
         (self.load_hot, self.load_tag, self.load_mask) = hart.mmu.load_tlb.jit_view();
         (self.store_hot, self.store_tag, self.store_mask) = hart.mmu.store_tlb.jit_view();
         (self.fetch_hot, self.fetch_tag, self.fetch_mask) = hart.mmu.fetch_tlb.jit_view();

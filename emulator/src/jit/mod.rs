@@ -80,8 +80,10 @@ pub struct JitStats {
     /// Blocks translated, and the host time spent translating them.
     pub blocks: u64,
     pub compile_ns: u64,
-    /// Guest instructions in the blocks translated.
+    /// Guest instructions in the blocks translated, and the host code bytes
+    /// they became.
     pub block_insns: u64,
+    pub code_bytes: u64,
     /// Jumps patched to go straight to their target block.
     pub chained: u64,
     /// Times the code buffer filled and every block was dropped.
@@ -202,6 +204,7 @@ impl Jit {
     /// Emits `insns` into the code buffer, dropping every block first if it is full.
     fn place(&mut self, insns: &[Insn]) -> usize {
         let bytes = emit::block(self.code.next_addr(), self.epilogue, insns);
+        self.stats.code_bytes += bytes.len() as u64;
         if let Some(at) = self.code.append(&bytes) {
             return at;
         }
