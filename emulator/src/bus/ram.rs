@@ -3,6 +3,11 @@
 //! through host pointers cached in their TLBs; the mapping never moves.
 
 use std::io;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+/// RAM is made resident this much at a time, on the first store into it
+/// (`prefault`).
+const CHUNK: u64 = 256 << 10;
 
 pub struct Ram {
     /// Kept for its Drop (unmapping); all access goes through `host`.
@@ -10,6 +15,8 @@ pub struct Ram {
     host: *mut u8,
     base: u64,
     size: u64,
+    /// One bit per `CHUNK`: made resident already (or tried).
+    resident: Box<[AtomicU64]>,
 }
 
 impl Ram {
@@ -21,7 +28,26 @@ impl Ram {
         // 4 KiB pages cost 0.10-0.14 s every time.
         let mut map = memmap2::MmapOptions::new().len(size as usize).map_anon()?;
         let host = map.as_mut_ptr();
-        Ok(Ram { _map: map, host, base, size })
+        let resident = (0..size.div_ceil(CHUNK).div_ceil(64)).map(|_| AtomicU64::new(0)).collect();
+        Ok(Ram { _map: map, host, base, size, resident })
+    }
+
+    /// Makes the chunk holding RAM offset `off` resident, the first time
+    /// one of its pages is about to be written: one
+    /// madvise(MADV_POPULATE_WRITE) takes about half the time of the 64
+    /// page faults it saves (100 MiB: 28-30 ms against 44-65 ms). Advice
+    /// only: where the host lacks it (Linux < 5.14), the pages fault in as
+    /// before. Called where a TLB entry for stores is made, not per access.
+    pub fn prefault(&self, off: usize) {
+        let chunk = off as u64 / CHUNK;
+        let (word, bit) = (&self.resident[(chunk / 64) as usize], 1 << (chunk % 64));
+        if word.load(Relaxed) & bit != 0 {
+            return;
+        }
+        word.fetch_or(bit, Relaxed);
+        let start = chunk * CHUNK;
+        let len = CHUNK.min(self.size - start);
+        let _ = self._map.advise_range(memmap2::Advice::PopulateWrite, start as usize, len as usize);
     }
 
     pub fn base(&self) -> u64 {
@@ -91,6 +117,10 @@ impl Ram {
 
     pub fn write_bytes(&mut self, pa: u64, data: &[u8]) -> Option<()> {
         let off = self.offset(pa, data.len() as u64)?;
+        (off..off + data.len())
+            .step_by(CHUNK as usize)
+            .chain([off + data.len().saturating_sub(1)])
+            .for_each(|o| self.prefault(o));
         // SAFETY: `offset` checked the range.
         unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), self.host.add(off), data.len()) };
         Some(())
@@ -138,5 +168,27 @@ mod tests {
     fn large_ram_is_reserved_lazily() {
         let ram = Ram::new(0x8000_0000, 16 << 30).unwrap();
         assert_eq!(ram.read_u64(0x8000_0000 + (16 << 30) - 8), Some(0));
+    }
+
+    /// The pages of [off, off + len) the host holds resident (mincore).
+    fn resident_pages(ram: &Ram, off: usize, len: usize) -> usize {
+        let mut v = vec![0u8; len / 4096];
+        // SAFETY: the range lies inside the mapping and `v` has a byte per page.
+        let r = unsafe { libc::mincore(ram.host.add(off) as *mut libc::c_void, len, v.as_mut_ptr()) };
+        assert_eq!(r, 0, "mincore");
+        v.iter().filter(|&&b| b & 1 != 0).count()
+    }
+
+    #[test]
+    fn a_store_chunk_is_made_resident_at_once_and_only_it() {
+        let ram = Ram::new(0x8000_0000, 4 * CHUNK).unwrap();
+        let chunk = CHUNK as usize;
+        if ram._map.advise_range(memmap2::Advice::PopulateWrite, 0, 4096).is_err() {
+            return; // Linux < 5.14: the pages fault in one by one, nothing to check
+        }
+        ram.prefault(chunk + 5000);
+        assert_eq!(resident_pages(&ram, chunk, chunk), chunk / 4096, "the whole chunk");
+        assert_eq!(resident_pages(&ram, 2 * chunk, 2 * chunk), 0, "not the chunks after it");
+        assert_eq!(ram.read_u64(0x8000_0000 + CHUNK + 5000), Some(0), "its contents are still zero");
     }
 }

@@ -35,10 +35,11 @@ use std::path::{Path, PathBuf};
 use sv39_abi::bootargs::{quote, BIN_DIR};
 use sv39_abi::reboot::PANIC_STATUS;
 
-/// Which file of the guest build a bundled entry is.
+/// Which file of the guest build a bundled entry is (its copy without
+/// symbols, from build.rs).
 macro_rules! guest_bin {
     ($name:literal) => {
-        include_bytes!(concat!(env!("SV39_GUEST_BIN_DIR"), "/", $name))
+        include_bytes!(concat!(env!("SV39_BUNDLED_DIR"), "/", $name))
     };
 }
 
@@ -271,7 +272,8 @@ pub fn bundled_initramfs(
         let data = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let interp = host_program_interp(&data).map_err(|e| format!("{}: {e}", path.display()))?;
         if let Some(interp) = interp {
-            let sysroot = sysroot.ok_or_else(|| format!("{}: {}", path.display(), elf::LoadError::NeedsInterpreter(interp.clone())))?;
+            let sysroot = sysroot
+                .ok_or_else(|| format!("{}: {}", path.display(), elf::LoadError::NeedsInterpreter(interp.clone())))?;
             for (guest, lib) in sysroot::files(sysroot, &data, &interp)? {
                 archive.file(&guest, 0o755, &lib);
             }
@@ -432,6 +434,9 @@ mod tests {
         for (name, data) in PROGRAMS.iter().chain([&("guest-os", KERNEL)]) {
             assert_eq!(&data[..4], b"\x7fELF", "{name}");
             assert_eq!(u16::from_le_bytes([data[18], data[19]]), 243, "{name} is EM_RISCV");
+            let elf = goblin::elf::Elf::parse(data).unwrap();
+            assert!(elf.syms.is_empty(), "{name} is bundled without its symbols");
+            assert!(elf.program_headers.iter().any(|p| p.p_type == goblin::elf::program_header::PT_LOAD));
         }
     }
 }
