@@ -6,6 +6,9 @@ use std::io;
 
 /// Blocks are placed at this alignment (a host cache line half).
 const ALIGN: usize = 16;
+/// The views are made resident this much at a time, ahead of the code
+/// written into them (`populate`).
+const CHUNK: usize = 1 << 20;
 
 pub struct CodeBuffer {
     /// The read+write view and the read+execute view of the same pages.
@@ -13,6 +16,8 @@ pub struct CodeBuffer {
     exec_view: *mut u8,
     size: usize,
     used: usize,
+    /// Bytes from the start both views hold resident.
+    resident: usize,
 }
 
 impl CodeBuffer {
@@ -36,7 +41,13 @@ impl CodeBuffer {
                 }
                 return Err(err);
             }
-            Ok(CodeBuffer { write_view: write_view as *mut u8, exec_view: exec_view as *mut u8, size, used: 0 })
+            Ok(CodeBuffer {
+                write_view: write_view as *mut u8,
+                exec_view: exec_view as *mut u8,
+                size,
+                used: 0,
+                resident: 0,
+            })
         }
     }
 
@@ -50,6 +61,9 @@ impl CodeBuffer {
         let at = self.used;
         if at + bytes.len() > self.size {
             return None;
+        }
+        while self.resident < at + bytes.len() {
+            self.populate();
         }
         self.write(at, bytes);
         self.used = (at + bytes.len()).next_multiple_of(ALIGN);
@@ -69,6 +83,22 @@ impl CodeBuffer {
 
     pub fn used(&self) -> usize {
         self.used
+    }
+
+    /// Makes the next `CHUNK` of both views resident: one
+    /// madvise(MADV_POPULATE_WRITE) and one MADV_POPULATE_READ instead of
+    /// two page faults per page of code, its first write and its first run
+    /// (kernel suite: 11 MB of code, 5,500 faults). Advice only: without it
+    /// (Linux < 5.14) the pages fault in as before.
+    fn populate(&mut self) {
+        let len = CHUNK.min(self.size - self.resident);
+        // SAFETY: the range lies inside both mappings; populating changes no byte.
+        unsafe {
+            let at = |view: *mut u8| view.add(self.resident) as *mut libc::c_void;
+            libc::madvise(at(self.write_view), len, libc::MADV_POPULATE_WRITE);
+            libc::madvise(at(self.exec_view), len, libc::MADV_POPULATE_READ);
+        }
+        self.resident += len;
     }
 
     /// Writes `bytes` at offset `at`, through the writable view.
