@@ -151,7 +151,7 @@ impl UserMemory<Mapping> for FrameTables {
     }
 
     fn copy_frame(&mut self, dst: Ppn, src: Ppn) {
-        frame_bytes(dst).copy_from_slice(frame_bytes(src));
+        super::page_ops::copy_page(frame_bytes(dst), frame_bytes(src));
     }
 
     fn zero_tail(&mut self, ppn: Ppn, from: usize) {

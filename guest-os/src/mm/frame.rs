@@ -108,7 +108,7 @@ impl Frame {
     pub fn alloc() -> Result<Frame, OutOfMemory> {
         let ppn = with_pool(|p| p.alloc()).ok_or(OutOfMemory)?;
         let mut frame = Frame { ppn };
-        frame.bytes_mut().fill(0);
+        super::page_ops::clear_page(frame.bytes_mut());
         Ok(frame)
     }
 

@@ -8,5 +8,6 @@ pub mod cached_frame;
 pub mod frame;
 pub mod heap;
 pub mod kernel_space;
+pub mod page_ops;
 pub mod swap;
 pub mod uaccess;
