@@ -181,7 +181,10 @@ fn writes_rd(op: Op) -> bool {
 
 /// The code for `insns` (a block on one page), to be placed at host address `base`.
 pub fn block(base: usize, epilogue: usize, insns: &[Insn]) -> Vec<u8> {
-    let mut ops = Asm::new(base);
+    // Room for what a block typically needs (kernel suite: 150 bytes of code
+    // and 4 labels per instruction), so the assembler seldom grows.
+    let n = insns.len();
+    let mut ops = Asm::new_with_capacity(base, 512 + 192 * n, 4, 0, 8 * n, 4, 8 * n);
     let labels = insns.iter().map(|_| ops.new_dynamic_label()).collect();
     let pcs = insns.iter().map(|i| i.pc).collect();
     let start = insns[0].pc;
@@ -199,18 +202,17 @@ pub fn block(base: usize, epilogue: usize, insns: &[Insn]) -> Vec<u8> {
         labels,
         cached,
         dirty,
-        stubs: Vec::new(),
+        stubs: Vec::with_capacity(4 * n),
         tails: [None; 3],
         thunks: Vec::new(),
     };
     e.prologue();
-    let n = insns.len() as u64;
     for (i, insn) in insns.iter().enumerate() {
         if i > 0 {
             let label = e.labels[i];
             dynasm!(e.ops ; .arch x64 ; =>label);
         }
-        e.insn(insn, n - i as u64 - 1);
+        e.insn(insn, (n - i - 1) as u64);
     }
     let last = &insns[insns.len() - 1];
     if !ends_block(last.d.op) {
@@ -274,14 +276,16 @@ impl Emitter {
 
     /// Writes the cached guest registers the block changes back to `Hart::x`.
     fn flush(&mut self) {
-        for (g, h) in self.dirty.clone() {
+        for k in 0..self.dirty.len() {
+            let (g, h) = self.dirty[k];
             dynasm!(self.ops ; .arch x64 ; mov QWORD [rbx + x(g)], Rq(h));
         }
     }
 
     /// Loads the cached guest registers from `Hart::x`.
     fn reload(&mut self) {
-        for (g, h) in self.cached.clone() {
+        for k in 0..self.cached.len() {
+            let (g, h) = self.cached[k];
             dynasm!(self.ops ; .arch x64 ; mov Rq(h), QWORD [rbx + x(g)]);
         }
     }

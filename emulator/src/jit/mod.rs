@@ -100,7 +100,7 @@ pub struct Jit {
     epilogue: usize,
     /// Bytes of the buffer the trampoline keeps across flushes.
     kept: usize,
-    blocks: HashMap<(u64, u64), Block>,
+    blocks: HashMap<(u64, u64), Block, foldhash::fast::RandomState>,
     /// Direct-mapped by va, in front of `blocks`.
     table: Box<[Block; jump_table::ENTRIES]>,
     heat: Box<[u8]>,
@@ -125,7 +125,7 @@ impl Jit {
             enter,
             epilogue,
             kept,
-            blocks: HashMap::new(),
+            blocks: HashMap::default(),
             table: Box::new([jump_table::EMPTY; jump_table::ENTRIES]),
             heat: vec![0; HEAT_ENTRIES].into_boxed_slice(),
             hot_after,

@@ -13,11 +13,11 @@ use crate::bus::Bus;
 use crate::hart::exception::{Access, Exception};
 use crate::hart::Hart;
 use crate::trace::event::{HartEvent, TranslateFault};
-use std::collections::HashSet;
 use sv39_arch::addr::VirtAddr;
 use sv39_arch::csr::Priv;
 use sv39_arch::pte::{PTE_A, PTE_D, PTE_G};
 use sv39_arch::sv39::PAGE_SIZE;
+use std::collections::HashSet;
 use tlb::{Tlb, TlbEntry, GLOBAL};
 use walk::{AdPolicy, Leaf, WalkRequest, WalkSteps};
 
@@ -126,11 +126,7 @@ impl Mmu {
     }
 
     fn prv_for(&self, access: Access) -> Priv {
-        if access == Access::Fetch {
-            self.fetch_prv
-        } else {
-            self.data_prv
-        }
+        if access == Access::Fetch { self.fetch_prv } else { self.data_prv }
     }
 
     fn tlb_for(&mut self, access: Access) -> &mut Tlb {
@@ -327,9 +323,7 @@ impl Hart {
     fn fill_tlb(&mut self, bus: &Bus, va: u64, pa: u64, access: Access, prv: Priv, leaf: Option<Leaf>, global: bool) {
         let page_pa = pa & !(PAGE_SIZE - 1);
         let Some(page) = bus.ram_page(page_pa) else { return };
-        if !self.csr.pmp.allows(page_pa, PAGE_SIZE, access, prv)
-            || (access == Access::Store && bus.code.is_special(page))
-        {
+        if !self.csr.pmp.allows(page_pa, PAGE_SIZE, access, prv) || (access == Access::Store && bus.code.is_special(page)) {
             return;
         }
         let entry = TlbEntry {
@@ -395,11 +389,8 @@ impl Hart {
         let fresh = walk::walk(bus, &self.csr.pmp, va, &req, &mut WalkSteps::default());
         let current = bus.ram.read_u64(e.pte_addr).unwrap_or(0);
         let stale = match fresh {
-            Ok(leaf) => {
-                leaf.pte_addr != e.pte_addr
-                    || (leaf.pte ^ e.pte) & PTE_CACHED_BITS != 0
-                    || (e.pte & !leaf.pte) & (PTE_A | PTE_D) != 0
-            }
+            Ok(leaf) => leaf.pte_addr != e.pte_addr || (leaf.pte ^ e.pte) & PTE_CACHED_BITS != 0
+                || (e.pte & !leaf.pte) & (PTE_A | PTE_D) != 0,
             Err(_) => true,
         };
         let key = (va >> 12, e.asid);
@@ -412,14 +403,8 @@ impl Hart {
             eprintln!(
                 "sv39: strict-tlb: stale TLB entry used (missing sfence.vma?): hart {} pc {:#x} {} va {:#x} asid {} \
                  cached PTE {:#x} at {:#x}, memory now {:#x} ({why})",
-                self.id,
-                self.pc,
-                access.name(),
-                va,
-                if e.asid == GLOBAL { "global".into() } else { e.asid.to_string() },
-                e.pte,
-                e.pte_addr,
-                current
+                self.id, self.pc, access.name(), va, if e.asid == GLOBAL { "global".into() } else { e.asid.to_string() },
+                e.pte, e.pte_addr, current
             );
         }
     }
@@ -430,11 +415,7 @@ impl Hart {
     pub fn probe(&self, bus: &mut Bus, va: u64, access: Access, prv: Priv) -> Result<u64, TranslateFault> {
         let req = WalkRequest { prv, update_ad: false, ..self.mmu.request(access, false) };
         let pa = self.probe_walk(bus, va, &req)?;
-        if self.csr.pmp.allows(pa, 1, access, prv) {
-            Ok(pa)
-        } else {
-            Err(TranslateFault::Pmp)
-        }
+        if self.csr.pmp.allows(pa, 1, access, prv) { Ok(pa) } else { Err(TranslateFault::Pmp) }
     }
 
     /// Translates `va` for a debugger: the current satp, with no side effect
@@ -503,3 +484,4 @@ fn split(va: u64, size: u64) -> impl Iterator<Item = (u64, std::ops::Range<usize
     let second = (first < size).then(|| (va.wrapping_add(first), first as usize..size as usize));
     std::iter::once((va, 0..first as usize)).chain(second)
 }
+
