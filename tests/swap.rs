@@ -222,3 +222,25 @@ fn the_oom_killer_ends_the_largest_process() {
     let used = out.lines().find(|l| l.starts_with("/dev/vda")).and_then(|l| l.split('\t').nth(3)).unwrap();
     assert!(used.parse::<u64>().unwrap() <= 64, "the victim's slots are free again (the shell's may stay): {used}\n{out}");
 }
+
+/// A shared memory object far larger than RAM (400 MiB with 512 MiB of swap
+/// under --mem 32M) runs the kernel out of memory: the program is killed as
+/// out of memory, never the kernel (whose heap, which tracks each page of
+/// the object, refuses to grow page caches when short: `heap::has_room`),
+/// and no frame is lost once the object is gone.
+#[test]
+fn a_shared_object_larger_than_the_heap_can_track_kills_the_program_not_the_kernel() {
+    let m = MEMORY_AND_THE_REST;
+    let script = format!("{m}; swap -s -q 400; echo status $?; {m}");
+    let run = sv39_run_console(&["--mem", "32M", "--swap", "512M"], &["sh", "-c", &script], None);
+    assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
+    assert!(!run.stderr.contains("panic"), "{}", run.stderr);
+    assert!(run.stderr.contains("[kernel] Out of memory: Killed process ") && run.stderr.contains(" (swap) "), "{}", run.stderr);
+    let out = without_kernel_lines(&run.stdout);
+    assert!(out.contains("status 137\n"), "SIGKILL:\n{out}");
+    let frames = frames_accounted(&out);
+    assert_eq!(frames.len(), 2, "{out}");
+    // Pressure may also have put out cached pages of cat and sh's files:
+    // more frames unused afterwards is right, fewer would be a leak.
+    assert!(frames[1] >= frames[0], "frames lost:\n{out}");
+}

@@ -109,10 +109,13 @@ pub const MAX_PROCS: usize = 64;
 /// so that MAX_PROCS spaces at the limit fit in the kernel heap).
 pub const MAX_VMAS: usize = 512;
 
-/// The kernel heap for `ram` bytes of RAM: 1/16 of it, between 2 and 32 MiB.
+/// The kernel heap for `ram` bytes of RAM: 1/16 of it, between 4 and 32
+/// MiB. Page caches take an entry per page they hold, and with swap a
+/// shared memory object can hold several times RAM: at --mem 32M, a 2 MiB
+/// heap ran out under `swap -s` (87 MiB of shm_open memory).
 pub const fn heap_size(ram: u64) -> u64 {
     let h = ram / 16;
-    let h = if h < (2 << 20) { 2 << 20 } else { h };
+    let h = if h < (4 << 20) { 4 << 20 } else { h };
     let h = if h > (32 << 20) { 32 << 20 } else { h };
     h & !(PAGE_SIZE - 1)
 }

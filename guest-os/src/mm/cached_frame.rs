@@ -43,7 +43,14 @@ impl Drop for SwappedPage {
 impl CacheFrame for CachedFrame {
     type Out = SwappedPage;
 
+    /// None also when the kernel heap is short of room: each page a cache
+    /// holds costs it an entry (tens of bytes), and a shared memory object
+    /// can have as many pages as RAM and swap together, so a cache stops
+    /// growing (ENOMEM, SIGBUS for a mapping) before the heap runs out.
     fn alloc_zeroed() -> Option<Self> {
+        if !super::heap::has_room() {
+            return None;
+        }
         Frame::alloc().ok().map(CachedFrame::of)
     }
 

@@ -1,7 +1,8 @@
 //! The kernel heap: a buddy allocator (rCore's `buddy_system_allocator`) over
 //! a fixed region carved from RAM right after the kernel image at boot. Its
 //! exhaustion is a kernel panic, so the kernel bounds what user programs can
-//! make it allocate (processes, descriptors, pipes, file names).
+//! make it allocate (processes, descriptors, pipes, file names), and page
+//! caches stop growing while it is short of room (`has_room`).
 
 use crate::sync::Global;
 use buddy_system_allocator::Heap;
@@ -34,6 +35,13 @@ unsafe impl GlobalAlloc for KernelHeap {
 pub unsafe fn init(start: u64, size: u64) {
     // SAFETY: per the caller.
     unsafe { HEAP.0.borrow_mut().init(start as usize, size as usize) };
+}
+
+/// Whether the heap has room to grow what user programs decide the size of
+/// (page caches): an eighth of it, at least 256 KiB, stays for the rest.
+pub fn has_room() -> bool {
+    let (used, total) = usage();
+    total - used >= (total / 8).max(256 << 10)
 }
 
 /// (bytes in use, bytes in the heap).
