@@ -139,18 +139,18 @@ struct Emitter {
 /// bytes: rax = the next pc less the block's start, and for `Fault` and
 /// `Stop` edx = the instructions not reached (flushed in the tail), for
 /// `Next` rdx = the chainable jump's slot (the site has flushed already).
-/// The operands a helper takes before pc and back.
-#[derive(Clone, Copy)]
-enum Args {
-    One,
-    Two,
-}
-
 #[derive(Clone, Copy)]
 enum Tail {
     Fault,
     Stop,
     Next,
+}
+
+/// The operands a helper takes before pc and back.
+#[derive(Clone, Copy)]
+enum Args {
+    One,
+    Two,
 }
 
 /// Host registers that hold guest registers inside a block: rbp, rdi, r8, r10, r11, r13.
@@ -353,19 +353,12 @@ impl Emitter {
         for kind in [Tail::Fault, Tail::Stop, Tail::Next] {
             let Some(label) = self.tails[kind as usize] else { continue };
             dynasm!(self.ops ; .arch x64 ; =>label);
-            let exit = match kind {
-                Tail::Next => EXIT_NEXT,
-                Tail::Fault | Tail::Stop => {
-                    dynasm!(self.ops ; .arch x64 ; sub r14, rdx);
-                    self.flush();
-                    dynasm!(self.ops ; .arch x64 ; xor edx, edx);
-                    if let Tail::Fault = kind {
-                        EXIT_FAULT
-                    } else {
-                        EXIT_NEXT
-                    }
-                }
-            };
+            if !matches!(kind, Tail::Next) {
+                dynasm!(self.ops ; .arch x64 ; sub r14, rdx);
+                self.flush();
+                dynasm!(self.ops ; .arch x64 ; xor edx, edx);
+            }
+            let exit = if let Tail::Fault = kind { EXIT_FAULT } else { EXIT_NEXT };
             dynasm!(self.ops
                 ; .arch x64
                 ; mov rcx, QWORD self.start as i64
@@ -741,7 +734,7 @@ impl Emitter {
     /// served needs only a compare (an aligned access cannot cross pages);
     /// any other runs the TLB's hit test out of line (`tlb_refill`).
     fn tlb_lookup(&mut self, rs1: u8, imm: i32, size: i32, store: bool, slow: DynamicLabel) {
-        let (last, last_off) = if store { (LAST_STORE, LAST_STORE_OFF) } else { (LAST_LOAD, LAST_LOAD_OFF) };
+        let (last, last_off) = last_page(store);
         match self.host_of(rs1) {
             Some(h) if rs1 & 31 != 0 => dynasm!(self.ops ; .arch x64 ; lea rsi, [Rq(h) + imm]),
             _ => {
@@ -774,7 +767,7 @@ impl Emitter {
     /// becomes the last one; a miss goes to `slow`.
     fn tlb_refill(&mut self, size: i32, store: bool, slow: DynamicLabel) {
         let (hot, tag, mask) = if store { (STORE_HOT, STORE_TAG, STORE_MASK) } else { (LOAD_HOT, LOAD_TAG, LOAD_MASK) };
-        let (last, last_off) = if store { (LAST_STORE, LAST_STORE_OFF) } else { (LAST_LOAD, LAST_LOAD_OFF) };
+        let (last, last_off) = last_page(store);
         self.tlb_hit_test(hot, tag, mask, size, slow);
         dynasm!(self.ops
             ; .arch x64
@@ -945,6 +938,15 @@ impl Emitter {
         self.call_helper(helper, Args::Two, pc, back);
         self.check_fault(pc, back);
         self.check_stop(pc.wrapping_add(d.len as u64), back);
+    }
+}
+
+/// The frame's last page of stores or of loads, and its host offset.
+fn last_page(store: bool) -> (i32, i32) {
+    if store {
+        (LAST_STORE, LAST_STORE_OFF)
+    } else {
+        (LAST_LOAD, LAST_LOAD_OFF)
     }
 }
 

@@ -335,7 +335,7 @@ impl Hart {
         };
         self.mmu.tlb_for(access).fill(va, entry);
         if access == Access::Store {
-            bus.ram.prefault(page << 12);
+            bus.ram.prefault(page << 12, PAGE_SIZE as usize);
         }
         let level = entry.level;
         self.record(|ctx| HartEvent::TlbFill { ctx, access, va, pa, level, global });
